@@ -1,0 +1,78 @@
+# Målbild: `make demo`, `make test`, `make screenshot` (and `make bench`) from a fresh clone.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test check unit postgres e2e screenshot lock messages clean chromium
+
+## Set-up: a virtual env with the pinned runtime (and, for tests, development) dependencies.
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Målbild needs Python 3.11 or newer.")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	@touch $@
+
+## The demo: migrate, load Mittköping and Ekby, run one worker beside the web server.
+demo: $(VENV)/.runtime
+	$(BIN)/malbild demo
+
+## Every check. Never changes tracked files.
+test: $(VENV)/.dev chromium
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory check unit postgres e2e; \
+	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
+
+check: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy malbild tests
+	MALBILD_DATA_DIR=$$(mktemp -d) $(BIN)/malbild makemigrations --check --dry-run
+	MALBILD_DATA_DIR=$$(mktemp -d) MALBILD_PRODUCTION=1 MALBILD_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  MALBILD_ALLOWED_HOSTS=malbild.example.org MALBILD_DATABASE_URL=sqlite:////tmp/malbild-check.sqlite3 \
+	  $(BIN)/malbild check --deploy --fail-level WARNING
+
+unit: $(VENV)/.dev
+	$(BIN)/pytest -m "not e2e" -q
+
+postgres: $(VENV)/.dev
+	scripts/with-postgres $(BIN)/pytest -m "not e2e" -q
+
+e2e: $(VENV)/.dev chromium
+	$(BIN)/pytest -m e2e -q tests/e2e
+
+## Browser tests use Debian's Chromium; Playwright's own browser download does not work offline.
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's package 'chromium': sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+## Refresh docs/screenshot.png from a freshly prepared demo.
+screenshot: $(VENV)/.dev chromium
+	$(BIN)/python tests/e2e/screenshot.py docs/screenshot.png
+
+## Regenerate the Swedish catalogue after changing strings, then compile it.
+messages: $(VENV)/.dev
+	cd malbild && ../$(BIN)/malbild makemessages -l sv --no-obsolete --add-location file
+	cd malbild && ../$(BIN)/malbild compilemessages -l sv
+
+## Re-pin the dependencies (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml -o requirements.lock --python-version 3.11 -q
+	uv pip compile requirements-dev.in -o requirements-dev.lock --python-version 3.11 -q
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,32 @@
+"""Login, logout and failed logins go to the audit trail.
+
+Django reports these only through its auth signals, so this is the one place signals are used.
+"""
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from malbild import audit
+from malbild.accounts.models import UserManager
+
+
+@receiver(user_logged_in, dispatch_uid="malbild_audit_login")
+def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    audit.record("accounts.login", actor=user, request=request, target=user)
+
+
+@receiver(user_logged_out, dispatch_uid="malbild_audit_logout")
+def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record("accounts.logout", actor=user, request=request, target=user)
+
+
+@receiver(user_login_failed, dispatch_uid="malbild_audit_login_failed")
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    email = UserManager.normalize(str(credentials.get("username", "")))
+    audit.record("accounts.login_failed", request=request, summary=email[:254])

@@ -1,0 +1,148 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from malbild import audit
+from malbild.accounts.forms import LoginForm, PasswordResetForm, ProfileForm, SetPasswordForm
+from malbild.accounts.models import User, UserManager
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The key django-axes counts failures under: the e-mail, normalised as the login form does."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return UserManager.normalize(str(raw))
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """Answer a locked-out login with the login page and a plain explanation."""
+    form = LoginForm(request)
+    form.initial["username"] = axes_username(request, credentials)
+    return render(request, "accounts/login.html", {"form": form, "locked_out": True}, status=429)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(
+                "accounts.password_reset_requested",
+                request=self.request,
+                summary=form.cleaned_data["email"],
+            )
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record("accounts.password_reset", actor=form.user, request=self.request)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record("accounts.password_changed", request=self.request)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if request.method == "POST":
+        before = {"name": user.name, "language": user.language}
+        form = ProfileForm(request.POST, instance=user)
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+                audit.record(
+                    "accounts.profile_changed",
+                    request=request,
+                    target=user,
+                    before=before,
+                    after={"name": user.name, "language": user.language},
+                )
+            translation.activate(user.language)
+            messages.success(request, _("Your profile has been saved."))
+            response = redirect("accounts:profile")
+            _set_language_cookie(response, user.language)
+            return response
+    else:
+        form = ProfileForm(instance=user)
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered on the profile of a signed-in person."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    user = request.user
+    if isinstance(user, User) and user.language != language:
+        with transaction.atomic():
+            before = {"language": user.language}
+            user.language = language
+            user.save(update_fields=["language"])
+            audit.record(
+                "accounts.language_changed",
+                request=request,
+                target=user,
+                before=before,
+                after={"language": language},
+            )
+    _set_language_cookie(response, language)
+    return response
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        httponly=True,
+    )

@@ -1,0 +1,39 @@
+"""Audit trail. Services call :func:`record` for every write and every login."""
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    target: models.Model | None = None,
+    summary: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> Any:
+    """Store one audit event and return it.
+
+    `actor` defaults to the request's user when that user is signed in. Call it inside the same
+    transaction as the write it describes, so that both land or neither does.
+    """
+    from axes.helpers import get_client_ip_address
+
+    from malbild.audit.models import AuditEvent
+
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        summary=summary[:300],
+        before=before,
+        after=after,
+        ip_address=get_client_ip_address(request) if request is not None else None,
+    )

@@ -1,0 +1,58 @@
+"""Periodic work, declared once.
+
+Each entry names a task and when it is due: every `interval`, or weekly at a local `weekday` and
+`at` time. The worker calls :func:`malbild.server.scheduler.tick` every minute; this module only
+declares and computes, so that it can be read (and tested) without a database.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+EPOCH = datetime(2000, 1, 3, tzinfo=ZoneInfo("UTC"))  # a Monday, so weekly slots align
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    task: str  # dotted path to a django-tasks task
+    interval: timedelta | None = None
+    weekday: int | None = None  # 0 = Monday
+    at: time | None = None  # local time (Europe/Stockholm) for weekly entries
+
+    def __post_init__(self) -> None:
+        if (self.interval is None) == (self.weekday is None or self.at is None):
+            raise ValueError(f"{self.name}: give either an interval or a weekday and a time")
+
+    def due_at(self, now: datetime) -> datetime:
+        """The start of the slot that `now` falls in: the run that should exist by now."""
+        if self.interval is not None:
+            slots = (now - EPOCH) // self.interval
+            return EPOCH + slots * self.interval
+        assert self.weekday is not None and self.at is not None
+        local = now.astimezone(ZoneInfo("Europe/Stockholm"))
+        monday = (local - timedelta(days=local.weekday())).date()
+        due = datetime.combine(monday + timedelta(days=self.weekday), self.at, local.tzinfo)
+        if due > local:
+            due -= timedelta(days=7)
+        return due.astimezone(ZoneInfo("UTC"))
+
+
+SCHEDULE: tuple[Entry, ...] = (
+    Entry(
+        name="clear-expired-sessions",
+        task="malbild.server.tasks.clear_expired_sessions",
+        interval=timedelta(days=1),
+    ),
+    Entry(
+        name="prune-finished-tasks",
+        task="malbild.server.tasks.prune_finished_tasks",
+        interval=timedelta(days=1),
+    ),
+    Entry(
+        name="prune-login-attempts",
+        task="malbild.server.tasks.prune_login_attempts",
+        interval=timedelta(hours=1),
+    ),
+)
+

@@ -1,0 +1,62 @@
+import logging
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from malbild.server.scheduler import tick
+
+logger = logging.getLogger("malbild.worker")
+
+
+def run_scheduler(stop: threading.Event, every: float) -> None:
+    """Enqueue due periodic work once a minute, until `stop` is set."""
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            tick(timezone.now())
+        except Exception:
+            logger.exception("The scheduler tick failed; trying again in a minute")
+        finally:
+            connection.close()
+        stop.wait(every)
+
+
+class Command(BaseCommand):
+    help = "Run background tasks and enqueue periodic work (one or more per installation)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
+        parser.add_argument(
+            "--batch", action="store_true", help="Run the waiting tasks, then exit."
+        )
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="Only run tasks; enqueue nothing."
+        )
+
+    def handle(self, *args: Any, interval: float, batch: bool, no_scheduler: bool, **opts: Any) -> None:
+        stop = threading.Event()
+        if not (batch or no_scheduler):
+            threading.Thread(
+                target=run_scheduler, args=(stop, 60.0), name="scheduler", daemon=True
+            ).start()
+        worker = Worker(
+            queue_names=["*"],
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=not batch,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        self.stdout.write("Målbild worker started.")
+        try:
+            worker.run()
+        finally:
+            stop.set()

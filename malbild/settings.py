@@ -1,0 +1,337 @@
+"""The one settings module.
+
+Every setting comes from an environment variable prefixed ``MALBILD_`` (all of them are listed in
+docs/configuration.md). With none set, Målbild runs in *local mode*: data in ``./var/``, SQLite,
+a secret key created once, DEBUG off. ``MALBILD_PRODUCTION=1`` is *production mode*, which refuses
+to start without a secret key and allowed hosts, and turns on HTTPS-only behaviour.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(f"MALBILD_{name}", default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name, "1" if default else "0").strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ImproperlyConfigured(f"MALBILD_{name} must be 1 or 0, not {value!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name, str(default))
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"MALBILD_{name} must be a whole number, not {value!r}.") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+PRODUCTION = env_bool("PRODUCTION")
+DATA_DIR = Path(env("DATA_DIR", "var")).resolve()
+
+
+def _local_secret_key() -> str:
+    """Read the local-mode secret key, creating it (mode 0600) on first use."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+if PRODUCTION:
+    SECRET_KEY = env("SECRET_KEY")
+    if len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "Production mode needs MALBILD_SECRET_KEY: a random string of at least 50 characters."
+        )
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "Production mode needs MALBILD_ALLOWED_HOSTS: the host names the site answers to, "
+            "separated by commas."
+        )
+else:
+    SECRET_KEY = env("SECRET_KEY") or _local_secret_key()
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+DEBUG = env_bool("DEBUG") and not PRODUCTION
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "csp",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "malbild.accounts",
+    "malbild.audit",
+    "malbild.server",
+    "malbild.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "malbild.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Axes must be last: it turns a locked-out login into its own answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "malbild.urls"
+WSGI_APPLICATION = "malbild.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# Database ------------------------------------------------------------------------------------
+
+_SQLITE_OPTIONS = {
+    # WAL lets readers and one writer work side by side; IMMEDIATE takes the write lock at the
+    # start of a transaction, so a writer waits (up to the timeout) instead of failing halfway.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
+def _database(url: str) -> dict:
+    if not url:
+        if PRODUCTION:
+            raise ImproperlyConfigured(
+                "Production mode needs MALBILD_DATABASE_URL, for example "
+                "postgres://malbild:password@localhost:5432/malbild."
+            )
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "malbild.sqlite3",
+            "OPTIONS": _SQLITE_OPTIONS,
+        }
+    try:
+        config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    except ValueError as e:
+        raise ImproperlyConfigured(
+            f"MALBILD_DATABASE_URL is not a database URL that Målbild understands ({e}). "
+            "Use postgres://user:password@host:5432/name or sqlite:////absolute/path.sqlite3."
+        ) from None
+    engine = config.get("ENGINE", "")
+    if engine == "django.db.backends.sqlite3":
+        if not config.get("NAME"):
+            raise ImproperlyConfigured("MALBILD_DATABASE_URL names no SQLite file.")
+        config["OPTIONS"] = _SQLITE_OPTIONS
+        config["CONN_MAX_AGE"] = 0
+    elif engine == "django.db.backends.postgresql":
+        if not config.get("NAME"):
+            raise ImproperlyConfigured("MALBILD_DATABASE_URL names no PostgreSQL database.")
+    else:
+        raise ImproperlyConfigured(
+            f"MALBILD_DATABASE_URL uses {engine!r}; Målbild supports PostgreSQL and SQLite."
+        )
+    return config
+
+
+DATABASES = {"default": _database(env("DATABASE_URL"))}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The database cache is shared by every process (web and worker) without another service.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "malbild_cache",
+    }
+}
+
+# People ---------------------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+
+# A signed-in session lasts one working day at most.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# django-axes: lock the pair (e-mail, IP address), never a whole school behind one address.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "malbild.accounts.views.locked_out"
+AXES_USERNAME_CALLABLE = "malbild.accounts.views.axes_username"
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1 if PRODUCTION else 0)
+AXES_VERBOSE = False
+
+# Language and time ------------------------------------------------------------------------------
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "malbild_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+# Static files -----------------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Serve straight from the app directories when collectstatic has not been run (local mode).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_MANIFEST_STRICT = False
+
+# Security ---------------------------------------------------------------------------------------
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "malbild.views.csrf_failure"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# E-mail -----------------------------------------------------------------------------------------
+
+DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "Målbild <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+CONTACT_EMAIL = env("CONTACT_EMAIL", "tillganglighet@example.org")
+if env("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env("EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# `malbild serve` (gunicorn) -------------------------------------------------------------------
+
+SERVE_BIND = env("BIND", "127.0.0.1:8000")
+SERVE_WORKERS = env_int("WEB_WORKERS", 2)
+SERVE_THREADS = env_int("WEB_THREADS", 4)
+# Addresses of the proxy whose X-Forwarded-* headers gunicorn believes.
+FORWARDED_ALLOW_IPS = env("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Background work --------------------------------------------------------------------------------
+
+TASKS = {
+    "default": {
+        "BACKEND": env("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Logging: plain lines on stderr; the process manager keeps them.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}

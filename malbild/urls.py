@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from malbild import views
+from malbild.accounts import views as account_views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("sprak/", account_views.set_language, name="set_language"),
+    path("konto/", include("malbild.accounts.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "malbild.views.bad_request"
+handler403 = "malbild.views.permission_denied"
+handler404 = "malbild.views.page_not_found"
+handler500 = "malbild.views.server_error"
+
+if settings.DEBUG:  # pragma: no cover
+    urlpatterns += [path("__debug__/500/", views.server_error)]
