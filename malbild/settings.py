@@ -36,7 +36,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"MALBILD_{name} must be a whole number, not {value!r}.") from None
+        raise ImproperlyConfigured(
+            f"MALBILD_{name} must be a whole number, not {value!r}."
+        ) from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -60,7 +62,7 @@ def _local_secret_key() -> str:
 
 if PRODUCTION:
     SECRET_KEY = env("SECRET_KEY")
-    if len(SECRET_KEY) < 32:
+    if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
             "Production mode needs MALBILD_SECRET_KEY: a random string of at least 50 characters."
         )

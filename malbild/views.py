@@ -28,7 +28,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         database = "unreachable"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database}, status=status
+    )
 
 
 @require_safe

@@ -29,7 +29,8 @@ class Entry:
         if self.interval is not None:
             slots = (now - EPOCH) // self.interval
             return EPOCH + slots * self.interval
-        assert self.weekday is not None and self.at is not None
+        if self.weekday is None or self.at is None:  # __post_init__ rules this out
+            raise ValueError(self.name)
         local = now.astimezone(ZoneInfo("Europe/Stockholm"))
         monday = (local - timedelta(days=local.weekday())).date()
         due = datetime.combine(monday + timedelta(days=self.weekday), self.at, local.tzinfo)
@@ -55,4 +56,3 @@ SCHEDULE: tuple[Entry, ...] = (
         interval=timedelta(hours=1),
     ),
 )
-

@@ -1,12 +1,13 @@
 """Configuration mistakes stop the start with a clear message, never a deep traceback."""
 
 import os
+import secrets
 import subprocess
 import sys
 
 import pytest
 
-GOOD_KEY = "k" * 60
+GOOD_KEY = secrets.token_urlsafe(50)
 
 
 def run_malbild(tmp_path, *args, **env):

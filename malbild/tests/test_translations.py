@@ -29,9 +29,7 @@ call_command("makemessages", locale=["sv"], verbosity=0, no_obsolete=True)
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory) -> Path:
     copy = tmp_path_factory.mktemp("catalogue") / "malbild"
-    shutil.copytree(
-        PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "tests", "static")
-    )
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "tests", "static"))
     subprocess.run([sys.executable, "-c", MAKEMESSAGES], cwd=copy, check=True)
     return copy / "locale" / "sv" / "LC_MESSAGES" / "django.po"
 
@@ -44,7 +42,9 @@ def msgattrib(option: str, po: Path) -> str:
 
 def test_every_string_has_a_swedish_translation(regenerated):
     untranslated = msgattrib("--untranslated", regenerated)
-    assert untranslated == "", "Untranslated (run `make messages`, then translate):\n" + untranslated
+    assert untranslated == "", (
+        "Untranslated (run `make messages`, then translate):\n" + untranslated
+    )
 
 
 def test_no_translation_is_fuzzy(regenerated):

@@ -15,7 +15,10 @@ def test_anyone_can_switch_to_english_and_back(client):
     assert 'lang="en"' in page
     assert "Accessibility statement for Målbild" in page
     client.post(SWITCH, {"language": "sv", "next": "/"})
-    assert "Tillgänglighetsredogörelse för Målbild" in client.get(reverse("accessibility")).content.decode()
+    assert (
+        "Tillgänglighetsredogörelse för Målbild"
+        in client.get(reverse("accessibility")).content.decode()
+    )
 
 
 @pytest.mark.django_db

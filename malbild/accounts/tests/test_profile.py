@@ -41,7 +41,7 @@ def test_html_in_a_name_is_shown_as_text(client, teacher):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "x" * 151, "language": "sv"}, "högst 150 tecken"),
+        ({"name": "x" * 151, "language": "sv"}, "som mest 150 tecken"),
         ({"name": "   ", "language": "sv"}, "Skriv ditt namn."),
         ({"name": "Lena", "language": "de"}, "Välj ett giltigt alternativ"),
     ],

@@ -8,7 +8,9 @@ from malbild.server.models import ScheduledRun
 from malbild.server.scheduler import tick
 
 HOURLY = Entry(
-    name="test-hourly", task="malbild.server.tasks.clear_expired_sessions", interval=timedelta(hours=1)
+    name="test-hourly",
+    task="malbild.server.tasks.clear_expired_sessions",
+    interval=timedelta(hours=1),
 )
 MONDAY_MORNING = Entry(
     name="test-weekly",

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         if no_serve:
             return
-        worker = subprocess.Popen([sys.executable, "-m", "malbild.cli", "worker"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "malbild.cli", "worker"])
         try:
             call_command("serve", bind=f"127.0.0.1:{port}")
         finally:

@@ -38,7 +38,9 @@ class Command(BaseCommand):
             "--no-scheduler", action="store_true", help="Only run tasks; enqueue nothing."
         )
 
-    def handle(self, *args: Any, interval: float, batch: bool, no_scheduler: bool, **opts: Any) -> None:
+    def handle(
+        self, *args: Any, interval: float, batch: bool, no_scheduler: bool, **opts: Any
+    ) -> None:
         stop = threading.Event()
         if not (batch or no_scheduler):
             threading.Thread(
