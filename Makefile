@@ -35,7 +35,7 @@ test: $(VENV)/.dev chromium
 check: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy malbild tests
+	$(BIN)/mypy malbild tests conftest.py
 	MALBILD_DATA_DIR=$$(mktemp -d) $(BIN)/malbild makemigrations --check --dry-run
 	MALBILD_DATA_DIR=$$(mktemp -d) MALBILD_PRODUCTION=1 MALBILD_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  MALBILD_ALLOWED_HOSTS=malbild.example.org MALBILD_DATABASE_URL=sqlite:////tmp/malbild-check.sqlite3 \
@@ -62,7 +62,7 @@ chromium:
 
 ## Refresh docs/screenshot.png from a freshly prepared demo.
 screenshot: $(VENV)/.dev chromium
-	$(BIN)/python tests/e2e/screenshot.py docs/screenshot.png
+	$(BIN)/python -m tests.e2e.screenshot docs/screenshot.png
 
 ## Regenerate the Swedish catalogue after changing strings, then compile it.
 messages: $(VENV)/.dev

@@ -1,0 +1,65 @@
+"""Fixtures for the browser tests: one demo server per run, one Chromium, axe on every page."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.e2e.server import CHROMIUM_ARGS, chromium_path, demo_server
+
+AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PASSWORD = "mittkoping-demo"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_server(tmp_path_factory.mktemp("demo")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=base_url, locale="sv-SE")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def check_page(page: Page) -> None:
+    """What every page must have: a language, a title, one h1, and no axe violations."""
+    assert page.locator("html").get_attribute("lang") in {"sv", "en"}, page.url
+    assert page.title().strip(), f"{page.url} has no title"
+    assert page.locator("h1").count() == 1, f"{page.url} has {page.locator('h1').count()} h1"
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS)
+    result: dict[str, Any] = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    assert not violations, f"axe on {page.url}:\n" + "\n".join(violations)
+
+
+def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/konto/logga-in/")
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()

@@ -1,0 +1,89 @@
+"""A real Målbild for the browser tests: a demo database in a temporary directory, served by
+`malbild serve` in its own process. No ORM here: the browser side only speaks HTTP."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def environment(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALBILD_")}
+    env["MALBILD_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def malbild(data_dir: Path, *args: str) -> subprocess.Popen[bytes]:
+    with (data_dir / "server.log").open("ab") as log:  # the child keeps its own copy
+        return subprocess.Popen(
+            [sys.executable, "-m", "malbild.cli", *args],
+            env=environment(data_dir),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+
+@contextmanager
+def demo_server(data_dir: Path) -> Iterator[str]:
+    """Prepare the demo in `data_dir`, serve it, and yield its base URL."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "malbild.cli", "demo", "--no-serve"],
+        env=environment(data_dir),
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    server = malbild(data_dir, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, server, data_dir)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen[bytes], data_dir: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            log = (data_dir / "server.log").read_text()
+            raise RuntimeError(f"malbild serve exited:\n{log}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("malbild serve did not answer /healthz within 60 s")
+
+
+def chromium_path() -> str:
+    for candidate in (os.environ.get("CHROMIUM", ""), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise RuntimeError("Debian's Chromium is missing: apt-get install chromium")
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
