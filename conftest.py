@@ -38,3 +38,12 @@ def teacher(db):
 @pytest.fixture
 def rektor(db):
     return make_user("rektor@test.example", "Rut Rektor")
+
+
+def audit_events(**filters):
+    """Audit events matching `filters`, across organisations (events of logins have none)."""
+    from malbild.audit.models import AuditEvent
+    from malbild.tenants.scope import unscoped
+
+    with unscoped():
+        return list(AuditEvent.objects.filter(**filters))

@@ -79,7 +79,7 @@ else:
 DEBUG = env_bool("DEBUG") and not PRODUCTION
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "malbild.tenants.apps.UnscopedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "malbild.accounts",
+    "malbild.tenants",
     "malbild.audit",
     "malbild.server",
     "malbild.demo",

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from malbild import views
 from malbild.accounts import views as account_views
+from malbild.tenants import views as tenant_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +12,12 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("sprak/", account_views.set_language, name="set_language"),
     path("konto/", include("malbild.accounts.urls")),
+    path("inbjudan/<str:token>/", tenant_views.invitation, name="invitation"),
+    # Members' pages: the organisation is resolved from <org> by tenants.decorators.member_view.
+    path("o/<slug:org>/", include("malbild.tenants.urls")),
+    path("o/<slug:org>/logg/", include("malbild.audit.urls")),
+    # Public pages, no login: tenants.decorators.public_view.
+    path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -10,10 +10,24 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from malbild.tenants.models import Membership, Organisation
+
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/home.html")
+    """Your organisations to choose among, and the organisations that publish to everyone."""
+    organisations: dict[Organisation, list[str]] = {}
+    if request.user.is_authenticated:
+        for membership in Membership.of_person(request.user):
+            where = membership.unit.name if membership.unit else ""
+            label = membership.get_role_display() + (f" – {where}" if where else "")
+            organisations.setdefault(membership.organisation, []).append(label)
+    public = Organisation.objects.filter(has_public_pages=True).order_by("name")[:200]
+    return render(
+        request,
+        "pages/home.html",
+        {"organisations": list(organisations.items()), "public_organisations": public},
+    )
 
 
 @require_safe

@@ -15,19 +15,23 @@ def record(
     summary: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    organisation: Any = None,
 ) -> Any:
     """Store one audit event and return it.
 
-    `actor` defaults to the request's user when that user is signed in. Call it inside the same
-    transaction as the write it describes, so that both land or neither does.
+    `actor` defaults to the request's user when that user is signed in; `organisation` to the
+    one in scope. Call it inside the same transaction as the write it describes, so that both
+    land or neither does.
     """
     from axes.helpers import get_client_ip_address
 
     from malbild.audit.models import AuditEvent
+    from malbild.tenants.scope import active_organisation
 
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        organisation=organisation or active_organisation(),
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         target_type=target._meta.label_lower if target is not None else "",
@@ -37,3 +41,5 @@ def record(
         after=after,
         ip_address=get_client_ip_address(request) if request is not None else None,
     )
+    event.save()  # not through the manager: events outside any organisation are stored too
+    return event

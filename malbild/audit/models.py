@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from malbild.tenants.scope import TenantManager
+
 
 class AuditEvent(models.Model):
     """One recorded change or login: who did what, when, and the values before and after.
@@ -10,6 +12,15 @@ class AuditEvent(models.Model):
     ``accounts.login`` that reports and filters rely on.
     """
 
+    organisation = models.ForeignKey(
+        "tenants.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+        help_text=_("Empty for events outside any organisation, such as logins."),
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -27,8 +38,13 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
+    objects = TenantManager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="audit_event_org_time"),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

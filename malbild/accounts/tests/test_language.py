@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from malbild.audit.models import AuditEvent
+from conftest import audit_events
 
 SWITCH = reverse("set_language")
 
@@ -27,7 +27,7 @@ def test_a_signed_in_person_keeps_the_choice_on_their_profile(client, teacher):
     client.post(SWITCH, {"language": "en", "next": "/"})
     teacher.refresh_from_db()
     assert teacher.language == "en"
-    assert AuditEvent.objects.filter(action="accounts.language_changed", actor=teacher).exists()
+    assert audit_events(action="accounts.language_changed", actor=teacher)
 
 
 @pytest.mark.django_db

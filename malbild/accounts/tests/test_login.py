@@ -1,8 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user
-from malbild.audit.models import AuditEvent
+from conftest import PASSWORD, audit_events, make_user
 
 LOGIN = reverse("accounts:login")
 
@@ -16,7 +15,7 @@ def test_it_logs_in_with_email_and_password_and_audits_it(client, teacher):
     response = login(client, "larare@test.example")
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
-    assert AuditEvent.objects.filter(action="accounts.login", actor=teacher).exists()
+    assert audit_events(action="accounts.login", actor=teacher)
 
 
 @pytest.mark.django_db
@@ -31,7 +30,7 @@ def test_a_wrong_password_says_so_in_swedish_and_is_audited(client, teacher):
     assert response.status_code == 200
     assert "E-postadressen eller lösenordet är fel" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    event = AuditEvent.objects.get(action="accounts.login_failed")
+    event = audit_events(action="accounts.login_failed")[0]
     assert event.summary == "larare@test.example"
 
 
@@ -93,7 +92,7 @@ def test_logout_needs_a_post_and_is_audited(client, teacher):
     assert client.get(reverse("accounts:logout")).status_code == 405
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert AuditEvent.objects.filter(action="accounts.logout", actor=teacher).exists()
+    assert audit_events(action="accounts.logout", actor=teacher)
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from malbild.audit.models import AuditEvent
+from conftest import audit_events
 
 RESET = reverse("accounts:password_reset")
 NEW_PASSWORD = "en helt ny lösenfras 2026"
@@ -40,7 +40,7 @@ def test_it_emails_a_link_through_a_task_that_sets_a_new_password(client, teache
     assert response.status_code == 302
     teacher.refresh_from_db()
     assert teacher.check_password(NEW_PASSWORD)
-    assert AuditEvent.objects.filter(action="accounts.password_reset", actor=teacher).exists()
+    assert audit_events(action="accounts.password_reset", actor=teacher)
 
 
 @pytest.mark.django_db

@@ -5,9 +5,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
-from malbild.accounts.models import User
 from malbild.demo import content
+from malbild.tenants.models import Membership, Organisation
 
 
 class Command(BaseCommand):
@@ -22,20 +23,21 @@ class Command(BaseCommand):
     def handle(self, *args: Any, port: int, no_serve: bool, **opts: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("The demo never runs in production mode (MALBILD_PRODUCTION=1).")
+        # Before migrating, so that a database of real organisations is left exactly as it was.
+        self.refuse_foreign_organisations()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        foreign = [u.email for u in User.objects.all() if not content.is_demo_email(u.email)]
-        if foreign:
-            raise CommandError(
-                "This database holds people who are not part of the demo "
-                f"({', '.join(foreign[:3])}…); the demo only runs on a database of its own."
-            )
+        self.refuse_foreign_organisations()
         content.load()
         self.stdout.write(self.style.SUCCESS("The demo is ready."))
         self.stdout.write(f"\n  Målbild: http://127.0.0.1:{port}/\n")
         self.stdout.write(f"  Log in with any of these (password: {content.PASSWORD}):")
         for person in content.PEOPLE:
-            self.stdout.write(f"    {person.email:34} {person.description}")
+            self.stdout.write(f"    {person.email:34} {person.name}, {person.description}")
+        self.stdout.write("\n  Their roles:")
+        for person in content.PEOPLE:
+            role = Membership.Role(person.role).label
+            self.stdout.write(f"    {person.email:34} {role}: {content.where(person)}")
         self.stdout.write("")
         if no_serve:
             return
@@ -45,3 +47,20 @@ class Command(BaseCommand):
         finally:
             worker.terminate()
             worker.wait(timeout=30)
+
+    def refuse_foreign_organisations(self) -> None:
+        """Raise CommandError when the database holds organisations that are not the demo's."""
+        if Organisation._meta.db_table not in connection.introspection.table_names():
+            return  # a fresh database: nothing to protect yet
+        foreign = list(
+            Organisation.objects.exclude(slug__in=content.DEMO_SLUGS)
+            .order_by("slug")
+            .values_list("slug", flat=True)[:4]
+        )
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+            raise CommandError(
+                f"This database holds organisations that are not part of the demo ({shown}); "
+                "the demo only runs on a database of its own (point MALBILD_DATA_DIR or "
+                "MALBILD_DATABASE_URL at a new one)."
+            )

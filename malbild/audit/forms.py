@@ -1,0 +1,127 @@
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from malbild.audit.models import AuditEvent
+from malbild.tenants.models import Organisation
+
+# What people read for the stable action codes that services record. A code missing here is
+# shown as itself, so a new action is never hidden.
+ACTION_LABELS: dict[str, Promise] = {
+    "accounts.login": _("Logged in"),
+    "accounts.login_failed": _("Failed login"),
+    "accounts.logout": _("Logged out"),
+    "accounts.profile_changed": _("Profile changed"),
+    "accounts.language_changed": _("Language changed"),
+    "accounts.password_changed": _("Password changed"),
+    "accounts.password_reset": _("Password reset"),
+    "accounts.password_reset_requested": _("Password reset requested"),
+    "tenants.unit_created": _("Unit created"),
+    "tenants.unit_changed": _("Unit changed"),
+    "tenants.unit_moved": _("Unit moved"),
+    "tenants.unit_archived": _("Unit archived"),
+    "tenants.unit_restored": _("Unit restored"),
+    "tenants.role_given": _("Role given"),
+    "tenants.role_taken": _("Role taken away"),
+    "tenants.person_invited": _("Person invited"),
+    "tenants.invitation_accepted": _("Invitation accepted"),
+    "demo.person_created": _("Demo person created"),
+}
+
+
+def action_label(code: str) -> str:
+    return str(ACTION_LABELS.get(code, code))
+
+
+# Far enough apart for any real search, and near enough that a day's bounds in the time zone
+# never overflow Python's datetime (year 1 to 9999).
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def _date_field(label: Promise) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
+        # ISO is what a browser's date picker sends, and what it needs back to show the value.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class EventFilterForm(forms.Form):
+    """The filters of the audit log, read from the query string. Every field may be left empty."""
+
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    person = forms.CharField(
+        label=_("Person"),
+        required=False,
+        max_length=150,
+        help_text=_("Part of a name or an e-mail address."),
+    )
+    date_from = _date_field(_("From date"))
+    date_to = _date_field(_("To date"))
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        """Runs one query: the actions this organisation's events have."""
+        super().__init__(*args, **kwargs)
+        codes = (
+            AuditEvent.objects.filter(organisation=organisation)
+            .order_by()
+            .values_list("action", flat=True)
+            .distinct()
+        )
+        choices = sorted(((code, action_label(code)) for code in codes), key=lambda c: c[1])
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", _("All actions")), *choices]
+
+    def clean_person(self) -> str:
+        return " ".join(self.cleaned_data["person"].split())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to", _("The to date is before the from date. Choose a later to date.")
+            )
+        return cleaned
+
+    @property
+    def is_filtering(self) -> bool:
+        """Whether a valid form narrows the list down."""
+        return any(self.cleaned_data.get(name) for name in self.fields)
+
+    def filter(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        """The events that match; call only after :meth:`is_valid` said yes."""
+        data = self.cleaned_data
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["person"]:
+            events = events.filter(_person_matches(data["person"]))
+        if data["date_from"]:
+            events = events.filter(created_at__gte=_start_of(data["date_from"]))
+        if data["date_to"]:
+            events = events.filter(created_at__lt=_start_of(data["date_to"] + timedelta(days=1)))
+        return events
+
+
+def _person_matches(text: str) -> Q:
+    # SQLite's LIKE folds the case of ASCII letters only: the variants let "åsa" find "Åsa"
+    # there too. PostgreSQL folds every letter and needs only the text itself.
+    query = Q(actor__email__icontains=text.lower())
+    for variant in {text, text.lower(), text.title()}:
+        query |= Q(actor__name__icontains=variant)
+    return query
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of `day` in the current time zone (Europe/Stockholm), the zone in
+    which the log shows its times, so that a day in the filter is the day on the page."""
+    return timezone.make_aware(datetime.combine(day, time.min))

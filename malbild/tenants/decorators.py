@@ -1,0 +1,66 @@
+"""The one way a view enters an organisation.
+
+`member_view` resolves the organisation from the URL once, answers anonymous visitors with a
+redirect to login and non-members with 404, checks the declared capability (403 with an
+explanation when the person may read but not do this), and runs the view inside
+`tenants.scope`, so every tenant-owned query is limited to that organisation.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from malbild.tenants.models import Membership, Organisation
+from malbild.tenants.permissions import Access, explain, roles_with
+from malbild.tenants.scope import scope
+
+View = Callable[..., HttpResponse]
+
+
+def member_view(capability: str | None = None) -> Callable[[View], View]:
+    """Wrap a view of `/o/<org>/…`. `capability` is needed somewhere in the organisation;
+    the view checks the object's own unit with `request.access.require(...)`."""
+    if capability is not None:
+        roles_with(capability)  # fail at import for a misspelt capability
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            organisation = get_object_or_404(Organisation, slug=org)
+            with scope(organisation):
+                memberships = list(
+                    Membership.objects.filter(user=request.user).select_related("unit")
+                )
+                if not memberships:
+                    raise Http404
+                access = Access(organisation, memberships)
+                if capability is not None and not access.can(capability, anywhere=True):
+                    raise PermissionDenied(explain(capability))
+                request.organisation = organisation  # type: ignore[attr-defined]
+                request.access = access  # type: ignore[attr-defined]
+                return view(request, *args, **kwargs)
+
+        wrapper.capability = capability  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def public_view(view: View) -> View:
+    """Wrap a view of `/offentlig/<org>/…`: anyone may read, if the organisation publishes."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        organisation = get_object_or_404(Organisation, slug=org, has_public_pages=True)
+        with scope(organisation):
+            request.organisation = organisation  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,286 @@
+import re
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from malbild.tenants.scope import TenantManager, unscoped
+
+# Words the URL scheme uses, or may use, at the top level; never an organisation's slug.
+RESERVED_SLUGS = frozenset(
+    {
+        "o", "offentlig", "delat", "konto", "api", "static", "media", "admin", "django-admin",
+        "healthz", "sprak", "tillganglighet", "inbjudan", "login", "logout", "www", "ny", "new",
+        "om", "hjalp", "sok", "rss", "atom", "feed", "flode", "ical", "demo", "test",
+    }
+)  # fmt: skip
+
+
+def validate_slug(value: str) -> None:
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+        raise ValidationError(
+            _("Use lower-case letters a–z, digits and single hyphens, for example mittkoping."),
+            code="invalid",
+        )
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved for Målbild's own addresses. Choose another."),
+            code="reserved",
+            params={"slug": value},
+        )
+
+
+class Organisation(models.Model):
+    """A huvudman: usually a municipality. The tenant that every other table belongs to."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(
+        _("address name"),
+        max_length=50,
+        unique=True,
+        validators=[validate_slug],
+        help_text=_("Used in addresses: /o/<address name>/."),
+    )
+    kolada_municipality_id = models.CharField(
+        _("Kolada municipality id"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Four digits, for example 2480."))],
+    )
+    has_public_pages = models.BooleanField(
+        _("public pages"),
+        default=True,
+        help_text=_("Show published content to everyone, without login, under /offentlig/."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgUnit(models.Model):
+    """A unit in an organisation's tree: förvaltning, område, skola, förskola, arbetslag.
+
+    `path` is the materialised path of primary keys ("/3/17/42/"), so a subtree is one indexed
+    prefix query and a move rewrites the paths of the subtree in one UPDATE.
+    """
+
+    class Kind(models.TextChoices):
+        ADMINISTRATION = "forvaltning", _("administration (förvaltning)")
+        AREA = "omrade", _("area")
+        SCHOOL = "skola", _("school")
+        PRESCHOOL = "forskola", _("preschool")
+        TEAM = "arbetslag", _("team (arbetslag)")
+        OTHER = "annan", _("other unit")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                _("Letters a–z, digits, dots, hyphens and underscores, for example ASEN-7."),
+            )
+        ],
+        help_text=_("Short and unique in the organisation; used in imports and exports."),
+    )
+    kolada_ou_id = models.CharField(
+        _("Kolada unit id"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^V\d{2}E\d{9}$", _("Like V15E248000101."))],
+    )
+    school_unit_code = models.CharField(
+        _("school unit code (skolenhetskod)"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^\d{8}$", _("Eight digits."))],
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="tenants_orgunit_code_unique"
+            ),
+            models.UniqueConstraint(
+                models.F("organisation"),
+                models.F("parent"),
+                Lower("name"),
+                condition=models.Q(archived_at__isnull=True),
+                name="tenants_orgunit_sibling_name_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "path"], name="tenants_orgunit_tree")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def contains(self, other: "OrgUnit") -> bool:
+        """Whether `other` is this unit or below it."""
+        return other.path.startswith(self.path)
+
+    def ancestor_ids(self) -> list[int]:
+        """Primary keys from the root down to the parent, read from the path (no query)."""
+        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+
+
+class Membership(models.Model):
+    """A person's role in an organisation, for the whole organisation or one unit's subtree."""
+
+    class Role(models.TextChoices):
+        ELECTED = "elected", _("elected representative (förtroendevald)")
+        ADMIN = "admin", _("administration (förvaltningsledning)")
+        UNIT_LEAD = "unit_lead", _("unit lead (rektor, förskolechef)")
+        STAFF = "staff", _("staff (lärare, medarbetare)")
+        VIEWER = "viewer", _("reader")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+        help_text=_("Limits the role to this unit and the units below it. Empty: everything."),
+    )
+    created_at = models.DateTimeField(_("given"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("given by"),
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["organisation", "user", "role"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "role", "unit"],
+                name="tenants_membership_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user", "role"],
+                condition=models.Q(unit__isnull=True),
+                name="tenants_membership_whole_org_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit.name if self.unit_id and self.unit else str(_("whole organisation"))
+        return f"{self.get_role_display()}, {where}"
+
+    def covers(self, unit: OrgUnit | None) -> bool:
+        """Whether this role reaches `unit` (None: something of the whole organisation)."""
+        if self.unit_id is None:
+            return True
+        return unit is not None and self.unit is not None and self.unit.contains(unit)
+
+    @classmethod
+    def of_person(cls, user: Any) -> list["Membership"]:
+        """Every role the person holds, in every organisation (one query).
+
+        Crosses organisations on purpose: a person may see their own roles wherever they are.
+        """
+        with unscoped():
+            return list(cls.objects.filter(user=user).select_related("organisation", "unit"))
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to take a role. The link carries a signed, expiring `key`."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    key = models.CharField(
+        max_length=64, unique=True, default=secrets.token_urlsafe, editable=False
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,0 +1,107 @@
+"""Who may do what: capabilities derived from roles, in this one module.
+
+Every member reads everything of the organisation except three things (DESIGN.md §4):
+self-assessment rounds, follow-up reports not yet ready, and people's personal data, which are
+readable inside the member's own subtree and by admins. Writing needs a capability *and* a
+membership whose subtree contains the object's unit. Views declare the capability they need
+(`member_view("can_manage_units")`) and check the object's unit with :meth:`Access.require`.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from malbild.tenants.models import Membership, Organisation, OrgUnit
+
+Role = Membership.Role
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Create, rename, move and archive units.
+    "can_manage_units": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Invite people and give or take roles (which roles: see GRANTABLE_ROLES).
+    "can_manage_people": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Read people's e-mail addresses and the audit trail.
+    "can_view_personal_data": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    "can_view_audit": frozenset({Role.ADMIN}),
+}
+
+# The roles each role may give to others, within its own subtree.
+GRANTABLE_ROLES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(Role.values),
+    Role.UNIT_LEAD: frozenset({Role.STAFF, Role.VIEWER}),
+}
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    try:
+        return CAPABILITIES[capability]
+    except KeyError:
+        raise ValueError(f"Unknown capability {capability!r}") from None
+
+
+@dataclass
+class Access:
+    """What one person may do in one organisation, from their memberships there."""
+
+    organisation: Organisation
+    memberships: list[Membership] = field(default_factory=list)
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.memberships)
+
+    @property
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships}
+
+    def can(self, capability: str, unit: OrgUnit | None = None, *, anywhere: bool = False) -> bool:
+        """Whether a membership with the capability covers `unit`.
+
+        `unit=None` means something that belongs to the whole organisation, which needs a role
+        without a unit limit; `anywhere=True` asks whether the capability is held for any part.
+        """
+        allowed = roles_with(capability)
+        return any(m.role in allowed and (anywhere or m.covers(unit)) for m in self.memberships)
+
+    def require(self, capability: str, unit: OrgUnit | None = None) -> None:
+        """Raise PermissionDenied with a Swedish explanation unless :meth:`can`."""
+        if not self.can(capability, unit):
+            raise PermissionDenied(explain(capability, unit))
+
+    def subtrees(self, capability: str) -> list[OrgUnit] | None:
+        """The units under which the capability is held; None when it covers everything."""
+        allowed = roles_with(capability)
+        units = []
+        for m in self.memberships:
+            if m.role in allowed:
+                if m.unit is None:
+                    return None
+                units.append(m.unit)
+        return units
+
+    def can_grant(self, role: str, unit: OrgUnit | None) -> bool:
+        return any(
+            role in GRANTABLE_ROLES.get(m.role, frozenset()) and m.covers(unit)
+            for m in self.memberships
+        )
+
+
+def explain(capability: str, unit: OrgUnit | None = None) -> str:
+    labels = [str(label) for value, label in Role.choices if value in roles_with(capability)]
+    roles = " / ".join(labels)
+    if unit is None:
+        return str(
+            format_lazy(
+                _("Only people with the role {roles} for the whole organisation may do this."),
+                roles=roles,
+            )
+        )
+    return str(
+        format_lazy(
+            _("Only people with the role {roles} for {unit} may do this."),
+            roles=roles,
+            unit=unit.name,
+        )
+    )

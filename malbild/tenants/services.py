@@ -1,0 +1,349 @@
+"""Changes to organisations' unit trees and people's roles. Every function audits its write."""
+
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.http import HttpRequest
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from malbild import audit
+from malbild.accounts.models import User, UserManager
+from malbild.accounts.tasks import send_email
+from malbild.tenants.models import Invitation, Membership, Organisation, OrgUnit
+from malbild.tenants.permissions import Access
+
+UNIT_FIELDS = ("name", "kind", "code", "kolada_ou_id", "school_unit_code")
+INVITATION_DAYS = 7
+_signer = signing.TimestampSigner(salt="malbild.tenants.invitation")
+
+
+def _unit_state(unit: OrgUnit) -> dict[str, Any]:
+    return {
+        **{name: getattr(unit, name) for name in UNIT_FIELDS},
+        "parent": unit.parent_id,
+        "archived": unit.is_archived,
+    }
+
+
+def check_sibling_name(
+    organisation: Organisation, parent: OrgUnit | None, name: str, exclude: OrgUnit | None = None
+) -> None:
+    """Raise ValidationError when an active sibling already has this name (any case)."""
+    siblings = OrgUnit.objects.filter(
+        organisation=organisation, parent=parent, archived_at__isnull=True, name__iexact=name
+    )
+    if exclude is not None:
+        siblings = siblings.exclude(pk=exclude.pk)
+    if siblings.exists():
+        where = parent.name if parent else str(_("the top level"))
+        raise ValidationError(
+            {"name": _("There is already a unit called “%(name)s” under %(parent)s.")},
+            params={"name": name, "parent": where},
+        )
+
+
+@transaction.atomic
+def create_unit(
+    organisation: Organisation,
+    parent: OrgUnit | None,
+    request: HttpRequest | None = None,
+    **fields: Any,
+) -> OrgUnit:
+    if parent is not None and parent.is_archived:
+        raise ValidationError(_("Units cannot be added under an archived unit."))
+    check_sibling_name(organisation, parent, fields["name"])
+    unit = OrgUnit(organisation=organisation, parent=parent, **fields)
+    unit.depth = parent.depth + 1 if parent else 0
+    unit.path = "/"  # the final path needs the primary key
+    unit.save()
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    audit.record(
+        "tenants.unit_created",
+        request=request,
+        target=unit,
+        summary=unit.name,
+        after=_unit_state(unit),
+        organisation=organisation,
+    )
+    return unit
+
+
+@transaction.atomic
+def update_unit(unit: OrgUnit, request: HttpRequest | None = None, **fields: Any) -> OrgUnit:
+    before = _unit_state(unit)
+    if "name" in fields:
+        check_sibling_name(unit.organisation, unit.parent, fields["name"], exclude=unit)
+    for name, value in fields.items():
+        if name not in UNIT_FIELDS:
+            raise ValueError(name)
+        setattr(unit, name, value)
+    unit.save(update_fields=list(fields))
+    audit.record(
+        "tenants.unit_changed",
+        request=request,
+        target=unit,
+        summary=unit.name,
+        before=before,
+        after=_unit_state(unit),
+    )
+    return unit
+
+
+@transaction.atomic
+def move_unit(
+    unit: OrgUnit, new_parent: OrgUnit | None, request: HttpRequest | None = None
+) -> None:
+    """Put `unit` (and everything below it) under `new_parent`; one UPDATE for the subtree."""
+    if new_parent is not None:
+        if new_parent.organisation_id != unit.organisation_id:
+            raise ValidationError(_("A unit can only be moved within its organisation."))
+        if unit.contains(new_parent):
+            raise ValidationError(
+                {"parent": _("A unit cannot be moved under itself or a unit below it.")}
+            )
+        if new_parent.is_archived:
+            raise ValidationError({"parent": _("Units cannot be moved under an archived unit.")})
+    if new_parent == unit.parent:
+        return
+    check_sibling_name(unit.organisation, new_parent, unit.name, exclude=unit)
+    before = _unit_state(unit)
+    old_path = unit.path
+    new_path = f"{new_parent.path if new_parent else '/'}{unit.pk}/"
+    depth_change = (new_parent.depth + 1 if new_parent else 0) - unit.depth
+    OrgUnit.objects.filter(organisation=unit.organisation, path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", Length(Value(old_path)) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    unit.refresh_from_db()
+    audit.record(
+        "tenants.unit_moved",
+        request=request,
+        target=unit,
+        summary=unit.name,
+        before=before,
+        after=_unit_state(unit),
+    )
+
+
+@transaction.atomic
+def archive_unit(unit: OrgUnit, request: HttpRequest | None = None) -> None:
+    """Archive (never delete) a unit; what refers to it keeps working and shows it as archived."""
+    if OrgUnit.objects.filter(parent=unit, archived_at__isnull=True).exists():
+        raise ValidationError(_("Archive or move the units below it first."))
+    if (
+        unit.parent_id is None
+        and not OrgUnit.objects.filter(parent=None, archived_at__isnull=True)
+        .exclude(pk=unit.pk)
+        .exists()
+    ):
+        raise ValidationError(_("The organisation needs at least one active top-level unit."))
+    before = _unit_state(unit)
+    unit.archived_at = timezone.now()
+    unit.save(update_fields=["archived_at"])
+    audit.record(
+        "tenants.unit_archived",
+        request=request,
+        target=unit,
+        summary=unit.name,
+        before=before,
+        after=_unit_state(unit),
+    )
+
+
+@transaction.atomic
+def restore_unit(unit: OrgUnit, request: HttpRequest | None = None) -> None:
+    if unit.parent is not None and unit.parent.is_archived:
+        raise ValidationError(_("Restore the unit above it first."))
+    check_sibling_name(unit.organisation, unit.parent, unit.name, exclude=unit)
+    before = _unit_state(unit)
+    unit.archived_at = None
+    unit.save(update_fields=["archived_at"])
+    audit.record(
+        "tenants.unit_restored",
+        request=request,
+        target=unit,
+        summary=unit.name,
+        before=before,
+        after=_unit_state(unit),
+    )
+
+
+# People and roles ---------------------------------------------------------------------------------
+
+
+def _membership_state(membership: Membership) -> dict[str, Any]:
+    return {
+        "person": membership.user.email,
+        "role": membership.role,
+        "unit": membership.unit_id,
+    }
+
+
+def _require_grant(access: Access, role: str, unit: OrgUnit | None) -> None:
+    if not access.can_grant(role, unit):
+        label = Membership.Role(role).label
+        if unit is None:
+            message = _("You may not give the role %(role)s for the whole organisation.")
+        else:
+            message = _("You may not give the role %(role)s for %(unit)s.")
+        raise PermissionDenied(message % {"role": label, "unit": unit.name if unit else ""})
+
+
+@transaction.atomic
+def grant_role(
+    access: Access,
+    user: User,
+    role: str,
+    unit: OrgUnit | None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    _require_grant(access, role, unit)
+    if unit is not None and unit.is_archived:
+        raise ValidationError({"unit": _("Roles cannot be given for an archived unit.")})
+    if Membership.objects.filter(user=user, role=role, unit=unit).exists():
+        raise ValidationError(_("The person already has this role there."))
+    membership = Membership.objects.create(
+        organisation=access.organisation,
+        user=user,
+        role=role,
+        unit=unit,
+        created_by=request.user if request and request.user.is_authenticated else None,
+    )
+    audit.record(
+        "tenants.role_given",
+        request=request,
+        target=membership,
+        summary=f"{user.email}: {membership}",
+        after=_membership_state(membership),
+    )
+    return membership
+
+
+@transaction.atomic
+def revoke_role(access: Access, membership: Membership, request: HttpRequest | None = None) -> None:
+    _require_grant(access, membership.role, membership.unit)
+    if (
+        membership.role == Membership.Role.ADMIN
+        and membership.unit_id is None
+        and not Membership.objects.filter(role=Membership.Role.ADMIN, unit=None)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("This is the organisation's last administrator for everything; give the role to "
+              "someone else first.")
+        )  # fmt: skip
+    before = _membership_state(membership)
+    summary = f"{membership.user.email}: {membership}"
+    membership.delete()
+    audit.record("tenants.role_taken", request=request, summary=summary, before=before)
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return _signer.sign(invitation.key)
+
+
+class InvitationError(Exception):
+    """Why an invitation link cannot be used; `message` is for the person who followed it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def find_invitation(token: str) -> Invitation:
+    """The open invitation behind a link, or InvitationError saying why not (in Swedish)."""
+    try:
+        key = _signer.unsign(token, max_age=INVITATION_DAYS * 24 * 60 * 60)
+    except signing.SignatureExpired:
+        raise InvitationError(
+            str(_("The invitation is more than %(days)s days old and no longer works."))
+            % {"days": INVITATION_DAYS}
+        ) from None
+    except signing.BadSignature:
+        raise InvitationError(str(_("The invitation link is not valid."))) from None
+    from malbild.tenants.scope import unscoped
+
+    with unscoped():  # the link names no organisation; the key finds it
+        invitation = (
+            Invitation.objects.select_related("organisation", "unit").filter(key=key).first()
+        )
+    if invitation is None:
+        raise InvitationError(str(_("The invitation has been withdrawn.")))
+    if invitation.accepted_at is not None:
+        raise InvitationError(str(_("The invitation has already been used.")))
+    return invitation
+
+
+@transaction.atomic
+def invite(
+    access: Access,
+    email: str,
+    name: str,
+    role: str,
+    unit: OrgUnit | None,
+    request: HttpRequest,
+) -> Invitation:
+    """Record an invitation and have the worker e-mail its link."""
+    _require_grant(access, role, unit)
+    email = UserManager.normalize(email)
+    invitation = Invitation.objects.create(
+        organisation=access.organisation,
+        email=email,
+        name=name,
+        role=role,
+        unit=unit,
+        invited_by=request.user if isinstance(request.user, User) else None,
+    )
+    link = request.build_absolute_uri(reverse("invitation", args=[invitation_token(invitation)]))
+    context = {"invitation": invitation, "link": link, "days": INVITATION_DAYS}
+    with translation.override("sv"):
+        subject = loader.render_to_string("tenants/email/invitation_subject.txt", context)
+        body = loader.render_to_string("tenants/email/invitation.txt", context)
+    send_email.enqueue(to=[email], subject=" ".join(subject.split()), body=body)
+    audit.record(
+        "tenants.person_invited",
+        request=request,
+        target=invitation,
+        summary=f"{email}: {invitation.get_role_display()}",
+        after={"email": email, "role": role, "unit": unit.pk if unit else None},
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(
+    invitation: Invitation, user: User, request: HttpRequest | None = None
+) -> Membership:
+    """Give the invited role to `user` and close the invitation (it cannot be used again)."""
+    closed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        accepted_at=timezone.now(), accepted_by=user
+    )
+    if not closed:  # a second click raced the first
+        raise InvitationError(str(_("The invitation has already been used.")))
+    membership, _created = Membership.objects.get_or_create(
+        organisation=invitation.organisation,
+        user=user,
+        role=invitation.role,
+        unit=invitation.unit,
+        defaults={"created_by": invitation.invited_by},
+    )
+    audit.record(
+        "tenants.invitation_accepted",
+        actor=user,
+        request=request,
+        target=membership,
+        summary=f"{user.email}: {membership}",
+        after=_membership_state(membership),
+        organisation=invitation.organisation,
+    )
+    return membership

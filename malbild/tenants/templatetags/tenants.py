@@ -1,0 +1,12 @@
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def can(context: dict[str, Any], capability: str, unit: Any = None, anywhere: bool = False) -> bool:
+    """`{% can "can_manage_units" unit as allowed %}`: the same rule the view enforces."""
+    access = getattr(context["request"], "access", None)
+    return bool(access and access.can(capability, unit, anywhere=anywhere))
