@@ -47,3 +47,64 @@ def audit_events(**filters):
 
     with unscoped():
         return list(AuditEvent.objects.filter(**filters))
+
+
+# The cast -------------------------------------------------------------------------------------------
+# Mittköping (test edition): a förvaltning with an area and two schools; an admin for everything,
+# an elected member, a rektor and a teacher limited to Åsens skola, a reader. Ekby: one admin.
+
+
+def make_org(name: str, slug: str):
+    from malbild.tenants.models import Organisation
+
+    return Organisation.objects.create(name=name, slug=slug)
+
+
+def make_unit(org, name: str, parent=None, kind: str = "skola", code: str | None = None):
+    from malbild.tenants import services
+    from malbild.tenants.scope import scope
+
+    with scope(org):
+        return services.create_unit(
+            org, parent, name=name, kind=kind, code=code or name.upper().replace(" ", "-")[:40]
+        )
+
+
+def give_role(user, org, role: str, unit=None):
+    from malbild.tenants.models import Membership
+    from malbild.tenants.scope import scope
+
+    with scope(org):
+        return Membership.objects.create(organisation=org, user=user, role=role, unit=unit)
+
+
+class Cast:
+    """Everyone the tests need, built once per test."""
+
+    def __init__(self) -> None:
+        self.org = make_org("Mittköping", "mittkoping")
+        self.root = make_unit(self.org, "Barn- och utbildningsförvaltningen", kind="forvaltning")
+        self.area = make_unit(self.org, "Norra området", self.root, kind="omrade")
+        self.school = make_unit(self.org, "Åsens skola", self.area, code="ASEN")
+        self.team = make_unit(self.org, "Arbetslag F-3", self.school, kind="arbetslag")
+        self.other_school = make_unit(self.org, "Berga skola", self.area, code="BERGA")
+        self.admin = make_user("admin@mittkoping.test", "Anna Admin")
+        self.elected = make_user("politiker@mittkoping.test", "Per Politiker")
+        self.rektor = make_user("rektor@mittkoping.test", "Rut Rektor")
+        self.teacher = make_user("larare@mittkoping.test", "Lars Lärare")
+        self.reader = make_user("lasare@mittkoping.test", "Lisa Läsare")
+        give_role(self.admin, self.org, "admin")
+        give_role(self.elected, self.org, "elected")
+        give_role(self.rektor, self.org, "unit_lead", self.school)
+        give_role(self.teacher, self.org, "staff", self.school)
+        give_role(self.reader, self.org, "viewer")
+        self.ekby = make_org("Ekby", "ekby")
+        self.ekby_root = make_unit(self.ekby, "Ekby skolförvaltning", kind="forvaltning")
+        self.ekby_school = make_unit(self.ekby, "Ekby skola", self.ekby_root, code="EKS")
+        self.ekby_admin = make_user("admin@ekby.test", "Eva Ekby")
+        give_role(self.ekby_admin, self.ekby, "admin")
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return Cast()

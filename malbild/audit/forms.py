@@ -1,5 +1,5 @@
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -42,16 +42,12 @@ def action_label(code: str) -> str:
 # Far enough apart for any real search, and near enough that a day's bounds in the time zone
 # never overflow Python's datetime (year 1 to 9999).
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+DATE_VALIDATORS = [MinValueValidator(EARLIEST), MaxValueValidator(LATEST)]
 
 
-def _date_field(label: Promise) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
-        # ISO is what a browser's date picker sends, and what it needs back to show the value.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+def _date_input() -> forms.DateInput:
+    # ISO is what a browser's date picker sends, and what it needs back to show the value.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EventFilterForm(forms.Form):
@@ -64,8 +60,12 @@ class EventFilterForm(forms.Form):
         max_length=150,
         help_text=_("Part of a name or an e-mail address."),
     )
-    date_from = _date_field(_("From date"))
-    date_to = _date_field(_("To date"))
+    date_from = forms.DateField(
+        label=_("From date"), required=False, validators=DATE_VALIDATORS, widget=_date_input()
+    )
+    date_to = forms.DateField(
+        label=_("To date"), required=False, validators=DATE_VALIDATORS, widget=_date_input()
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         """Runs one query: the actions this organisation's events have."""
@@ -77,8 +77,7 @@ class EventFilterForm(forms.Form):
             .distinct()
         )
         choices = sorted(((code, action_label(code)) for code in codes), key=lambda c: c[1])
-        action = self.fields["action"]
-        assert isinstance(action, forms.ChoiceField)
+        action = cast(forms.ChoiceField, self.fields["action"])
         action.choices = [("", _("All actions")), *choices]
 
     def clean_person(self) -> str:

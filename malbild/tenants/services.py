@@ -35,13 +35,17 @@ def _unit_state(unit: OrgUnit) -> dict[str, Any]:
 def check_sibling_name(
     organisation: Organisation, parent: OrgUnit | None, name: str, exclude: OrgUnit | None = None
 ) -> None:
-    """Raise ValidationError when an active sibling already has this name (any case)."""
+    """Raise ValidationError when an active sibling already has this name (in any case).
+
+    Compared in Python: SQLite folds the case of ASCII letters only, and Å is not å to it.
+    """
     siblings = OrgUnit.objects.filter(
-        organisation=organisation, parent=parent, archived_at__isnull=True, name__iexact=name
+        organisation=organisation, parent=parent, archived_at__isnull=True
     )
     if exclude is not None:
         siblings = siblings.exclude(pk=exclude.pk)
-    if siblings.exists():
+    wanted = name.casefold()
+    if any(other.casefold() == wanted for other in siblings.values_list("name", flat=True)):
         where = parent.name if parent else str(_("the top level"))
         raise ValidationError(
             {"name": _("There is already a unit called “%(name)s” under %(parent)s.")},

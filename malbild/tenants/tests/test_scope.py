@@ -1,0 +1,56 @@
+import pytest
+from django.apps import apps
+
+from malbild.tenants.models import OrgUnit
+from malbild.tenants.scope import NoActiveOrganisation, TenantManager, scope, unscoped
+
+
+@pytest.mark.django_db
+def test_a_tenant_table_refuses_queries_without_an_organisation(cast):
+    with pytest.raises(NoActiveOrganisation):
+        list(OrgUnit.objects.all())
+
+
+@pytest.mark.django_db
+def test_a_scope_sees_only_its_own_organisation(cast):
+    with scope(cast.ekby):
+        assert set(OrgUnit.objects.values_list("name", flat=True)) == {
+            "Ekby skolförvaltning",
+            "Ekby skola",
+        }
+        assert not OrgUnit.objects.filter(pk=cast.school.pk).exists()
+
+
+@pytest.mark.django_db
+def test_unscoped_sees_everything(cast):
+    with unscoped():
+        assert OrgUnit.objects.count() == 7
+
+
+@pytest.mark.django_db
+def test_scopes_nest_and_restore(cast):
+    with scope(cast.org):
+        with scope(cast.ekby):
+            assert OrgUnit.objects.filter(pk=cast.school.pk).count() == 0
+        assert OrgUnit.objects.filter(pk=cast.school.pk).count() == 1
+    with pytest.raises(NoActiveOrganisation):
+        OrgUnit.objects.count()
+
+
+# Models that belong to no single organisation, each with its reason.
+GLOBAL_MODELS = {
+    "tenants.organisation": "it is the tenant",
+    "accounts.user": "a person may belong to several organisations",
+    "server.scheduledrun": "housekeeping of the installation",
+}
+
+
+def test_every_tenant_owned_table_has_its_own_organisation_column_and_scoped_manager():
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if not model.__module__.startswith("malbild.") or label in GLOBAL_MODELS:
+            continue
+        field = model._meta.get_field("organisation")
+        assert field.is_relation, label
+        assert field.related_model._meta.label_lower == "tenants.organisation", label
+        assert isinstance(model._default_manager, TenantManager), label
