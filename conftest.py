@@ -49,7 +49,7 @@ def audit_events(**filters):
         return list(AuditEvent.objects.filter(**filters))
 
 
-# The cast -------------------------------------------------------------------------------------------
+# The cast -----------------------------------------------------------------------------------------
 # Mittköping (test edition): a förvaltning with an area and two schools; an admin for everything,
 # an elected member, a rektor and a teacher limited to Åsens skola, a reader. Ekby: one admin.
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, demo_server
 
@@ -35,9 +35,14 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def new_context(browser: Browser, base_url: str) -> BrowserContext:
+    """A fresh visitor (own cookies) who reads Swedish."""
+    return browser.new_context(base_url=base_url, locale="sv-SE")
+
+
 @pytest.fixture
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=base_url, locale="sv-SE")
+    context = new_context(browser, base_url)
     page = context.new_page()
     yield page
     context.close()

@@ -1,0 +1,74 @@
+import ast
+from pathlib import Path
+
+import pytest
+from django.db.models import Count
+
+from conftest import make_unit
+from malbild.tenants import shared
+from malbild.tenants.models import OrgUnit
+
+PACKAGE = Path(__file__).resolve().parents[2]
+
+# Every place that reads across organisations, and why. Add a line here with each new caller.
+EXPECTED_CALLERS: set[str] = set()
+
+
+def callers() -> set[str]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        if "tests" in path.parts or path.name == "shared.py":
+            continue
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "shared"
+            ) or (isinstance(node, ast.ImportFrom) and node.module == "malbild.tenants.shared"):
+                found.add(str(path.relative_to(PACKAGE.parent)))
+    return found
+
+
+def unscoped_callers() -> set[str]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        if "unscoped()" in path.read_text():
+            found.add(str(path.relative_to(PACKAGE.parent)))
+    return found
+
+
+def test_the_list_of_cross_organisation_reads_is_complete():
+    assert callers() == EXPECTED_CALLERS
+
+
+def test_only_known_places_step_outside_the_tenant_scope():
+    # Each with its reason: the scope module itself; the shared door; the technical admin for
+    # superusers; a person's own roles in every organisation; an invitation link that names no
+    # organisation (the signed key finds it).
+    assert unscoped_callers() == {
+        "malbild/tenants/scope.py",
+        "malbild/tenants/shared.py",
+        "malbild/tenants/admin.py",
+        "malbild/tenants/models.py",
+        "malbild/tenants/services.py",
+    }
+
+
+def test_only_declared_models_are_published_across_organisations():
+    with pytest.raises(TypeError, match="not shared"):
+        shared.published(OrgUnit)
+
+
+@pytest.mark.django_db
+def test_aggregates_hide_groups_of_fewer_than_five_units(cast):
+    for i in range(4):
+        make_unit(cast.ekby, f"Förskola {i}", cast.ekby_root, kind="forskola")
+    for i in range(2):
+        make_unit(cast.ekby, f"Skola {i}", cast.ekby_root, kind="skola")
+    rows = shared.aggregated(OrgUnit, group_by=["kind"], unit_field="id", values={"n": Count("id")})
+    by_kind = {row["kind"]: row["units"] for row in rows}
+    # Five schools across the two municipalities are enough; four preschools are too few.
+    assert by_kind == {"skola": 5}

@@ -1,0 +1,305 @@
+"""Every named URL, and what it answers to an anonymous visitor, a member of another
+organisation, a member with too weak a role and a member with the right role (DESIGN.md §4).
+
+A route missing here fails `test_every_named_route_is_in_the_matrix`; a route that takes POST
+without a POST case here fails `test_every_route_that_takes_post_has_a_post_case`; and every POST
+case run with the right role must leave an audit event (`test_every_post_leaves_an_audit_event`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from conftest import PASSWORD, Cast, audit_events
+from malbild.tenants import services
+from malbild.tenants.models import Invitation, Membership
+from malbild.tenants.scope import scope
+
+LOGIN = "login"  # anonymous on a member page: a redirect to the login page
+NEW_PASSWORD = "ett nytt långt lösenord 2026"
+
+PathFn = Callable[[Client, Cast], str]
+DataFn = Callable[[Cast], dict[str, Any]]
+
+
+@dataclass
+class Case:
+    method: str
+    path: PathFn
+    anonymous: int | str | None
+    other: int | None  # Ekby's admin on a Mittköping page
+    weak: tuple[str, int] | None  # (cast member, status)
+    right: tuple[str | None, int]  # (cast member, or None for anonymous; status)
+    data: DataFn = field(default=lambda c: {})
+
+
+def org_url(name: str, *args: Any) -> PathFn:
+    return lambda client, c: reverse(name, args=["mittkoping", *[a(c) for a in args]])
+
+
+def unit(attr: str) -> Callable[[Cast], int]:
+    return lambda c: getattr(c, attr).pk
+
+
+def person(attr: str) -> Callable[[Cast], int]:
+    return lambda c: getattr(c, attr).pk
+
+
+def teacher_membership(c: Cast) -> int:
+    with scope(c.org):
+        return Membership.objects.get(user=c.teacher).pk
+
+
+def archived_team_url(client: Client, c: Cast) -> str:
+    with scope(c.org):
+        services.archive_unit(c.team)
+    return reverse("tenants:unit_restore", args=["mittkoping", c.team.pk])
+
+
+def reset_confirm_url(client: Client, c: Cast) -> str:
+    uid = urlsafe_base64_encode(force_bytes(c.teacher.pk))
+    return reverse(
+        "accounts:password_reset_confirm",
+        args=[uid, default_token_generator.make_token(c.teacher)],
+    )
+
+
+def reset_set_password_url(client: Client, c: Cast) -> str:
+    # Django trades the token for a session marker on the first visit.
+    return client.get(reset_confirm_url(client, c))["Location"]
+
+
+def invitation_url(client: Client, c: Cast) -> str:
+    with scope(c.org):
+        invitation = Invitation.objects.create(
+            organisation=c.org, email="ny@mittkoping.test", role="staff", unit=c.school
+        )
+    return reverse("invitation", args=[services.invitation_token(invitation)])
+
+
+UNIT = {"name": "Nya skolan", "kind": "skola", "code": "NYA", "school_unit_code": ""}
+GLOBAL = "global"  # pages outside any organisation: Ekby's admin is just another person there
+
+MATRIX: dict[str, list[Case]] = {
+    "home": [Case("get", lambda cl, c: "/", 200, 200, None, ("teacher", 200))],
+    "healthz": [Case("get", lambda cl, c: "/healthz", 200, 200, None, (None, 200))],
+    "accessibility": [Case("get", lambda cl, c: reverse("accessibility"), 200, 200, None, (None, 200))],
+    "set_language": [
+        Case("post", lambda cl, c: reverse("set_language"), 302, 302, None, ("teacher", 302),
+             lambda c: {"language": "en", "next": "/"}),
+    ],
+    "accounts:login": [
+        Case("get", lambda cl, c: reverse("accounts:login"), 200, 302, None, (None, 200)),
+        Case("post", lambda cl, c: reverse("accounts:login"), None, None, None, (None, 302),
+             lambda c: {"username": c.teacher.email, "password": PASSWORD}),
+    ],
+    "accounts:logout": [
+        Case("post", lambda cl, c: reverse("accounts:logout"), 302, 302, None, ("teacher", 302)),
+    ],
+    "accounts:profile": [
+        Case("get", lambda cl, c: reverse("accounts:profile"), LOGIN, 200, None, ("teacher", 200)),
+        Case("post", lambda cl, c: reverse("accounts:profile"), LOGIN, None, None, ("teacher", 302),
+             lambda c: {"name": "Lars Larsson", "language": "sv"}),
+    ],
+    "accounts:password_change": [
+        Case("get", lambda cl, c: reverse("accounts:password_change"), LOGIN, 200, None,
+             ("teacher", 200)),
+        Case("post", lambda cl, c: reverse("accounts:password_change"), LOGIN, None, None,
+             ("teacher", 302),
+             lambda c: {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+                        "new_password2": NEW_PASSWORD}),
+    ],
+    "accounts:password_reset": [
+        Case("get", lambda cl, c: reverse("accounts:password_reset"), 200, 200, None, (None, 200)),
+        Case("post", lambda cl, c: reverse("accounts:password_reset"), None, None, None,
+             (None, 302), lambda c: {"email": c.teacher.email}),
+    ],
+    "accounts:password_reset_done": [
+        Case("get", lambda cl, c: reverse("accounts:password_reset_done"), 200, 200, None,
+             (None, 200)),
+    ],
+    "accounts:password_reset_confirm": [
+        Case("get", reset_confirm_url, 302, 302, None, (None, 302)),
+        Case("post", reset_set_password_url, None, None, None, (None, 302),
+             lambda c: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}),
+    ],
+    "accounts:password_reset_complete": [
+        Case("get", lambda cl, c: reverse("accounts:password_reset_complete"), 200, 200, None,
+             (None, 200)),
+    ],
+    "invitation": [
+        Case("get", invitation_url, 200, None, None, (None, 200)),
+        Case("post", invitation_url, None, None, None, (None, 302),
+             lambda c: {"name": "Nina Ny", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}),
+    ],
+    "public:home": [Case("get", org_url("public:home"), 200, 200, None, (None, 200))],
+    "tenants:home": [Case("get", org_url("tenants:home"), LOGIN, 404, None, ("teacher", 200))],
+    "tenants:unit_tree": [
+        Case("get", org_url("tenants:unit_tree"), LOGIN, 404, None, ("teacher", 200)),
+    ],
+    "tenants:unit_detail": [
+        Case("get", org_url("tenants:unit_detail", unit("school")), LOGIN, 404, None,
+             ("reader", 200)),
+    ],
+    "tenants:unit_create": [
+        Case("get", org_url("tenants:unit_create"), LOGIN, 404, ("teacher", 403), ("admin", 200)),
+        Case("post", org_url("tenants:unit_create"), LOGIN, 404, ("elected", 403),
+             ("admin", 302), lambda c: UNIT),
+    ],
+    "tenants:unit_edit": [
+        Case("get", org_url("tenants:unit_edit", unit("team")), LOGIN, 404, ("teacher", 403),
+             ("rektor", 200)),
+        Case("post", org_url("tenants:unit_edit", unit("team")), LOGIN, 404, ("teacher", 403),
+             ("rektor", 302), lambda c: {**UNIT, "name": "Arbetslag F-2", "code": "F2",
+                                         "kind": "arbetslag"}),
+    ],
+    "tenants:unit_move": [
+        Case("get", org_url("tenants:unit_move", unit("team")), LOGIN, 404, ("teacher", 403),
+             ("admin", 200)),
+        Case("post", org_url("tenants:unit_move", unit("team")), LOGIN, 404, ("rektor", 200),
+             ("admin", 302), lambda c: {"parent": c.other_school.pk}),
+    ],
+    "tenants:unit_archive": [
+        Case("get", org_url("tenants:unit_archive", unit("team")), LOGIN, 404, ("teacher", 403),
+             ("rektor", 200)),
+        Case("post", org_url("tenants:unit_archive", unit("team")), LOGIN, 404, ("elected", 403),
+             ("rektor", 302)),
+    ],
+    "tenants:unit_restore": [
+        Case("post", archived_team_url, LOGIN, 404, ("teacher", 403), ("admin", 302)),
+    ],
+    "tenants:people": [
+        Case("get", org_url("tenants:people"), LOGIN, 404, ("teacher", 403), ("rektor", 200)),
+    ],
+    "tenants:person_invite": [
+        Case("get", org_url("tenants:person_invite"), LOGIN, 404, ("elected", 403),
+             ("admin", 200)),
+        Case("post", org_url("tenants:person_invite"), LOGIN, 404, ("teacher", 403),
+             ("rektor", 302),
+             lambda c: {"email": "ny@mittkoping.test", "name": "Nina", "role": "staff",
+                        "unit": c.school.pk}),
+    ],
+    "tenants:person_detail": [
+        Case("get", org_url("tenants:person_detail", person("teacher")), LOGIN, 404,
+             ("teacher", 403), ("rektor", 200)),
+    ],
+    "tenants:role_grant": [
+        Case("post", org_url("tenants:role_grant", person("teacher")), LOGIN, 404,
+             ("reader", 403), ("admin", 302), lambda c: {"role": "viewer", "unit": ""}),
+    ],
+    "tenants:role_revoke": [
+        Case("post", org_url("tenants:role_revoke", person("teacher"), teacher_membership),
+             LOGIN, 404, ("elected", 403), ("rektor", 302)),
+    ],
+    "audit:event_list": [
+        Case("get", org_url("audit:event_list"), LOGIN, 404, ("rektor", 403), ("admin", 200)),
+    ],
+}  # fmt: skip
+
+
+def named_routes() -> set[str]:
+    def walk(patterns: list[Any], namespace: str = "") -> set[str]:
+        names: set[str] = set()
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue  # the technical Django admin, superusers only
+                inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                names |= walk(p.url_patterns, inner)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(namespace + p.name)
+        return names
+
+    return walk(get_resolver().url_patterns)
+
+
+def cases() -> list[tuple[str, int, Case]]:
+    return [(name, i, case) for name, entries in MATRIX.items() for i, case in enumerate(entries)]
+
+
+def test_every_named_route_is_in_the_matrix():
+    assert named_routes() == set(MATRIX)
+
+
+def request(client: Client, cast: Cast, who: str | None, case: Case) -> Any:
+    if who is not None:
+        client.force_login(getattr(cast, who))
+    path = case.path(client, cast)
+    data = case.data(cast)
+    return client.get(path) if case.method == "get" else client.post(path, data)
+
+
+IDS = [f"{name}-{case.method}" for name, _i, case in cases()]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "index", "case"), cases(), ids=IDS)
+def test_anonymous(client, name, index, case):
+    if case.anonymous is None:
+        pytest.skip("anonymous is the right role here")
+    response = request(client, Cast(), None, case)
+    if case.anonymous == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == case.anonymous
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "index", "case"), cases(), ids=IDS)
+def test_another_organisation(client, name, index, case):
+    if case.other is None:
+        pytest.skip("not a page of an organisation")
+    assert request(client, Cast(), "ekby_admin", case).status_code == case.other
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "index", "case"), cases(), ids=IDS)
+def test_too_weak_a_role(client, name, index, case):
+    if case.weak is None:
+        pytest.skip("every member may")
+    who, status = case.weak
+    assert request(client, Cast(), who, case).status_code == status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "index", "case"), cases(), ids=IDS)
+def test_the_right_role(client, name, index, case):
+    who, status = case.right
+    assert request(client, Cast(), who, case).status_code == status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "index", "case"),
+    [c for c in cases() if c[2].method == "post"],
+    ids=[i for i, c in zip(IDS, cases(), strict=True) if c[2].method == "post"],
+)
+def test_every_post_leaves_an_audit_event(client, name, index, case):
+    cast = Cast()
+    before = len(audit_events())
+    who, status = case.right
+    response = request(client, cast, who, case)
+    assert response.status_code == status
+    assert len(audit_events()) > before, f"{name} wrote without an audit event"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_every_route_that_takes_post_has_a_post_case(client, name):
+    if any(case.method == "post" for case in MATRIX[name]):
+        return
+    case = MATRIX[name][0]
+    cast = Cast()
+    who = case.right[0]
+    if who is not None:
+        client.force_login(getattr(cast, who))
+    response = client.post(case.path(client, cast), {})
+    assert response.status_code == 405, f"{name} takes POST: add a POST case to the matrix"

@@ -1,0 +1,258 @@
+"""The crawl: an anonymous visitor and every demo account walk every page they can reach by links
+from the start page, and each page must be sound: no server error, no broken link, a language, a
+title, one h1 and no axe violations. A named route that no role reaches fails the coverage test,
+unless `NOT_CRAWLED` says why.
+
+The crawl only follows `<a href>` links with GET and never submits a form, so it changes nothing
+on the demo that the other browser tests share. Django is used here only to map paths to routes
+(`resolve`); the database belongs to the server process.
+"""
+
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from playwright.sync_api import Browser, BrowserContext, Error, Page
+
+from tests.e2e.conftest import check_page, log_in, new_context
+
+MAX_VISITS_PER_ROUTE = 2
+FOLLOWED_QUERY = [("page", "2")]  # the only query string the crawl follows
+SKIPPED_PREFIXES = ("/static/", "/django-admin/")
+
+
+@dataclass(frozen=True)
+class Role:
+    email: str | None  # None: an anonymous visitor
+    organisation: str | None  # the slug of the organisation whose start page is also a start
+
+
+ROLES: dict[str, Role] = {
+    "anonymous": Role(None, None),
+    "elected": Role("politiker@mittkoping.example", "mittkoping"),
+    "admin": Role("forvaltning@mittkoping.example", "mittkoping"),
+    "unit_lead": Role("rektor@mittkoping.example", "mittkoping"),
+    "staff": Role("larare@mittkoping.example", "mittkoping"),
+    "ekby_admin": Role("admin@ekby.example", "ekby"),
+}
+
+# Pages that only a form leads to (the redirect after a POST), with nothing to submit or keep
+# secret: the anonymous crawl starts there too, so they get the same checks as every other page.
+ALSO_START_AT = {
+    "accounts:password_reset_done": "/konto/aterstall/skickat/",
+    "accounts:password_reset_complete": "/konto/aterstall/klart/",
+}
+
+# Named routes the crawl cannot reach with a GET link. Keep this short: every entry hides a page
+# from the axe check, so each one says why no link can lead there.
+NOT_CRAWLED: dict[str, str] = {
+    # The language switch is a POST form in every page's header.
+    "set_language": "POST only",
+    # A POST button in every page's header, and it would end the crawl's session.
+    "accounts:logout": "POST only",
+    # A POST button on an archived unit's page.
+    "tenants:unit_restore": "POST only",
+    # The form on a person's page posts here.
+    "tenants:role_grant": "POST only",
+    # A POST button beside each role on a person's page.
+    "tenants:role_revoke": "POST only",
+    # Its link carries a secret token that only the invitation e-mail holds.
+    "invitation": "needs a token from an e-mail",
+    # Its link carries a secret token that only the password-reset e-mail holds.
+    "accounts:password_reset_confirm": "needs a token from an e-mail",
+    # JSON for load balancers and monitoring, linked from no page.
+    "healthz": "not a page",
+}
+
+
+@dataclass
+class Visit:
+    url: str  # what the crawl asked for (path and query)
+    final_url: str  # where it ended, after redirects
+    route: str  # the view name of the final page
+    status: int
+
+
+@dataclass
+class Crawl:
+    role: str
+    context: BrowserContext
+    visits: list[Visit] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def routes(self) -> set[str]:
+        return {visit.route for visit in self.visits}
+
+
+def route_of(path: str) -> str:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return "<no route>"
+
+
+def local_path(url: str, origin: str) -> str:
+    """Path and query of `url`, without the origin and fragment."""
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == origin, url
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def link_to_follow(href: str, origin: str) -> str | None:
+    """The path (and `?page=2`) of a link the crawl follows, or None for one it leaves alone."""
+    parts = urlsplit(href)
+    if parts.scheme not in {"http", "https"} or f"{parts.scheme}://{parts.netloc}" != origin:
+        return None  # mailto:, tel:, another site
+    if parts.path.startswith(SKIPPED_PREFIXES) or parts.path == reverse("accounts:logout"):
+        return None
+    if not parts.query:
+        return parts.path
+    if parse_qsl(parts.query, keep_blank_values=True) == FOLLOWED_QUERY:
+        return f"{parts.path}?page=2"
+    return None  # filters and searches: the same route as the page without them
+
+
+def open_page(page: Page, url: str) -> tuple[int, bool]:
+    """Go to `url`; answer its status and whether it is an HTML page to check."""
+    try:
+        response = page.goto(url)
+    except Error as e:
+        if "Download is starting" not in e.message:
+            raise
+        # A file to download: ask again without the browser to learn its status.
+        fetched = page.context.request.get(url, max_redirects=5)
+        return fetched.status, False
+    assert response is not None, url
+    return response.status, response.headers.get("content-type", "").startswith("text/html")
+
+
+def problems_of(page: Page) -> str | None:
+    try:
+        check_page(page)
+    except AssertionError as e:
+        return str(e)
+    return None
+
+
+def crawl(crawl: Crawl, origin: str, starts: list[str]) -> None:
+    """Breadth-first from `starts`: each URL once, each route at most MAX_VISITS_PER_ROUTE times."""
+    page = crawl.context.new_page()
+    queue: deque[tuple[str, str | None]] = deque((url, None) for url in starts)
+    seen = set(starts)
+    visits_per_route: Counter[str] = Counter()
+    while queue:
+        url, linked_from = queue.popleft()
+        requested_route = route_of(urlsplit(url).path)
+        if visits_per_route[requested_route] >= MAX_VISITS_PER_ROUTE:
+            continue
+        visits_per_route[requested_route] += 1
+        status, is_html = open_page(page, url)
+        final_url = local_path(page.url, origin) if is_html else url
+        seen.add(final_url)
+        crawl.visits.append(Visit(url, final_url, route_of(urlsplit(final_url).path), status))
+        where = f"GET {url}" + (f" (linked from {linked_from})" if linked_from else "")
+        if status >= 500 or (status >= 400 and linked_from):
+            crawl.failures.append(f"{where}: answered {status}")
+        if not is_html:
+            continue
+        if problem := problems_of(page):
+            crawl.failures.append(f"{where}: {problem}")
+        hrefs: list[str] = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        for href in hrefs:
+            link = link_to_follow(href, origin)
+            if link is not None and link not in seen:
+                seen.add(link)
+                queue.append((link, url))
+    page.close()
+
+
+def start_pages(role: Role) -> list[str]:
+    if role.email is None:
+        return ["/", *ALSO_START_AT.values()]
+    return ["/", reverse("tenants:home", args=[role.organisation])]
+
+
+def logged_in(context: BrowserContext, email: str) -> None:
+    page = context.new_page()
+    log_in(page, email)
+    page.wait_for_url(lambda url: "/konto/logga-in/" not in url)
+    assert page.get_by_role("button", name="Logga ut").count() == 1, f"{email} is not logged in"
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def crawls(browser: Browser, base_url: str) -> Iterator[dict[str, Crawl]]:
+    """Every role's crawl, run once for the module; each role's browser stays open for probes."""
+    results: dict[str, Crawl] = {}
+    try:
+        for name, role in ROLES.items():
+            context = new_context(browser, base_url)
+            context.set_default_timeout(15_000)
+            results[name] = Crawl(name, context)
+            if role.email is not None:
+                logged_in(context, role.email)
+            crawl(results[name], base_url, start_pages(role))
+        yield results
+    finally:
+        for result in results.values():
+            result.context.close()
+
+
+def named_routes() -> set[str]:
+    """Every named route of the URL conf (Django's admin aside), as `namespace:name`."""
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if str(pattern.pattern).startswith("django-admin/"):
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                yield f"{namespace}{pattern.name}"
+
+    return set(walk(get_resolver().url_patterns, ""))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_reaches_by_links_is_sound(crawls: dict[str, Crawl], role: str) -> None:
+    result = crawls[role]
+    expected = "accounts:login" if ROLES[role].email is None else "tenants:home"
+    assert expected in result.routes, f"the {role} crawl never reached {expected}"
+    assert not result.failures, f"{len(result.failures)} problems for {role}:\n" + "\n".join(
+        result.failures
+    )
+
+
+def test_the_crawl_reaches_every_route_that_a_get_link_can(crawls: dict[str, Crawl]) -> None:
+    routes = named_routes()
+    crawled = set().union(*(result.routes for result in crawls.values()))
+    assert set(NOT_CRAWLED) <= routes, f"not routes: {set(NOT_CRAWLED) - routes}"
+    missing = routes - crawled - set(NOT_CRAWLED)
+    assert not missing, f"no role reached (link them, or say why in NOT_CRAWLED): {sorted(missing)}"
+    reached_anyway = crawled & set(NOT_CRAWLED)
+    assert not reached_anyway, f"crawled, so take them off NOT_CRAWLED: {sorted(reached_anyway)}"
+
+
+def test_the_ekby_admin_meets_no_page_of_mittkoping(crawls: dict[str, Crawl]) -> None:
+    result = crawls["ekby_admin"]
+    member_urls = [
+        url
+        for visit in result.visits
+        for url in (visit.url, visit.final_url)
+        if url.startswith("/o/")
+    ]
+    assert member_urls, "the Ekby admin reached no member page"
+    foreign = [url for url in member_urls if not url.startswith("/o/ekby/")]
+    assert not foreign, f"the Ekby admin reached {foreign}"
+
+    page = result.context.new_page()
+    response = page.goto(reverse("tenants:home", args=["mittkoping"]))
+    assert response is not None
+    assert response.status == 404
+    check_page(page)
+    page.close()
