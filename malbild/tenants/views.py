@@ -36,13 +36,6 @@ def paginate(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
     return Paginator(items, size).get_page(request.GET.get("page"))
 
 
-def querystring(request: HttpRequest) -> str:
-    """The current query string without `page`, for paging links that keep the filters."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _access(request: HttpRequest) -> Access:
     return request.access  # type: ignore[attr-defined]
 
@@ -138,7 +131,6 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
             "under": under,
             "under_breadcrumbs": _breadcrumbs(under, known) if under else [],
             "show_archived": show_archived,
-            "querystring": querystring(request),
         },
     )
 
@@ -322,7 +314,6 @@ def people(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(person, roles.get(person.pk, [])) for person in page.object_list],
             "query": query,
-            "querystring": querystring(request),
             "invitations": [i for i in invitations if access.can_grant(i.role, i.unit)],
         },
     )

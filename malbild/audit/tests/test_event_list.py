@@ -174,7 +174,8 @@ def test_the_action_filter_offers_and_applies_this_organisations_actions(
     response = admin_client.get(url(org), {"action": "tenants.unit_moved"})
     assert shown(response) == ["Moved"]
     choices = [code for code, _label in response.context["form"].fields["action"].choices]
-    assert choices == ["", "tenants.unit_created", "tenants.unit_moved"]
+    assert choices[0] == ""
+    assert sorted(choices[1:]) == ["tenants.unit_created", "tenants.unit_moved"]
     assert response.context["form"].is_filtering
 
 
@@ -245,7 +246,7 @@ def test_the_list_is_paged_by_50_and_page_links_keep_the_filters(admin_client, o
     assert len(first.context["rows"]) == 50
     html = first.content.decode()
     assert "?action=tenants.unit_changed&amp;person=person&amp;page=2" in html
-    assert '<nav class="audit-pager" aria-label=' in html
+    assert '<nav class="pagination" aria-label=' in html
     second = admin_client.get(url(org), {**query, "page": "2"})
     assert second.context["page"].number == 2
     assert len(second.context["rows"]) == 10
