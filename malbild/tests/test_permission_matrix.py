@@ -90,7 +90,9 @@ GLOBAL = "global"  # pages outside any organisation: Ekby's admin is just anothe
 MATRIX: dict[str, list[Case]] = {
     "home": [Case("get", lambda cl, c: "/", 200, 200, None, ("teacher", 200))],
     "healthz": [Case("get", lambda cl, c: "/healthz", 200, 200, None, (None, 200))],
-    "accessibility": [Case("get", lambda cl, c: reverse("accessibility"), 200, 200, None, (None, 200))],
+    "accessibility": [
+        Case("get", lambda cl, c: reverse("accessibility"), 200, 200, None, (None, 200)),
+    ],
     "set_language": [
         Case("post", lambda cl, c: reverse("set_language"), 302, 302, None, ("teacher", 302),
              lambda c: {"language": "en", "next": "/"}),
