@@ -180,7 +180,8 @@ def logged_in(context: BrowserContext, email: str) -> None:
     page = context.new_page()
     log_in(page, email)
     page.wait_for_url(lambda url: "/konto/logga-in/" not in url)
-    assert page.get_by_role("button", name="Logga ut").count() == 1, f"{email} is not logged in"
+    logout = page.locator(f"form[action='{reverse('accounts:logout')}'] button")
+    assert logout.count() == 1, f"{email} is not logged in"
     page.close()
 
 
@@ -256,3 +257,27 @@ def test_the_ekby_admin_meets_no_page_of_mittkoping(crawls: dict[str, Crawl]) ->
     assert response.status == 404
     check_page(page)
     page.close()
+
+
+GUARD_PAGE = """<!doctype html><html lang="sv"><title>Vakt</title><main><h1>Vakt</h1>
+<a href="/finns-inte/">trasig länk</a> <a href="/tillganglighet/?q=x">sökning</a>
+<a href="mailto:a@b.example">e-post</a> <a href="https://example.org/">annan webbplats</a>
+<img src="/static/x.png"></main></html>"""
+
+
+def test_the_crawl_reports_what_it_should(browser: Browser, base_url: str) -> None:
+    # Guards the guard: a page with a broken link and an image without text must be reported,
+    # and links to searches, e-mail and other sites must be left alone.
+    context = new_context(browser, base_url)
+    context.route("**/vakt/", lambda route: route.fulfill(body=GUARD_PAGE, content_type="text/html"))
+    result = Crawl("guard", context)
+    try:
+        crawl(result, base_url, ["/vakt/"])
+    finally:
+        context.close()
+    visited = [visit.url for visit in result.visits]
+    assert visited[:2] == ["/vakt/", "/finns-inte/"]  # then on from the 404 page's links
+    assert not [url for url in visited if "?" in url or "example" in url], visited
+    assert result.failures[0].startswith("GET /vakt/: axe on")
+    assert "image-alt" in result.failures[0]
+    assert result.failures[1] == "GET /finns-inte/ (linked from /vakt/): answered 404"
