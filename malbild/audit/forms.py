@@ -31,7 +31,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "tenants.role_taken": _("Role taken away"),
     "tenants.person_invited": _("Person invited"),
     "tenants.invitation_accepted": _("Invitation accepted"),
+    "tenants.organisation_created": _("Organisation created"),
+    "demo.organisation_created": _("Demo organisation created"),
     "demo.person_created": _("Demo person created"),
+    "demo.role_given": _("Demo role given"),
 }
 
 
