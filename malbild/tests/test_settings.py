@@ -96,3 +96,39 @@ def test_local_mode_creates_a_private_secret_key_once(tmp_path):
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert run_malbild(tmp_path, "check").returncode == 0
     assert key_file.read_text() == key
+
+
+PROBE = """
+from django.test import Client
+client = Client()
+plain = client.get("/healthz", HTTP_HOST="malbild.example.org")
+print("redirect", plain.status_code == 200)
+page = client.get("/konto/logga-in/", HTTP_HOST="malbild.example.org", secure=True)
+print("hsts", page.headers.get("Strict-Transport-Security", ""))
+print("csp", "unsafe-inline" not in page.headers["Content-Security-Policy"])
+home = client.get("/", HTTP_HOST="malbild.example.org")
+print("https", home.status_code, home.headers.get("Location", ""))
+cookie = page.cookies.get("__Host-csrftoken")
+print("cookie", bool(cookie and cookie["secure"]))
+"""
+
+
+def test_production_mode_sends_hsts_redirects_to_https_and_secures_cookies(tmp_path):
+    database = f"sqlite:///{tmp_path}/db.sqlite3"
+    env = {
+        "MALBILD_PRODUCTION": "1",
+        "MALBILD_SECRET_KEY": GOOD_KEY,
+        "MALBILD_ALLOWED_HOSTS": "malbild.example.org",
+        "MALBILD_DATABASE_URL": database,
+        "MALBILD_STATIC_ROOT": str(tmp_path / "static"),
+    }
+    assert run_malbild(tmp_path, "migrate", "-v0", **env).returncode == 0
+    assert run_malbild(tmp_path, "collectstatic", "--no-input", "-v0", **env).returncode == 0
+    result = run_malbild(tmp_path, "shell", "--no-imports", "-c", PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    assert lines["redirect"] == "True"  # health checks answer over plain HTTP
+    assert lines["hsts"].startswith("max-age=31536000")
+    assert lines["csp"] == "True"
+    assert lines["https"] == "301 https://malbild.example.org/"
+    assert lines["cookie"] == "True"
