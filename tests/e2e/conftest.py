@@ -22,8 +22,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with demo_server(tmp_path_factory.mktemp("demo")) as url:
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory of the demo that the server serves (for `server.malbild_shell`)."""
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture(scope="session")
+def base_url(demo_dir: Path) -> Iterator[str]:
+    with demo_server(demo_dir) as url:
         yield url
 
 

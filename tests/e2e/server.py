@@ -55,6 +55,21 @@ def demo_server(data_dir: Path) -> Iterator[str]:
         server.wait(timeout=30)
 
 
+def malbild_shell(data_dir: Path, code: str) -> str:
+    """Run Python in a `malbild shell` on the demo database and return what it printed.
+
+    The browser tests' way to prepare data: in another process, never through the ORM here.
+    """
+    result = subprocess.run(
+        [sys.executable, "-m", "malbild.cli", "shell", "--no-imports", "-c", code],
+        env=environment(data_dir),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
 def wait_until_healthy(url: str, server: subprocess.Popen[bytes], data_dir: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -56,9 +56,11 @@ NOT_CRAWLED: dict[str, str] = {
     "tenants:role_grant": "POST only",
     # A POST button beside each role on a person's page.
     "tenants:role_revoke": "POST only",
-    # Its link carries a secret token that only the invitation e-mail holds.
+    # Its link carries a secret token that only the invitation e-mail holds; visited with axe in
+    # test_links_from_email.py.
     "invitation": "needs a token from an e-mail",
-    # Its link carries a secret token that only the password-reset e-mail holds.
+    # Its link carries a secret token that only the password-reset e-mail holds; visited with axe
+    # in test_links_from_email.py.
     "accounts:password_reset_confirm": "needs a token from an e-mail",
     # JSON for load balancers and monitoring, linked from no page.
     "healthz": "not a page",
