@@ -104,3 +104,10 @@ def test_passwords_are_stored_with_argon2(settings):
     user = make_user("hash@test.example")
     assert user.password.startswith("argon2$")
     assert user.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_a_login_lasts_one_working_day(client, teacher):
+    login(client, "larare@test.example")
+    assert client.session.get_expiry_age() == 8 * 60 * 60
+    assert not client.session.get_expire_at_browser_close()
