@@ -43,6 +43,8 @@ def main(target: Path) -> None:
             page.get_by_label("E-postadress").fill("forvaltning@mittkoping.example")
             page.get_by_label("Lösenord").fill("mittkoping-demo")
             page.get_by_role("button", name="Logga in").click()
+            page.goto("/o/mittkoping/enheter/")
+            page.get_by_role("link", name="Barn- och utbildningsförvaltningen", exact=True).click()
             page.wait_for_load_state("networkidle")
             target.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(target), full_page=False)
