@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "malbild.accounts",
     "malbild.tenants",
     "malbild.audit",
+    "malbild.platform",
+    "malbild.targets",
+    "malbild.steering",
     "malbild.server",
     "malbild.demo",
 ]
@@ -242,6 +245,12 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+
+# Uploaded files (minutes of decisions), served only through views that check access.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
+MEDIA_URL = "/media/"  # never served directly; see platform.views.decision_minutes
+MAX_UPLOAD_MB = 20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Static files -----------------------------------------------------------------------------------
 

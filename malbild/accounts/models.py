@@ -1,4 +1,4 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -79,3 +79,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+def signed_in(request: Any) -> User | None:
+    """The person behind a request, or None for an anonymous visitor (typed for the services)."""
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) else None

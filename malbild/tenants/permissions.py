@@ -25,6 +25,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Read people's e-mail addresses and the audit trail.
     "can_view_personal_data": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
     "can_view_audit": frozenset({Role.ADMIN}),
+    # Draft a new version of the common platform and record the decision that puts it in force.
+    "can_edit_platform": frozenset({Role.ADMIN}),
+    # Draft, edit and propose the målbild, its investments and focus areas; record its reviews.
+    "can_draft_target_vision": frozenset({Role.ADMIN}),
+    # Adopt a proposed målbild in Målbild, as an elected member.
+    "can_adopt_target_vision": frozenset({Role.ELECTED}),
+    # Record a body's decision on its behalf (the record says so).
+    "can_record_decision": frozenset({Role.ADMIN}),
+    # Take part in the discussion of a proposal: every member, politicians included.
+    "can_comment": frozenset(Role.values),
+    # Keep the steering documents and their dated changes.
+    "can_edit_steering": frozenset({Role.ADMIN}),
 }
 
 # The roles each role may give to others, within its own subtree.
