@@ -16,6 +16,9 @@ urlpatterns = [
     # Members' pages: the organisation is resolved from <org> by tenants.decorators.member_view.
     path("o/<slug:org>/", include("malbild.tenants.urls")),
     path("o/<slug:org>/logg/", include("malbild.audit.urls")),
+    path("o/<slug:org>/", include("malbild.platform.urls")),
+    path("o/<slug:org>/", include("malbild.targets.urls")),
+    path("o/<slug:org>/", include("malbild.steering.urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),
     path("django-admin/", admin.site.urls),
