@@ -52,6 +52,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "demo.organisation_created": _("Demo organisation created"),
     "demo.person_created": _("Demo person created"),
     "demo.role_given": _("Demo role given"),
+    "demo.strategy_created": _("Demo platform and målbild created"),
 }
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from malbild import audit
 from malbild.accounts.models import User
+from malbild.demo import strategy
 from malbild.tenants.models import Membership, Organisation, OrgUnit
 from malbild.tenants.scope import scope
 from malbild.tenants.services import create_unit
@@ -339,6 +340,12 @@ def load() -> None:
     organisations = {demo.slug: _load_organisation(demo) for demo in ORGANISATIONS}
     for person in PEOPLE:
         _load_person(person, organisations)
+    people = {
+        person.email.split("@")[0]: User.objects.get(email=person.email)
+        for person in PEOPLE
+        if person.organisation == "mittkoping"
+    }
+    strategy.load(organisations["mittkoping"], people)
 
 
 def where(person: DemoPerson) -> str:

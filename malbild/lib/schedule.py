@@ -51,6 +51,11 @@ SCHEDULE: tuple[Entry, ...] = (
         interval=timedelta(days=1),
     ),
     Entry(
+        name="remind-target-vision-reviews",
+        task="malbild.targets.tasks.remind_reviews",
+        interval=timedelta(days=1),
+    ),
+    Entry(
         name="prune-login-attempts",
         task="malbild.server.tasks.prune_login_attempts",
         interval=timedelta(hours=1),
