@@ -1,5 +1,6 @@
 """Organisation pages: start, the unit tree, people and roles, invitations, public start."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -12,10 +13,16 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.accounts.models import User
+from malbild.platform import services as platform_services
+from malbild.platform.models import Value
+from malbild.steering import services as steering_services
+from malbild.targets import services as target_services
+from malbild.targets.tasks import REMIND_DAYS_AHEAD
 from malbild.tenants import services
 from malbild.tenants.decorators import member_view, public_view
 from malbild.tenants.forms import (
@@ -75,7 +82,12 @@ def _apply_errors(form: BaseForm, error: ValidationError) -> None:
 @require_safe
 @member_view()
 def organisation_home(request: HttpRequest) -> HttpResponse:
+    """The start page: the common platform first, then the målbild, what is coming in the
+    steering documents, and the organisation's units (about eight queries)."""
     organisation = request.organisation  # type: ignore[attr-defined]
+    access = _access(request)
+    target = target_services.adopted(organisation)
+    today = timezone.localdate()
     counts = dict(
         OrgUnit.objects.filter(archived_at__isnull=True)
         .values_list("kind")
@@ -88,8 +100,19 @@ def organisation_home(request: HttpRequest) -> HttpResponse:
         "tenants/organisation_home.html",
         {
             "organisation": organisation,
-            "memberships": _access(request).memberships,
+            "memberships": access.memberships,
             "kinds": [(label, n) for label, n in kinds if n],
+            "platform": platform_services.in_force(organisation),
+            "values": Value.objects.filter(retired_at__isnull=True),
+            "target": target,
+            "open_version": target_services.open_version(organisation),
+            "review_soon": bool(
+                target
+                and target.review_date
+                and target.review_date <= today + timedelta(days=REMIND_DAYS_AHEAD)
+            ),
+            "review_overdue": bool(target and target.review_overdue(today)),
+            "coming_changes": steering_services.coming_changes(),
         },
     )
 
@@ -492,12 +515,24 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 @public_view
 def public_home(request: HttpRequest) -> HttpResponse:
-    """What anyone may read about the organisation: its schools and preschools."""
+    """What anyone may read about the organisation: the platform with its values, the adopted
+    målbild with its decision and investments, and the schools and preschools. No personal data:
+    no names of the people who proposed or decided."""
+    organisation = request.organisation  # type: ignore[attr-defined]
     units = OrgUnit.objects.filter(
         archived_at__isnull=True, kind__in=[OrgUnit.Kind.SCHOOL, OrgUnit.Kind.PRESCHOOL]
     ).order_by("name", "id")
+    target = target_services.adopted(organisation)
     return render(
         request,
         "tenants/public_home.html",
-        {"organisation": request.organisation, "page": paginate(request, units)},  # type: ignore[attr-defined]
+        {
+            "organisation": organisation,
+            "platform": platform_services.in_force(organisation),
+            "values": Value.objects.filter(retired_at__isnull=True),
+            "target": target,
+            "investments": target.investments.all() if target else [],
+            "focus_areas": target.focus_areas.all() if target else [],
+            "page": paginate(request, units),
+        },
     )

@@ -1,6 +1,9 @@
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
+
+from malbild.lib.markdown import render as render_markdown
 
 register = template.Library()
 
@@ -10,3 +13,9 @@ def can(context: dict[str, Any], capability: str, unit: Any = None, anywhere: bo
     """`{% can "can_manage_units" unit as allowed %}`: the same rule the view enforces."""
     access = getattr(context["request"], "access", None)
     return bool(access and access.can(capability, unit, anywhere=anywhere))
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """`{{ text|markdown }}`: Markdown rendered and sanitised (malbild.lib.markdown)."""
+    return render_markdown(text)

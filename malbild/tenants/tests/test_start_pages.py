@@ -1,0 +1,65 @@
+"""The organisation's start page and its public page, on the demo's Mittköping."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from malbild.accounts.models import User
+
+DEMO = "mittkoping-demo"
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", "--no-serve")
+
+
+def logged_in(email: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+def test_the_start_page_opens_with_the_platform_then_the_malbild(
+    demo, django_assert_max_num_queries
+):
+    client = logged_in("larare@mittkoping.example")
+    with django_assert_max_num_queries(15):
+        html = client.get("/o/mittkoping/").content.decode()
+    assert html.index("Mittköping är en kommun där alla växer") < html.index(
+        "Mittköpings digitala skola"
+    )
+    for value in ["Medborgarfokus", "Öppenhet", "Tillit", "Ständiga förbättringar"]:
+        assert value in html
+    assert "Mittköpings riktlinjer för digitala lärverktyg" in html  # a coming change
+
+
+def test_admins_are_reminded_of_the_review_on_the_start_page(demo):
+    admin_html = logged_in("forvaltning@mittkoping.example").get("/o/mittkoping/").content.decode()
+    teacher_html = logged_in("larare@mittkoping.example").get("/o/mittkoping/").content.decode()
+    assert "/o/mittkoping/malbild/omprovning/" in admin_html
+    assert "/o/mittkoping/malbild/omprovning/" not in teacher_html
+
+
+def test_the_public_page_shows_what_is_adopted_without_personal_data(demo, client):
+    html = client.get("/offentlig/mittkoping/").content.decode()
+    assert "Mittköpings digitala skola" in html
+    assert "Elevdatorer från årskurs 4" in html
+    assert "Barn- och utbildningsnämnden" in html
+    for value in ["Medborgarfokus", "Öppenhet", "Tillit", "Ständiga förbättringar"]:
+        assert value in html
+    for person in User.objects.all():
+        assert person.name not in html
+        assert person.email not in html
+
+
+def test_anonymous_visitors_find_the_public_page_from_the_start(demo, client):
+    assert "/offentlig/mittkoping/" in client.get("/").content.decode()
+
+
+def test_an_organisation_without_public_pages_answers_404(demo, client):
+    from malbild.tenants.models import Organisation
+
+    Organisation.objects.filter(slug="ekby").update(has_public_pages=False)
+    assert client.get("/offentlig/ekby/").status_code == 404
+    assert "/offentlig/ekby/" not in client.get("/").content.decode()
