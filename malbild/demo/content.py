@@ -346,6 +346,7 @@ def load() -> None:
         if person.organisation == "mittkoping"
     }
     strategy.load(organisations["mittkoping"], people)
+    strategy.load_ekby(organisations["ekby"], User.objects.get(email="admin@ekby.example"))
 
 
 def where(person: DemoPerson) -> str:

@@ -378,6 +378,91 @@ def _target_visions(
         )
 
 
+REVISED_STATEMENT = STATEMENT.replace(
+    "- **Elevernas röst:**",
+    "- **Källkritik och AI:** eleverna lär sig att granska information och att använda "
+    "AI-verktyg omdömesgillt.\n- **Elevernas röst:**",
+)
+
+
+def _open_draft(organisation: Organisation, admin: User) -> None:
+    """The administration has started revising the målbild ahead of its review."""
+    if TargetVision.objects.filter(status=TargetVision.Status.DRAFT).exists():
+        return
+    current = TargetVision.objects.get(status=TargetVision.Status.ADOPTED)
+    if TargetVision.objects.filter(number__gt=current.number).exists():
+        return  # the demo's draft has been proposed or adopted since: leave it be
+    draft = TargetVision.objects.create(
+        organisation=organisation,
+        number=current.number + 1,
+        status=TargetVision.Status.DRAFT,
+        title=current.title,
+        statement=REVISED_STATEMENT,
+        start_year=current.start_year,
+        end_year=current.end_year,
+        change_motive=current.change_motive,
+        if_nothing_changes=current.if_nothing_changes,
+        based_on=current,
+        created_by=admin,
+    )
+    draft.focus_areas.set(current.focus_areas.all())
+    draft.steering_documents.set(current.steering_documents.all())
+    Investment.objects.bulk_create(
+        Investment(organisation=organisation, target_vision=draft, title=i.title,
+                   description=i.description, amount_per_year=i.amount_per_year,
+                   start_year=i.start_year, end_year=i.end_year,
+                   expected_gains=i.expected_gains, position=i.position)
+        for i in current.investments.all()
+    )  # fmt: skip
+
+
+def load_ekby(organisation: Organisation, admin: User) -> None:
+    """Ekby is just starting: a platform being drafted and a first målbild proposed to the
+    nämnd, waiting for its decision."""
+    with scope(organisation):
+        if PlatformVersion.objects.exists() or TargetVision.objects.exists():
+            return
+        PlatformVersion.objects.create(
+            organisation=organisation,
+            number=1,
+            vision="Ekby – en trygg och nyfiken bygd där alla barn får goda förutsättningar.",
+            mission="Vi ger barn och elever en nära skola med höga förväntningar.",
+            core_values=[
+                {
+                    "key": "narhet",
+                    "name": "Närhet",
+                    "description": "Vi finns nära barnen och familjerna och känner varandra.",
+                },
+                {
+                    "key": "nyfikenhet",
+                    "name": "Nyfikenhet",
+                    "description": "Vi provar nytt och lär av det.",
+                },
+            ],
+            created_by=admin,
+        )
+        areas = ensure_focus_areas(organisation)
+        year = timezone.localdate().year
+        proposal = TargetVision.objects.create(
+            organisation=organisation,
+            number=1,
+            status=TargetVision.Status.PROPOSED,
+            title=f"Ekbys digitala skola {year}–{year + 2}",
+            statement="Alla elever i Ekby ska få använda digitala verktyg som stöd för sitt "
+            "lärande, med lärare som känner sig trygga med dem.",
+            start_year=year,
+            end_year=year + 2,
+            change_motive="Skolorna i Ekby har mycket olika förutsättningar i dag.",
+            if_nothing_changes="Skillnaderna mellan byskolorna och centralorten växer.",
+            created_by=admin,
+            proposed_by=admin,
+            proposed_at=timezone.now() - timedelta(days=6),
+        )
+        proposal.focus_areas.set(areas)
+        audit.record("demo.strategy_created", summary="Utkast och förslag",
+                     organisation=organisation)  # fmt: skip
+
+
 def load(organisation: Organisation, people: dict[str, User]) -> None:
     """Create what is missing of Mittköping's platform, målbild and steering documents."""
     today = timezone.localdate()
@@ -386,6 +471,7 @@ def load(organisation: Organisation, people: dict[str, User]) -> None:
         documents = _documents(organisation, today)
         _platform(organisation, people["forvaltning"], today)
         _target_visions(organisation, people, documents, today)
+        _open_draft(organisation, people["forvaltning"])
         if created:
             audit.record(
                 "demo.strategy_created",

@@ -161,3 +161,19 @@ def _sync_values(version: PlatformVersion) -> None:
     Value.objects.exclude(key__in=keep).filter(retired_at__isnull=True).update(
         retired_at=timezone.now()
     )
+
+
+@transaction.atomic
+def adopt_as_shown(
+    draft: PlatformVersion,
+    lock_version: int,
+    request: HttpRequest,
+    *,
+    decision_fields: dict[str, Any],
+) -> PlatformVersion:
+    """:func:`adopt`, unless the draft was saved again after `lock_version` was read: the decision
+    must put in force the text the admin was shown (EditConflict with the text now saved)."""
+    locked = PlatformVersion.objects.select_for_update().get(pk=draft.pk)
+    if locked.lock_version != lock_version:
+        raise EditConflict(locked)
+    return adopt(locked, request, decision_fields=decision_fields)

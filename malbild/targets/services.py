@@ -381,3 +381,43 @@ def previous_version(version: TargetVision) -> TargetVision | None:
     if version.based_on_id:
         return version.based_on
     return TargetVision.objects.filter(number__lt=version.number).order_by("-number").first()
+
+
+@transaction.atomic
+def save_focus_area(
+    organisation: Organisation,
+    request: HttpRequest,
+    area: FocusArea | None,
+    *,
+    name: str,
+    description: str,
+) -> FocusArea:
+    """Add a focus area, or rename and describe one. Names are unique in the organisation
+    whatever their case (compared in Python: SQLite folds only ASCII letters)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Write the focus area's name.")})
+    others = FocusArea.objects.select_for_update()
+    if area is not None:
+        others = others.exclude(pk=area.pk)
+    if any(other.name.casefold() == name.casefold() for other in others):
+        raise ValidationError(
+            {"name": _("There is already a focus area called %(name)s.") % {"name": name}}
+        )
+    before = None
+    if area is None:
+        position = (FocusArea.objects.aggregate(p=Max("position"))["p"] or 0) + 1
+        area = FocusArea(organisation=organisation, position=position)
+    else:
+        before = {"name": area.name, "description": area.description}
+    area.name, area.description = name, description.strip()
+    area.save()
+    audit.record(
+        "targets.focus_area_saved",
+        request=request,
+        target=area,
+        summary=name,
+        before=before,
+        after={"name": area.name, "description": area.description},
+    )
+    return area

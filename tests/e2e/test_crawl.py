@@ -64,6 +64,18 @@ NOT_CRAWLED: dict[str, str] = {
     "accounts:password_reset_confirm": "needs a token from an e-mail",
     # JSON for load balancers and monitoring, linked from no page.
     "healthz": "not a page",
+    # A PDF linked only when a decision has minutes; the demo's decisions have none. The download
+    # and its access rules are tested in malbild/platform/tests/test_minutes.py.
+    "platform:decision_minutes": "a PDF, and the demo has no minutes",
+    # POST buttons: start a new draft of the platform or of the målbild.
+    "platform:draft_start": "POST only",
+    "targets:draft_start": "POST only",
+    # POST buttons on a draft målbild: remove an investment, propose the draft.
+    "targets:investment_delete": "POST only",
+    "targets:propose": "POST only",
+    # POST buttons on a proposed målbild: take it back to draft, add a comment.
+    "targets:withdraw": "POST only",
+    "targets:comment": "POST only",
 }
 
 
