@@ -46,7 +46,7 @@ def test_a_member_who_is_neither_elected_nor_admin_may_not_adopt(client, cast, w
     assert client.get(url("adopt", 1)).status_code == 403
     response = client.post(url("adopt", 1), adopt_data(cast))
     assert response.status_code == 403
-    assert "elected member" in response.content.decode()  # the explanation, not a bare 403
+    assert "förtroendevald" in response.content.decode()  # the explanation, not a bare 403
     assert fresh(version).status == Status.PROPOSED
     assert decisions(cast.org) == []
 
