@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "malbild.platform",
     "malbild.targets",
     "malbild.steering",
+    "malbild.indicators",
+    "malbild.goals",
+    "malbild.dashboards",
     "malbild.server",
     "malbild.demo",
 ]

@@ -19,6 +19,9 @@ urlpatterns = [
     path("o/<slug:org>/", include("malbild.platform.urls")),
     path("o/<slug:org>/", include("malbild.targets.urls")),
     path("o/<slug:org>/", include("malbild.steering.urls")),
+    path("o/<slug:org>/", include("malbild.indicators.urls")),
+    path("o/<slug:org>/", include("malbild.goals.urls")),
+    path("o/<slug:org>/", include("malbild.dashboards.urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),
     path("django-admin/", admin.site.urls),

@@ -56,6 +56,11 @@ SCHEDULE: tuple[Entry, ...] = (
         interval=timedelta(days=1),
     ),
     Entry(
+        name="verify-progress",
+        task="malbild.goals.tasks.verify_progress",
+        interval=timedelta(days=1),
+    ),
+    Entry(
         name="prune-login-attempts",
         task="malbild.server.tasks.prune_login_attempts",
         interval=timedelta(hours=1),

@@ -123,6 +123,15 @@ class OrgUnit(models.Model):
     )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    progress = models.DecimalField(
+        _("progress (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The weighted mean of the progress of the goals the unit owns."),
+    )
 
     objects = TenantManager()
 

@@ -37,6 +37,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_comment": frozenset(Role.values),
     # Keep the steering documents and their dated changes.
     "can_edit_steering": frozenset({Role.ADMIN}),
+    # Set goals for a unit (in one's subtree), break goals down, link evidence and indicators.
+    "can_edit_goals": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Define indicators, their baselines and targets (for the whole organisation).
+    "can_edit_indicators": frozenset({Role.ADMIN}),
+    # Enter measurements for a unit in one's subtree.
+    "can_enter_measurements": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
 }
 
 # The roles each role may give to others, within its own subtree.

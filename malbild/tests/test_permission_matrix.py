@@ -14,6 +14,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PASSWORD, Cast, audit_events
+from malbild.dashboards.tests.matrix import CASES as DASHBOARD_CASES
+from malbild.goals.tests.matrix import CASES as GOAL_CASES
+from malbild.indicators.tests.matrix import CASES as INDICATOR_CASES
 from malbild.platform.tests.matrix import CASES as PLATFORM_CASES
 from malbild.steering.tests.matrix import CASES as STEERING_CASES
 from malbild.targets.tests.matrix import CASES as TARGET_CASES
@@ -154,6 +157,9 @@ MATRIX: dict[str, list[Case]] = {
 MATRIX.update(PLATFORM_CASES)
 MATRIX.update(TARGET_CASES)
 MATRIX.update(STEERING_CASES)
+MATRIX.update(INDICATOR_CASES)
+MATRIX.update(GOAL_CASES)
+MATRIX.update(DASHBOARD_CASES)
 
 
 def named_routes() -> set[str]:

@@ -1,0 +1,281 @@
+"""Progress, exactly as DESIGN.md §3 defines it, kept up to date on every write.
+
+* An indicator's progress is linear from its baseline to its (last) target, capped to 0–100 %,
+  read from the latest measurement of the goal's unit (all genders, `T`).
+* A goal's progress is the weighted mean of its indicators', its child goals' and its
+  contributing goals' progress (whatever of those has data).
+* A unit's progress is the weighted mean of the goals it owns; child units are not added again.
+* The traffic light compares progress with the planned trajectory at the time of the latest
+  measurement: on track at 95 % of plan or more, at risk from 80 %, off track below.
+
+:func:`recalculate` is called by every service that changes what progress depends on, inside its
+transaction, with the goals it touched; it walks up through parents and contributions once.
+"""
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+
+from malbild.goals.models import Contribution, Goal, GoalIndicator
+from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
+from malbild.lib import periods
+from malbild.tenants.models import OrgUnit
+
+ON_TRACK, AT_RISK = Decimal("0.95"), Decimal("0.80")
+ONE_DECIMAL = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Reading:
+    progress: Decimal | None
+    expected: Decimal | None
+
+
+def _round(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def _clamp(value: Decimal) -> Decimal:
+    return max(Decimal(0), min(Decimal(100), value))
+
+
+def indicator_reading(
+    indicator: Indicator, targets: list[IndicatorTarget], latest: Measurement | None
+) -> Reading:
+    """Progress and planned progress of one indicator, from its latest measurement (no query)."""
+    if latest is None or latest.value is None or not targets:
+        return Reading(None, None)
+    baseline = indicator.baseline_value
+    base_position = periods.parse(indicator.baseline_period).position
+    final = targets[-1]
+    span = final.value - baseline
+    if span == 0:
+        return Reading(None, None)
+    progress = _clamp((latest.value - baseline) / span * 100)
+    # The plan: straight lines from the baseline through each dated target.
+    points = [(base_position, baseline)] + [(t.position, t.value) for t in targets]
+    planned = points[-1][1]
+    if latest.position <= points[0][0]:
+        planned = baseline
+    else:
+        for (p1, v1), (p2, v2) in itertools.pairwise(points):
+            if p1 <= latest.position <= p2 and p2 > p1:
+                share = Decimal(str((latest.position - p1) / (p2 - p1)))
+                planned = v1 + (v2 - v1) * share
+                break
+    expected = _clamp((planned - baseline) / span * 100)
+    return Reading(_round(progress), _round(expected))
+
+
+def light(progress: Decimal | None, expected: Decimal | None) -> str:
+    if progress is None:
+        return Goal.Light.NO_DATA
+    if not expected:
+        return Goal.Light.ON_TRACK
+    ratio = progress / expected
+    if ratio >= ON_TRACK:
+        return Goal.Light.ON_TRACK
+    if ratio >= AT_RISK:
+        return Goal.Light.AT_RISK
+    return Goal.Light.OFF_TRACK
+
+
+def _weighted(parts: Iterable[tuple[Decimal, Decimal | None, Decimal | None]]) -> Reading:
+    total = Decimal(0)
+    progress = Decimal(0)
+    expected = Decimal(0)
+    for weight, part_progress, part_expected in parts:
+        if part_progress is None or weight <= 0:
+            continue
+        total += weight
+        progress += weight * part_progress
+        expected += weight * (part_expected if part_expected is not None else part_progress)
+    if total == 0:
+        return Reading(None, None)
+    return Reading(_round(progress / total), _round(expected / total))
+
+
+def _with_ancestors(goal_ids: set[int]) -> set[int]:
+    """The goals and every goal above them through parents and contributions (a query a level)."""
+    found = set(goal_ids)
+    frontier = set(goal_ids)
+    while frontier:
+        parents = set(
+            Goal.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
+                "parent_id", flat=True
+            )
+        )
+        targets = set(
+            Contribution.objects.filter(goal_id__in=frontier).values_list("to_goal_id", flat=True)
+        )
+        frontier = (parents | targets) - found
+        found |= frontier
+    return found
+
+
+def _latest_measurements(links: list[GoalIndicator]) -> dict[tuple[int, int], Measurement]:
+    """The latest reported all-gender measurement per (indicator, unit) of the links."""
+    if not links:
+        return {}
+    wanted = Q()
+    for link in links:
+        wanted |= Q(indicator_id=link.indicator_id, org_unit_id=link.goal.unit_id)
+    latest: dict[tuple[int, int], Measurement] = {}
+    rows = (
+        Measurement.objects.filter(wanted, gender="T", value__isnull=False)
+        .order_by("indicator_id", "org_unit_id", "-position")
+        .only("indicator_id", "org_unit_id", "position", "value", "period")
+    )
+    for row in rows:
+        latest.setdefault((row.indicator_id, row.org_unit_id), row)
+    return latest
+
+
+Results = dict[int, tuple[Decimal | None, Decimal | None, str]]
+
+
+def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
+    """What progress, planned progress and light `goal_ids` and their ancestors should have,
+    and their indicator links with fresh readings (nothing is saved)."""
+    affected = _with_ancestors(goal_ids)
+    goals = {g.pk: g for g in Goal.objects.filter(pk__in=affected)}
+    links = list(
+        GoalIndicator.objects.filter(goal_id__in=affected).select_related("indicator", "goal")
+    )
+    targets: dict[int, list[IndicatorTarget]] = defaultdict(list)
+    for target in IndicatorTarget.objects.filter(
+        indicator_id__in={link.indicator_id for link in links}
+    ).order_by("position"):
+        targets[target.indicator_id].append(target)
+    latest = _latest_measurements(links)
+    link_readings: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = defaultdict(
+        list
+    )
+    for link in links:
+        reading = indicator_reading(
+            link.indicator,
+            targets[link.indicator_id],
+            latest.get((link.indicator_id, link.goal.unit_id)),
+        )
+        link.progress, link.expected = reading.progress, reading.expected
+        link_readings[link.goal_id].append((link.weight, reading.progress, reading.expected))
+    children: dict[int, list[Goal]] = defaultdict(list)
+    for child in Goal.objects.filter(parent_id__in=affected).exclude(status=Goal.Status.CLOSED):
+        children[child.parent_id].append(child)  # type: ignore[index]
+    contributors: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
+    for contribution in Contribution.objects.filter(to_goal_id__in=affected):
+        contributors[contribution.to_goal_id].append((contribution.weight, contribution.goal_id))
+    outside = {
+        g.pk: g
+        for g in Goal.objects.filter(
+            pk__in={gid for items in contributors.values() for _w, gid in items} - affected
+        )
+    }
+
+    results: Results = {}
+
+    def reading_of(goal_id: int, seen: frozenset[int] = frozenset()) -> Reading:
+        if goal_id in results:
+            progress, expected, _light = results[goal_id]
+            return Reading(progress, expected)
+        if goal_id not in goals:  # not affected: its stored progress is current
+            goal = outside[goal_id]
+            return Reading(goal.progress, goal.expected)
+        if goal_id in seen:  # validation forbids cycles; never loop if one slipped in
+            return Reading(None, None)
+        parts = list(link_readings[goal_id])
+        for child in children[goal_id]:
+            child_reading = (
+                reading_of(child.pk, seen | {goal_id})
+                if child.pk in goals
+                else Reading(child.progress, child.expected)
+            )
+            parts.append((child.weight, child_reading.progress, child_reading.expected))
+        for weight, contributor in contributors[goal_id]:
+            contributed = reading_of(contributor, seen | {goal_id})
+            parts.append((weight, contributed.progress, contributed.expected))
+        reading = _weighted(parts)
+        results[goal_id] = (
+            reading.progress,
+            reading.expected,
+            light(reading.progress, reading.expected),
+        )
+        return reading
+
+    for goal_id in goals:
+        reading_of(goal_id)
+    return results, links
+
+
+def recalculate(goal_ids: Iterable[int]) -> None:
+    """Bring the stored progress of `goal_ids`, the goals above them and their units up to date.
+    Call it inside the transaction of the write that changed them."""
+    ids = set(goal_ids)
+    if not ids:
+        return
+    results, links = compute(ids)
+    if links:
+        GoalIndicator.objects.bulk_update(links, ["progress", "expected"])
+    changed = []
+    goals = Goal.objects.in_bulk(list(results))
+    for goal_id, (progress, expected, state) in results.items():
+        goal = goals[goal_id]
+        if (goal.progress, goal.expected, goal.light) != (progress, expected, state):
+            goal.progress, goal.expected, goal.light = progress, expected, state
+            changed.append(goal)
+    if changed:
+        Goal.objects.bulk_update(changed, ["progress", "expected", "light"])
+    recalculate_units({goal.unit_id for goal in goals.values()})
+
+
+def unit_reading(unit_ids: set[int]) -> dict[int, Decimal | None]:
+    """Each unit's progress: the weighted mean of the active goals it owns (one query)."""
+    parts: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = defaultdict(list)
+    for goal in Goal.objects.filter(unit_id__in=unit_ids, status=Goal.Status.ACTIVE).only(
+        "unit_id", "weight", "progress", "expected"
+    ):
+        parts[goal.unit_id].append((goal.weight, goal.progress, goal.expected))
+    return {unit_id: _weighted(parts[unit_id]).progress for unit_id in unit_ids}
+
+
+def recalculate_units(unit_ids: set[int]) -> None:
+    if not unit_ids:
+        return
+    readings = unit_reading(unit_ids)
+    units = OrgUnit.objects.in_bulk(list(unit_ids))
+    changed = [u for uid, u in units.items() if u.progress != readings[uid]]
+    for unit in changed:
+        unit.progress = readings[unit.pk]
+    if changed:
+        OrgUnit.objects.bulk_update(changed, ["progress"])
+
+
+def goals_measured_by(indicator_id: int, unit_id: int | None = None) -> list[int]:
+    """The goals whose progress a measurement of `indicator_id` (for `unit_id`) moves."""
+    links = GoalIndicator.objects.filter(indicator_id=indicator_id)
+    if unit_id is not None:
+        links = links.filter(goal__unit_id=unit_id)
+    return list(links.values_list("goal_id", flat=True))
+
+
+@dataclass(frozen=True)
+class Drift:
+    goal_id: int
+    stored: Decimal | None
+    computed: Decimal | None
+
+
+def verify() -> list[Drift]:
+    """Recompute every goal of the organisation in scope and list those whose stored progress
+    differs (the nightly check; it changes nothing)."""
+    stored = {g.pk: g.progress for g in Goal.objects.only("progress")}
+    results, _links = compute(set(stored))
+    return [
+        Drift(goal_id, stored[goal_id], progress)
+        for goal_id, (progress, _expected, _light) in sorted(results.items())
+        if stored.get(goal_id) != progress
+    ]
