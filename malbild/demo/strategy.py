@@ -14,7 +14,7 @@ from django.utils import timezone
 from malbild import audit
 from malbild.accounts.models import User
 from malbild.platform.models import Decision, PlatformVersion
-from malbild.platform.services import _sync_values
+from malbild.platform.services import sync_values
 from malbild.steering.models import SteeringChange, SteeringDocument
 from malbild.targets.models import Comment, Investment, TargetVision
 from malbild.targets.services import ensure_focus_areas
@@ -241,7 +241,7 @@ def _platform(organisation: Organisation, admin: User, today: date) -> None:
         created_by=admin,
         adopted_at=timezone.now() - timedelta(days=3 * 365),
     )
-    _sync_values(version)
+    sync_values(version)
 
 
 FIRST_STATEMENT = """Alla elever i Mittköping ska ha tillgång till en egen dator och lärare som \

@@ -136,7 +136,7 @@ def adopt(
     locked.decision = decision
     locked.adopted_at = now
     locked.save()
-    _sync_values(locked)
+    sync_values(locked)
     audit.record(
         "platform.adopted",
         request=request,
@@ -147,7 +147,9 @@ def adopt(
     return locked
 
 
-def _sync_values(version: PlatformVersion) -> None:
+def sync_values(version: PlatformVersion) -> None:
+    """Bring the organisation's stable Value rows in line with the version's värdegrund: create
+    or update each value by its key, and retire those no longer in it."""
     existing = {value.key: value for value in Value.objects.all()}
     keep = set()
     for position, item in enumerate(version.core_values):
