@@ -197,6 +197,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "malbild_cache",
+        # Rendered charts share it with rate limits: room enough that charts never push them out.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 

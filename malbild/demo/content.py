@@ -15,7 +15,7 @@ from django.db import transaction
 
 from malbild import audit
 from malbild.accounts.models import User
-from malbild.demo import strategy
+from malbild.demo import goals, strategy
 from malbild.tenants.models import Membership, Organisation, OrgUnit
 from malbild.tenants.scope import scope
 from malbild.tenants.services import create_unit
@@ -347,6 +347,7 @@ def load() -> None:
     }
     strategy.load(organisations["mittkoping"], people)
     strategy.load_ekby(organisations["ekby"], User.objects.get(email="admin@ekby.example"))
+    goals.load(organisations["mittkoping"], people)
 
 
 def where(person: DemoPerson) -> str:

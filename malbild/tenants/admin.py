@@ -1,28 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 
 from malbild.tenants.models import Invitation, Membership, Organisation, OrgUnit
-from malbild.tenants.scope import unscoped
-
-
-class UnscopedAdminSite(admin.AdminSite):
-    """The technical admin for superusers: works across organisations, outside tenant scope."""
-
-    site_header = "Målbild – teknisk administration"
-
-    def has_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
-
-    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
-        inner = super().admin_view(view, cacheable)
-
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            with unscoped():
-                return inner(request, *args, **kwargs)
-
-        return wrapped
 
 
 @admin.register(Organisation)

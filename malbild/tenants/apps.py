@@ -13,4 +13,4 @@ class UnscopedAdminConfig(admin_apps.AdminConfig):
     """The Django admin, for the platform's superusers, sees every organisation."""
 
     default = False
-    default_site = "malbild.tenants.admin.UnscopedAdminSite"
+    default_site = "malbild.tenants.admin_site.UnscopedAdminSite"

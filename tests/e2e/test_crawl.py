@@ -76,6 +76,17 @@ NOT_CRAWLED: dict[str, str] = {
     # POST buttons on a proposed målbild: take it back to draft, add a comment.
     "targets:withdraw": "POST only",
     "targets:comment": "POST only",
+    # POST buttons on an indicator's page: add a dated target, remove one.
+    "indicators:target_add": "POST only",
+    "indicators:target_remove": "POST only",
+    # POST buttons on a goal's page: activate, close, remove evidence, change an indicator's
+    # weight, unlink an indicator, remove a contribution.
+    "goals:activate": "POST only",
+    "goals:close": "POST only",
+    "goals:evidence_remove": "POST only",
+    "goals:indicator_weight": "POST only",
+    "goals:indicator_unlink": "POST only",
+    "goals:contribution_remove": "POST only",
 }
 
 

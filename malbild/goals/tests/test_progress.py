@@ -174,4 +174,3 @@ def test_a_closed_child_no_longer_counts(world):
         Goal.objects.filter(pk=child.pk).update(status="closed")
         progress.recalculate([child.pk])
     assert fresh(world.org, top).progress is None
-

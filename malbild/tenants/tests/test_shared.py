@@ -51,7 +51,7 @@ def test_only_known_places_step_outside_the_tenant_scope():
     assert unscoped_callers() == {
         "malbild/tenants/scope.py",
         "malbild/tenants/shared.py",
-        "malbild/tenants/admin.py",
+        "malbild/tenants/admin_site.py",
         "malbild/tenants/models.py",
         "malbild/tenants/services.py",
     }

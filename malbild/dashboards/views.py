@@ -1,0 +1,211 @@
+"""Dashboards: a unit's goals with progress and traffic lights, the status of its subtree, its
+units below and what needs attention; the organisation's dashboard does the same for the top
+unit(s) and the whole tree.
+
+Every figure is read from the stored `progress` and `light` that `goals.progress` keeps current;
+nothing is recomputed on read. Each page runs the same number of queries whatever the size of
+the tree: one aggregate for the counts, one windowed query for the capped attention lists.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from malbild.goals.models import Evidence, Goal
+from malbild.targets.models import TargetVision
+from malbild.targets.tasks import REMIND_DAYS_AHEAD
+from malbild.tenants.decorators import member_view
+from malbild.tenants.models import Organisation, OrgUnit
+from malbild.tenants.views import PAGE_SIZE, paginate
+
+Light = Goal.Light
+Status = Goal.Status
+ATTENTION_LIMIT = 10  # goals shown per "needs attention" list; the count says how many in all
+UNITS_PAGE = "enheter"  # the query parameter that pages the units below (goals use "page")
+
+ACTIVE = Q(status=Status.ACTIVE)
+OFF_TRACK, NO_DATA, NO_EVIDENCE = "off_track", "no_data", "no_evidence"
+
+
+def _attention_lists() -> dict[str, Q]:
+    """The "needs attention" lists, each a condition on goals, in the order shown. (Built per
+    request: the evidence subquery goes through the scoped manager.)"""
+    has_evidence = Exists(Evidence.objects.filter(goal=OuterRef("pk")))
+    return {
+        OFF_TRACK: ACTIVE & Q(light=Light.OFF_TRACK),
+        NO_DATA: ACTIVE & Q(light=Light.NO_DATA),
+        NO_EVIDENCE: Q(Q(status=Status.DRAFT), ~has_evidence),
+    }
+
+
+def _org(request: HttpRequest) -> Organisation:
+    return request.organisation  # type: ignore[attr-defined]  # set by member_view
+
+
+@dataclass(frozen=True)
+class LightCount:
+    light: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Attention:
+    key: str
+    goals: list[Goal]
+    count: int
+
+
+@dataclass(frozen=True)
+class Review:
+    version: TargetVision
+    overdue: bool
+
+
+def _counts(goals: QuerySet[Goal]) -> dict[str, int]:
+    """Active goals per light and the attention counts of `goals`, in one aggregate query."""
+    counts: dict[str, int] = goals.aggregate(
+        **{f"light_{light}": Count("pk", filter=ACTIVE & Q(light=light)) for light in Light.values},
+        **{
+            f"attention_{key}": Count("pk", filter=where)
+            for key, where in _attention_lists().items()
+        },
+    )
+    return counts
+
+
+def _attention(goals: QuerySet[Goal], counts: dict[str, int]) -> list[Attention]:
+    """The first ATTENTION_LIMIT goals of each attention list, in one query: each goal is given
+    its list and its rank in the list, and only the top of each list is read."""
+    lists = _attention_lists()
+    category = Case(
+        *[When(where, then=Value(key)) for key, where in lists.items()], default=Value("")
+    )
+    rows = (
+        goals.annotate(category=category)
+        .exclude(category="")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("category"),
+                order_by=[F("progress").asc(nulls_first=True), F("title").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=ATTENTION_LIMIT)
+        .select_related("unit", "focus_area")
+        .order_by("title", "pk")
+    )
+    found: dict[str, list[Goal]] = {key: [] for key in lists}
+    for goal in rows:
+        found[goal.category].append(goal)
+    return [Attention(key, found[key], counts[f"attention_{key}"]) for key in lists]
+
+
+def _review(today: date) -> Review | None:
+    """The adopted målbild when its review is due within REMIND_DAYS_AHEAD days or overdue."""
+    adopted = TargetVision.objects.filter(status=TargetVision.Status.ADOPTED).first()
+    if adopted is None or adopted.review_date is None:
+        return None
+    if adopted.review_date > today + timedelta(days=REMIND_DAYS_AHEAD):
+        return None
+    return Review(adopted, adopted.review_overdue(today))
+
+
+def _page_links(request: HttpRequest, page: Page, param: str) -> dict[str, str]:
+    """The query strings of the first, previous, next and last pages of `page` under `param`,
+    keeping the page's other parameters (two lists are paged on one page)."""
+
+    def link(number: int) -> str:
+        query: QueryDict = request.GET.copy()
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    links = {}
+    if page.has_previous():
+        links["first"] = link(1)
+        links["previous"] = link(page.previous_page_number())
+    if page.has_next():
+        links["next"] = link(page.next_page_number())
+        links["last"] = link(page.paginator.num_pages)
+    return links
+
+
+def _dashboard(
+    request: HttpRequest,
+    *,
+    unit: OrgUnit | None,
+    own_goals: QuerySet[Goal],
+    subtree_goals: QuerySet[Goal],
+    units_below: QuerySet[OrgUnit],
+    breadcrumbs: list[OrgUnit],
+) -> HttpResponse:
+    counts = _counts(subtree_goals)
+    goals = paginate(
+        request,
+        own_goals.exclude(status=Status.CLOSED)
+        .select_related("unit", "focus_area")
+        .order_by("focus_area__position", "focus_area__name", "title", "pk"),
+    )
+    units = Paginator(
+        units_below.filter(archived_at__isnull=True).order_by("name", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get(UNITS_PAGE))
+    lights = [
+        LightCount(value, str(label), counts[f"light_{value}"]) for value, label in Light.choices
+    ]
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "organisation": _org(request),
+            "unit": unit,
+            "breadcrumbs": breadcrumbs,
+            "page": goals,
+            "goal_links": _page_links(request, goals, "page"),
+            "units": units,
+            "unit_links": _page_links(request, units, UNITS_PAGE),
+            "lights": lights,
+            "active_total": sum(light.count for light in lights),
+            "attention": _attention(subtree_goals, counts),
+            "attention_limit": ATTENTION_LIMIT,
+            "review": _review(timezone.localdate()),
+        },
+    )
+
+
+@require_safe
+@member_view()
+def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit's dashboard: its own goals, and the status of it and every unit below it
+    (about a dozen queries, whatever the size of the subtree)."""
+    unit = get_object_or_404(OrgUnit, pk=unit_id)
+    ancestors = OrgUnit.objects.in_bulk(unit.ancestor_ids()) if unit.ancestor_ids() else {}
+    return _dashboard(
+        request,
+        unit=unit,
+        own_goals=Goal.objects.filter(unit=unit),
+        subtree_goals=Goal.objects.filter(unit__path__startswith=unit.path),
+        units_below=OrgUnit.objects.filter(parent=unit),
+        breadcrumbs=[ancestors[pk] for pk in unit.ancestor_ids() if pk in ancestors],
+    )
+
+
+@require_safe
+@member_view()
+def organisation(request: HttpRequest) -> HttpResponse:
+    """The organisation's dashboard: the goals of its top unit(s) and the status of the whole
+    tree."""
+    return _dashboard(
+        request,
+        unit=None,
+        own_goals=Goal.objects.filter(unit__parent__isnull=True),
+        subtree_goals=Goal.objects.all(),
+        units_below=OrgUnit.objects.filter(parent__isnull=True),
+        breadcrumbs=[],
+    )

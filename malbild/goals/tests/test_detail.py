@@ -1,0 +1,174 @@
+"""A goal's page: its facts, progress, chain of trust, evidence, indicators and breakdown."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from malbild.goals import progress
+from malbild.goals.models import Goal
+from malbild.goals.tests.builders import (
+    add_research,
+    adopt,
+    contribute,
+    link,
+    make_goal,
+    make_indicator,
+    measure,
+)
+from malbild.platform.models import Decision, Value
+from malbild.steering.tests.builders import make_change, make_document
+from malbild.targets.models import TargetVision
+from malbild.targets.tests.builders import make_version
+from malbild.tenants.scope import scope
+
+
+def url(goal, org="mittkoping"):
+    return reverse("goals:detail", args=[org, goal.pk])
+
+
+@pytest.fixture
+def chain(cast):
+    """Förvaltning → område → skola → arbetslag, each goal breaking down the one above."""
+    target = adopt(cast.org)
+    top = make_goal(cast.org, cast.root, "Alla elever har digital kompetens")
+    middle = make_goal(cast.org, cast.area, "Norra områdets skolor delar material", parent=top)
+    school = make_goal(cast.org, cast.school, "Åsens elever skapar digitalt", parent=middle)
+    team = make_goal(cast.org, cast.team, "F-3 programmerar i matematiken", parent=school)
+    return target, top, middle, school, team
+
+
+@pytest.mark.django_db
+def test_the_chain_of_trust_shows_the_målbild_its_decision_and_investments(client, cast, chain):
+    target, top, middle, school, team = chain
+    client.force_login(cast.teacher)
+    response = client.get(url(team))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.context["target"] == target
+    assert reverse("targets:detail", args=["mittkoping"]) in html
+    assert target.title in html
+    assert "Barn- och utbildningsnämnden" in html  # the decision's body
+    assert "§ 1" in html  # its reference
+    assert "Fortbildning i digital didaktik" in html  # the investment
+    assert "800" in html
+    assert response.context["parents"] == [top, middle, school]
+    for goal in (top, middle, school):
+        assert url(goal) in html
+    for unit in (cast.root, cast.area, cast.school, cast.team):
+        assert unit.name in html
+
+
+@pytest.mark.django_db
+def test_a_decision_recorded_on_behalf_of_the_body_says_so(client, cast):
+    with scope(cast.org):
+        decision = Decision.objects.create(
+            organisation=cast.org, body="Barn- och utbildningsnämnden",
+            decided_on=date(2025, 3, 12), reference="§ 42", recorded_on_behalf=True,
+            made_by=cast.admin,
+        )  # fmt: skip
+    adopt(cast.org, decision=decision)
+    goal = make_goal(cast.org, cast.school)
+    client.force_login(cast.reader)
+    response = client.get(url(goal))
+    html = response.content.decode()
+    assert response.context["target"].decision.recorded_on_behalf
+    assert "§ 42" in html
+    assert cast.admin.name in html
+
+
+@pytest.mark.django_db
+def test_a_goal_set_under_an_earlier_målbild_points_to_the_one_in_force(client, cast, chain):
+    target, top, *_rest = chain
+    with scope(cast.org):
+        TargetVision.objects.filter(pk=target.pk).update(status=TargetVision.Status.SUPERSEDED)
+    newer = make_version(cast.org, 2, TargetVision.Status.ADOPTED, title="Digitalt för alla 2")
+    client.force_login(cast.reader)
+    response = client.get(url(top))
+    assert response.context["in_force"] == newer
+    assert reverse("targets:version", args=["mittkoping", target.number]) in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_the_page_shows_evidence_by_kind_indicators_values_and_contributions(client, cast, chain):
+    _target, _top, _middle, school, team = chain
+    add_research(school)
+    change = make_change(make_document(cast.org, "Läroplanen"), date(2025, 7, 1), "in_force")
+    with scope(cast.org):
+        school.evidence.create(
+            organisation=cast.org, kind="steering", title=str(change), steering_change=change
+        )
+        value = Value.objects.create(
+            organisation=cast.org, key="tillit", name="Tillit", description="Vi litar."
+        )
+        school.values.add(value)
+    indicator = make_indicator(cast.org)
+    measure(indicator, cast.school, "2024", "60")
+    link(school, indicator)
+    berga = make_goal(cast.org, cast.other_school, "Berga skolas elever programmerar")
+    contribute(school, berga)
+    with scope(cast.org):
+        progress.recalculate([school.pk])
+    client.force_login(cast.reader)
+    response = client.get(url(school))
+    html = response.content.decode()
+    kinds = [label for label, _items in response.context["evidence_groups"]]
+    assert len(kinds) == 3
+    indicator_url = reverse("indicators:detail", args=["mittkoping", indicator.pk])
+    assert f"{indicator_url}?enhet={cast.school.pk}" in html
+    assert reverse("platform:value", args=["mittkoping", value.pk]) in html
+    assert reverse("steering:detail", args=["mittkoping", change.document_id]) in html
+    assert url(berga) in html
+    assert url(team) in html  # the goal that breaks it down
+    assert "50,0 %" in html
+    assert "light__shape" in html  # a shape as well as the words
+    # A reader changes nothing, so the page offers no changes.
+    assert reverse("goals:edit", args=["mittkoping", school.pk]) not in html
+    assert 'method="post"' not in html.split("</header>", 1)[1]
+
+
+@pytest.mark.django_db
+def test_editors_see_their_actions_and_a_rektor_breaks_down_a_higher_goal(client, cast, chain):
+    _target, top, _middle, school, _team = chain
+    client.force_login(cast.rektor)
+    html = client.get(url(school)).content.decode()
+    assert reverse("goals:edit", args=["mittkoping", school.pk]) in html
+    assert reverse("goals:activate", args=["mittkoping", school.pk]) in html
+    response = client.get(url(top))
+    assert reverse("goals:edit", args=["mittkoping", top.pk]) not in response.content.decode()
+    assert response.context["break_down_url"].endswith(
+        f"?bryter-ner={top.pk}&enhet={cast.school.pk}"
+    )
+    berga = make_goal(cast.org, cast.other_school, "Berga skolas mål")
+    assert client.get(url(berga)).context["break_down_url"] == ""
+
+
+@pytest.mark.django_db
+def test_another_organisations_goal_answers_404(client, cast, chain):
+    adopt(cast.ekby)
+    ekby_goal = make_goal(cast.ekby, cast.ekby_root, "Ekbys mål")
+    client.force_login(cast.admin)
+    assert client.get(url(ekby_goal)).status_code == 404
+    assert client.get(url(chain[1], "ekby")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_number_of_queries_does_not_grow_with_the_breakdown(
+    client, cast, chain, django_assert_max_num_queries
+):
+    _target, top, *_rest = chain
+    client.force_login(cast.reader)
+    with django_assert_max_num_queries(15) as few:
+        client.get(url(top))
+    with scope(cast.org):
+        target = TargetVision.objects.get()
+        Goal.objects.bulk_create(
+            Goal(organisation=cast.org, target_vision=target, focus_area=top.focus_area,
+                 unit=cast.school, parent=top, title=f"Mål {n}", weight=Decimal(1))
+            for n in range(120)
+        )  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url(top))

@@ -1,0 +1,563 @@
+"""The goal tree: the chain from the målbild down to the smallest unit, a unit's goals and where
+each comes from, one goal with its chain of trust and evidence, and the editors' forms.
+
+Every member reads all of it; writing needs `can_edit_goals` for the goal's unit, and goes
+through `goals.services`, which audits and recalculates progress in the same transaction.
+"""
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from malbild.goals import services
+from malbild.goals.forms import (
+    ContributionForm,
+    GoalForm,
+    IndicatorEvidenceForm,
+    ReferenceForm,
+    ResearchForm,
+    SteeringEvidenceForm,
+    WeightForm,
+)
+from malbild.goals.models import Contribution, Evidence, Goal, GoalIndicator
+from malbild.targets import services as target_services
+from malbild.targets.models import TargetVision
+from malbild.tenants.decorators import member_view
+from malbild.tenants.models import Organisation, OrgUnit
+from malbild.tenants.permissions import Access
+from malbild.tenants.views import paginate
+
+EDIT = "can_edit_goals"
+Kind = Evidence.Kind
+CHILDREN_SHOWN = 10  # per goal on the chain page; the goal's own page shows them all
+ABOVE_SHOWN = 50  # goals of higher units offered for breaking down on a unit's page
+# The goals a goal breaks down, up to four levels in the one query that loads it.
+PARENT_CHAIN = [
+    "parent__unit",
+    "parent__parent__unit",
+    "parent__parent__parent__unit",
+    "parent__parent__parent__parent__unit",
+]
+EVIDENCE_FORMS: dict[str, type[BaseForm]] = {
+    Kind.RESEARCH: ResearchForm,
+    Kind.STEERING: SteeringEvidenceForm,
+    Kind.INDICATOR: IndicatorEvidenceForm,
+    Kind.ASSESSMENT: ReferenceForm,
+    Kind.SIGNAL: ReferenceForm,
+}
+
+
+def _org(request: HttpRequest) -> Organisation:
+    return request.organisation  # type: ignore[attr-defined]  # set by member_view
+
+
+def _access(request: HttpRequest) -> Access:
+    return request.access  # type: ignore[attr-defined]  # set by member_view
+
+
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _id_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+def _goal(goal_id: int) -> Goal:
+    """A goal of the organisation in scope, or 404 (also for another organisation's id)."""
+    return get_object_or_404(Goal.objects.select_related("unit", "focus_area"), pk=goal_id)
+
+
+def _editable_goal(request: HttpRequest, goal_id: int) -> Goal:
+    """A goal the person may change, 404 when it is not the organisation's, otherwise 403
+    with the explanation when the goal's unit is outside their subtree."""
+    goal = _goal(goal_id)
+    _access(request).require(EDIT, goal.unit)
+    return goal
+
+
+def _to_goal(request: HttpRequest, goal: Goal, anchor: str = "") -> HttpResponse:
+    url = reverse("goals:detail", args=[_org(request).slug, goal.pk])
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+def _not_possible(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "goals/not_possible.html", {"message": message}, status=400)
+
+
+def _child_count() -> Coalesce:
+    children = (
+        Goal.objects.filter(parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(children, output_field=IntegerField()), 0)
+
+
+def _by_focus_area(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+    return goals.order_by(
+        "focus_area__position", "focus_area__name", "focus_area_id", "title", "id"
+    )
+
+
+def _grouped(items: list[Any], area_of: Any) -> list[tuple[Any, list[Any]]]:
+    """Consecutive items with the same focus area, as (focus area, items)."""
+    groups: list[tuple[Any, list[Any]]] = []
+    for item in items:
+        area = area_of(item)
+        if groups and groups[-1][0].pk == area.pk:
+            groups[-1][1].append(item)
+        else:
+            groups.append((area, [item]))
+    return groups
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+@require_safe
+@member_view()
+def chain(request: HttpRequest) -> HttpResponse:
+    """The chain from the målbild down: the top-level goals by focus area, paged, each with the
+    goals that break it down (two levels; deeper ones on the goal's own page)."""
+    organisation = _org(request)
+    tops = _by_focus_area(
+        Goal.objects.filter(parent__isnull=True)
+        .select_related("unit", "focus_area")
+        .annotate(child_count=_child_count())
+    )
+    page = paginate(request, tops)
+    goals = list(page.object_list)
+    children: dict[int, list[Goal]] = defaultdict(list)
+    if goals:
+        rows = (
+            Goal.objects.filter(parent__in=[g.pk for g in goals])
+            .select_related("unit")
+            .annotate(
+                child_count=_child_count(),
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("parent_id")],
+                    order_by=[F("title").asc(), F("id").asc()],
+                ),
+            )
+            .filter(rank__lte=CHILDREN_SHOWN)
+            .order_by("parent_id", "rank")
+        )
+        for child in rows:
+            children[child.parent_id].append(child)  # type: ignore[index]
+    tree = [(goal, children[goal.pk]) for goal in goals]
+    return render(
+        request,
+        "goals/chain.html",
+        {
+            "target": target_services.adopted(organisation),
+            "page": page,
+            "groups": _grouped(tree, lambda row: row[0].focus_area),
+            "children_shown": CHILDREN_SHOWN,
+            "may_set_goals": _access(request).can(EDIT, anywhere=True),
+        },
+    )
+
+
+@require_safe
+@member_view()
+def unit_goals(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit's goals and where each comes from: the goal it breaks down and that goal's unit."""
+    organisation = _org(request)
+    unit = get_object_or_404(OrgUnit, pk=unit_id)
+    goals = _by_focus_area(
+        Goal.objects.filter(unit=unit).select_related("focus_area", "parent", "parent__unit")
+    )
+    page = paginate(request, goals)
+    may_edit = _access(request).can(EDIT, unit) and not unit.is_archived
+    above: list[Goal] = []
+    if may_edit:
+        above = list(
+            Goal.objects.filter(unit_id__in=unit.ancestor_ids())
+            .exclude(status=Goal.Status.CLOSED)
+            .select_related("unit")
+            .order_by("unit__path", "title", "id")[: ABOVE_SHOWN + 1]
+        )
+    ancestors = OrgUnit.objects.in_bulk(unit.ancestor_ids()) if unit.parent_id else {}
+    return render(
+        request,
+        "goals/unit_goals.html",
+        {
+            "unit": unit,
+            "breadcrumbs": [ancestors[pk] for pk in unit.ancestor_ids() if pk in ancestors],
+            "page": page,
+            "may_edit": may_edit,
+            "above": above[:ABOVE_SHOWN],
+            "more_above": len(above) > ABOVE_SHOWN,
+            "has_target": may_edit and target_services.adopted(organisation) is not None,
+        },
+    )
+
+
+def _chain_up(goal: Goal) -> list[Goal]:
+    """The goals `goal` breaks down, from the top down to its parent. The first four levels
+    come with the goal's own query (PARENT_CHAIN); deeper ones cost a query or two each."""
+    found: list[Goal] = []
+    seen = {goal.pk}
+    current = goal
+    while current.parent_id is not None and current.parent_id not in seen:
+        current = current.parent  # type: ignore[assignment]
+        seen.add(current.pk)
+        found.append(current)
+    return list(reversed(found))
+
+
+def _evidence_by_kind(goal: Goal) -> list[tuple[str, list[Evidence]]]:
+    items = goal.evidence.select_related("indicator", "steering_change__document").order_by(
+        "added_at", "id"
+    )
+    by_kind: dict[str, list[Evidence]] = defaultdict(list)
+    for item in items:
+        by_kind[item.kind].append(item)
+    return [(str(label), by_kind[kind]) for kind, label in Kind.choices if by_kind[kind]]
+
+
+def _break_down_url(request: HttpRequest, goal: Goal) -> str:
+    """Where "break this goal down" leads, or "" when the person may set no goal below it."""
+    if goal.status == Goal.Status.CLOSED:
+        return ""
+    subtrees = _access(request).subtrees(EDIT)
+    url = reverse("goals:create", args=[_org(request).slug]) + f"?bryter-ner={goal.pk}"
+    if subtrees is None:
+        return url
+    below = [u for u in subtrees if goal.unit.contains(u) and u.pk != goal.unit_id]
+    if len(below) == 1:
+        return f"{url}&enhet={below[0].pk}"
+    if below or any(u.contains(goal.unit) for u in subtrees):
+        return url
+    return ""
+
+
+@require_safe
+@member_view()
+def detail(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """One goal: its facts, progress, chain of trust (the målbild it was set under, that
+    målbild's decision and investments, the goals it breaks down), evidence, indicators, the
+    goals that break it down and its contributions both ways (about fifteen queries)."""
+    organisation = _org(request)
+    goal = get_object_or_404(
+        Goal.objects.select_related(
+            "unit",
+            "focus_area",
+            "owner",
+            "target_vision__decision__made_by",
+            "target_vision__decision__proposed_by",
+            *PARENT_CHAIN,
+        ),
+        pk=goal_id,
+    )
+    target = goal.target_vision
+    in_force = target if target.status == TargetVision.Status.ADOPTED else None
+    if in_force is None:
+        in_force = target_services.adopted(organisation)
+    investments = list(target.investments.all())
+    children = paginate(request, goal.children.select_related("unit").order_by("title", "id"))
+    may_edit = _access(request).can(EDIT, goal.unit)
+    return render(
+        request,
+        "goals/detail.html",
+        {
+            "goal": goal,
+            "target": target,
+            "in_force": in_force,
+            "investments": investments,
+            "parents": _chain_up(goal),
+            "values": list(goal.values.all()),
+            "evidence_groups": _evidence_by_kind(goal),
+            "links": list(goal.indicator_links.select_related("indicator")),
+            "page": children,
+            "contributions": list(
+                goal.contributions.select_related("to_goal__unit").order_by("to_goal__title")
+            ),
+            "contributors": list(
+                goal.contributors.select_related("goal__unit").order_by("goal__title")
+            ),
+            "may_edit": may_edit,
+            "break_down_url": _break_down_url(request, goal),
+        },
+    )
+
+
+# Setting and changing goals -----------------------------------------------------------------------
+
+
+def _editable_units(access: Access, parent: Goal | None) -> QuerySet[OrgUnit]:
+    """The active units the person may set goals for (below `parent`'s unit, if given)."""
+    units = OrgUnit.objects.filter(archived_at__isnull=True)
+    subtrees = access.subtrees(EDIT)
+    if subtrees is not None:
+        within = Q(pk__in=[])
+        for unit in subtrees:
+            within |= Q(path__startswith=unit.path)
+        units = units.filter(within)
+    if parent is not None:
+        units = units.filter(path__startswith=parent.unit.path).exclude(pk=parent.unit_id)
+    return units.order_by("path")
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(EDIT)
+def create(request: HttpRequest) -> HttpResponse:
+    """Set a goal for a unit (`?enhet=`), or break a goal down (`?bryter-ner=`); without a
+    unit, first choose one of the units the person may set goals for."""
+    organisation = _org(request)
+    access = _access(request)
+    unit_id = _id_param(request, "enhet")
+    parent_id = _id_param(request, "bryter-ner")
+    parent = _goal(parent_id) if parent_id is not None else None
+    unit = get_object_or_404(OrgUnit, pk=unit_id) if unit_id is not None else None
+    try:
+        services.adopted_or_refuse(organisation)
+    except ValidationError as e:
+        return _not_possible(request, " ".join(e.messages))
+    if unit is None:
+        units = list(_editable_units(access, parent))
+        top = min((u.depth for u in units), default=0)
+        return render(
+            request,
+            "goals/choose_unit.html",
+            {"units": [(u.pk, "— " * (u.depth - top) + u.name) for u in units], "parent": parent},
+            status=400 if request.method == "POST" else 200,
+        )
+    access.require(EDIT, unit)
+    initial = {"parent": parent.pk, "focus_area": parent.focus_area_id} if parent else {}
+    form = GoalForm(request.POST or None, unit=unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.create_goal(organisation, request, unit=unit, **form.cleaned_data)
+        except ValidationError as e:
+            _apply_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("The goal %(title)s has been set for %(unit)s, as a draft. Add evidence to "
+                  "make it active.") % {"title": goal.title, "unit": unit.name},
+            )  # fmt: skip
+            return redirect("goals:detail", organisation.slug, goal.pk)
+    return render(request, "goals/goal_form.html", {"form": form, "unit": unit, "parent": parent})
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(EDIT)
+def edit(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = _editable_goal(request, goal_id)
+    initial = GoalForm.initial_for(goal)
+    form = GoalForm(request.POST or None, unit=goal.unit, goal=goal, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        values = data.pop("values")
+        changed = {name: value for name, value in data.items() if getattr(goal, name) != value}
+        if {v.pk for v in values} != set(initial["values"]):
+            changed["values"] = list(values)
+        try:
+            if changed:
+                services.update_goal(goal, request, **changed)
+        except ValidationError as e:
+            goal.refresh_from_db()
+            _apply_errors(form, e)
+        else:
+            messages.success(request, _("The goal %(title)s has been saved.") % {"title": goal})
+            return _to_goal(request, goal)
+    return render(request, "goals/goal_form.html", {"form": form, "unit": goal.unit, "goal": goal})
+
+
+@require_POST
+@member_view(EDIT)
+def activate(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = _editable_goal(request, goal_id)
+    try:
+        services.activate(goal, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The goal %(title)s is active.") % {"title": goal.title})
+    return _to_goal(request, goal)
+
+
+@require_POST
+@member_view(EDIT)
+def close(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = _editable_goal(request, goal_id)
+    try:
+        services.close(goal, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The goal %(title)s is closed.") % {"title": goal.title})
+    return _to_goal(request, goal)
+
+
+# Evidence and indicators --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(EDIT)
+def evidence_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """Choose the kind of evidence (`?typ=`), then cite it with that kind's form."""
+    goal = _editable_goal(request, goal_id)
+    kind = request.GET.get("typ", "")
+    if not kind:
+        return render(
+            request,
+            "goals/evidence_form.html",
+            {"goal": goal},
+            status=400 if request.method == "POST" else 200,
+        )
+    if kind not in EVIDENCE_FORMS:
+        raise Http404
+    form = EVIDENCE_FORMS[kind](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if kind == Kind.INDICATOR:
+                services.link_indicator(goal, request, data["indicator"], data["weight"])
+            else:
+                services.add_evidence(goal, request, kind, **data)
+        except ValidationError as e:
+            _apply_errors(form, e)
+        else:
+            messages.success(request, _("The evidence has been added."))
+            return _to_goal(request, goal, "evidence")
+    return render(
+        request,
+        "goals/evidence_form.html",
+        {"goal": goal, "form": form, "kind": kind, "kind_label": Kind(kind).label},
+    )
+
+
+@require_POST
+@member_view(EDIT)
+def evidence_remove(request: HttpRequest, goal_id: int, evidence_id: int) -> HttpResponse:
+    goal = _editable_goal(request, goal_id)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, goal=goal)
+    evidence.goal = goal
+    try:
+        services.remove_evidence(evidence, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request, _("The evidence %(title)s has been removed.") % {"title": evidence.title}
+        )
+    return _to_goal(request, goal, "evidence")
+
+
+def _link(goal: Goal, link_id: int) -> GoalIndicator:
+    link = get_object_or_404(
+        GoalIndicator.objects.select_related("indicator"), pk=link_id, goal=goal
+    )
+    link.goal = goal
+    return link
+
+
+@require_POST
+@member_view(EDIT)
+def indicator_weight(request: HttpRequest, goal_id: int, link_id: int) -> HttpResponse:
+    goal = _editable_goal(request, goal_id)
+    link = _link(goal, link_id)
+    form = WeightForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("weight", []):
+            messages.error(request, str(error))
+        return _to_goal(request, goal, "indicators")
+    try:
+        services.change_indicator_weight(link, request, form.cleaned_data["weight"])
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request,
+            _("The weight of %(indicator)s has been saved.") % {"indicator": link.indicator},
+        )
+    return _to_goal(request, goal, "indicators")
+
+
+@require_POST
+@member_view(EDIT)
+def indicator_unlink(request: HttpRequest, goal_id: int, link_id: int) -> HttpResponse:
+    goal = _editable_goal(request, goal_id)
+    link = _link(goal, link_id)
+    try:
+        services.unlink_indicator(link, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request,
+            _("%(indicator)s no longer measures the goal.") % {"indicator": link.indicator},
+        )
+    return _to_goal(request, goal, "indicators")
+
+
+# Contributions ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(EDIT)
+def contribution_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """Say which goal of another unit this goal also helps; `?q=` searches the goals."""
+    goal = _editable_goal(request, goal_id)
+    query = request.GET.get("q", "").strip()[:100]
+    form = ContributionForm(request.POST or None, goal=goal, query=query)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_contribution(goal, data["to_goal"], request, data["weight"])
+        except ValidationError as e:
+            _apply_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("%(goal)s now contributes to %(to)s.")
+                % {"goal": goal.title, "to": data["to_goal"].title},
+            )
+            return _to_goal(request, goal, "contributions")
+    return render(
+        request, "goals/contribution_form.html", {"goal": goal, "form": form, "query": query}
+    )
+
+
+@require_POST
+@member_view(EDIT)
+def contribution_remove(request: HttpRequest, goal_id: int, contribution_id: int) -> HttpResponse:
+    """Either side may end a contribution: the goal that helps, or the goal it helps."""
+    goal = _editable_goal(request, goal_id)
+    contribution = get_object_or_404(
+        Contribution.objects.select_related("goal", "to_goal"),
+        Q(goal=goal) | Q(to_goal=goal),
+        pk=contribution_id,
+    )
+    services.remove_contribution(contribution, request)
+    messages.success(
+        request,
+        _("%(goal)s no longer contributes to %(to)s.")
+        % {"goal": contribution.goal.title, "to": contribution.to_goal.title},
+    )
+    return _to_goal(request, goal, "contributions")
