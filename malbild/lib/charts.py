@@ -104,7 +104,7 @@ def trend_spec(
                 "titleColor": INK,
                 "gridColor": "#e3e7ec",
             },
-            "legend": {"labelFontSize": 12, "labelColor": INK, "orient": "bottom"},
+            "legend": {"labelFontSize": 12, "labelColor": INK, "orient": "bottom", "labelLimit": 0},
             "view": {"stroke": None},
         },
         "data": {"values": rows},
