@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from malbild.audit.forms import EventFilterForm, action_label
 from malbild.audit.models import AuditEvent
-from malbild.tenants.decorators import member_view
+from malbild.tenants.decorators import member_view, organisation_of
 
 PAGE_SIZE = 50
 MISSING = "–"
@@ -35,7 +35,7 @@ class EventRow:
 @member_view("can_view_audit")
 @require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]  # set by member_view
+    organisation = organisation_of(request)
     form = EventFilterForm(request.GET, organisation=organisation)
     page = None
     rows: list[EventRow] = []

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_safe
 from malbild.goals.models import Evidence, Goal
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
-from malbild.tenants.decorators import member_view
-from malbild.tenants.models import Organisation, OrgUnit
+from malbild.tenants.decorators import member_view, organisation_of
+from malbild.tenants.models import OrgUnit
 from malbild.tenants.views import PAGE_SIZE, paginate
 
 Light = Goal.Light
@@ -43,10 +43,6 @@ def _attention_lists() -> dict[str, Q]:
         NO_DATA: ACTIVE & Q(light=Light.NO_DATA),
         NO_EVIDENCE: Q(Q(status=Status.DRAFT), ~has_evidence),
     }
-
-
-def _org(request: HttpRequest) -> Organisation:
-    return request.organisation  # type: ignore[attr-defined]  # set by member_view
 
 
 @dataclass(frozen=True)
@@ -163,7 +159,7 @@ def _dashboard(
         request,
         "dashboards/dashboard.html",
         {
-            "organisation": _org(request),
+            "organisation": organisation_of(request),
             "unit": unit,
             "breadcrumbs": breadcrumbs,
             "page": goals,

@@ -30,12 +30,13 @@ from malbild.goals.forms import (
     WeightForm,
 )
 from malbild.goals.models import Contribution, Evidence, Goal, GoalIndicator
+from malbild.lib.forms import apply_errors
+from malbild.lib.paging import paginate
 from malbild.targets import services as target_services
 from malbild.targets.models import TargetVision
-from malbild.tenants.decorators import member_view
-from malbild.tenants.models import Organisation, OrgUnit
+from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.models import OrgUnit
 from malbild.tenants.permissions import Access
-from malbild.tenants.views import paginate
 
 EDIT = "can_edit_goals"
 Kind = Evidence.Kind
@@ -57,22 +58,6 @@ EVIDENCE_FORMS: dict[str, type[BaseForm]] = {
 }
 
 
-def _org(request: HttpRequest) -> Organisation:
-    return request.organisation  # type: ignore[attr-defined]  # set by member_view
-
-
-def _access(request: HttpRequest) -> Access:
-    return request.access  # type: ignore[attr-defined]  # set by member_view
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _id_param(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
     if not value:
@@ -91,12 +76,12 @@ def _editable_goal(request: HttpRequest, goal_id: int) -> Goal:
     """A goal the person may change, 404 when it is not the organisation's, otherwise 403
     with the explanation when the goal's unit is outside their subtree."""
     goal = _goal(goal_id)
-    _access(request).require(EDIT, goal.unit)
+    access_of(request).require(EDIT, goal.unit)
     return goal
 
 
 def _to_goal(request: HttpRequest, goal: Goal, anchor: str = "") -> HttpResponse:
-    url = reverse("goals:detail", args=[_org(request).slug, goal.pk])
+    url = reverse("goals:detail", args=[organisation_of(request).slug, goal.pk])
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
@@ -141,7 +126,7 @@ def _grouped(items: list[Any], area_of: Any) -> list[tuple[Any, list[Any]]]:
 def chain(request: HttpRequest) -> HttpResponse:
     """The chain from the målbild down: the top-level goals by focus area, paged, each with the
     goals that break it down (two levels; deeper ones on the goal's own page)."""
-    organisation = _org(request)
+    organisation = organisation_of(request)
     tops = _by_focus_area(
         Goal.objects.filter(parent__isnull=True)
         .select_related("unit", "focus_area")
@@ -176,7 +161,7 @@ def chain(request: HttpRequest) -> HttpResponse:
             "page": page,
             "groups": _grouped(tree, lambda row: row[0].focus_area),
             "children_shown": CHILDREN_SHOWN,
-            "may_set_goals": _access(request).can(EDIT, anywhere=True),
+            "may_set_goals": access_of(request).can(EDIT, anywhere=True),
         },
     )
 
@@ -185,13 +170,13 @@ def chain(request: HttpRequest) -> HttpResponse:
 @member_view()
 def unit_goals(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's goals and where each comes from: the goal it breaks down and that goal's unit."""
-    organisation = _org(request)
+    organisation = organisation_of(request)
     unit = get_object_or_404(OrgUnit, pk=unit_id)
     goals = _by_focus_area(
         Goal.objects.filter(unit=unit).select_related("focus_area", "parent", "parent__unit")
     )
     page = paginate(request, goals)
-    may_edit = _access(request).can(EDIT, unit) and not unit.is_archived
+    may_edit = access_of(request).can(EDIT, unit) and not unit.is_archived
     above: list[Goal] = []
     if may_edit:
         above = list(
@@ -243,8 +228,8 @@ def _break_down_url(request: HttpRequest, goal: Goal) -> str:
     """Where "break this goal down" leads, or "" when the person may set no goal below it."""
     if goal.status == Goal.Status.CLOSED:
         return ""
-    subtrees = _access(request).subtrees(EDIT)
-    url = reverse("goals:create", args=[_org(request).slug]) + f"?bryter-ner={goal.pk}"
+    subtrees = access_of(request).subtrees(EDIT)
+    url = reverse("goals:create", args=[organisation_of(request).slug]) + f"?bryter-ner={goal.pk}"
     if subtrees is None:
         return url
     below = [u for u in subtrees if goal.unit.contains(u) and u.pk != goal.unit_id]
@@ -261,7 +246,7 @@ def detail(request: HttpRequest, goal_id: int) -> HttpResponse:
     """One goal: its facts, progress, chain of trust (the målbild it was set under, that
     målbild's decision and investments, the goals it breaks down), evidence, indicators, the
     goals that break it down and its contributions both ways (about fifteen queries)."""
-    organisation = _org(request)
+    organisation = organisation_of(request)
     goal = get_object_or_404(
         Goal.objects.select_related(
             "unit",
@@ -279,7 +264,7 @@ def detail(request: HttpRequest, goal_id: int) -> HttpResponse:
         in_force = target_services.adopted(organisation)
     investments = list(target.investments.all())
     children = paginate(request, goal.children.select_related("unit").order_by("title", "id"))
-    may_edit = _access(request).can(EDIT, goal.unit)
+    may_edit = access_of(request).can(EDIT, goal.unit)
     return render(
         request,
         "goals/detail.html",
@@ -327,8 +312,8 @@ def _editable_units(access: Access, parent: Goal | None) -> QuerySet[OrgUnit]:
 def create(request: HttpRequest) -> HttpResponse:
     """Set a goal for a unit (`?enhet=`), or break a goal down (`?bryter-ner=`); without a
     unit, first choose one of the units the person may set goals for."""
-    organisation = _org(request)
-    access = _access(request)
+    organisation = organisation_of(request)
+    access = access_of(request)
     unit_id = _id_param(request, "enhet")
     parent_id = _id_param(request, "bryter-ner")
     parent = _goal(parent_id) if parent_id is not None else None
@@ -353,7 +338,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             goal = services.create_goal(organisation, request, unit=unit, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(
                 request,
@@ -381,7 +366,7 @@ def edit(request: HttpRequest, goal_id: int) -> HttpResponse:
                 services.update_goal(goal, request, **changed)
         except ValidationError as e:
             goal.refresh_from_db()
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The goal %(title)s has been saved.") % {"title": goal})
             return _to_goal(request, goal)
@@ -441,7 +426,7 @@ def evidence_add(request: HttpRequest, goal_id: int) -> HttpResponse:
             else:
                 services.add_evidence(goal, request, kind, **data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The evidence has been added."))
             return _to_goal(request, goal, "evidence")
@@ -531,7 +516,7 @@ def contribution_add(request: HttpRequest, goal_id: int) -> HttpResponse:
         try:
             services.add_contribution(goal, data["to_goal"], request, data["weight"])
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(
                 request,

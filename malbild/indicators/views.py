@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
-from django.forms import BaseForm
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,10 +28,10 @@ from malbild.indicators.forms import IndicatorForm, MeasurementForm, TargetForm,
 from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
 from malbild.indicators.templatetags.indicators import measure
 from malbild.lib import charts, periods
-from malbild.tenants.decorators import member_view
-from malbild.tenants.models import Organisation, OrgUnit
-from malbild.tenants.permissions import Access
-from malbild.tenants.views import paginate
+from malbild.lib.forms import apply_errors
+from malbild.lib.paging import paginate
+from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.models import OrgUnit
 
 EDITING = "can_edit_indicators"
 ENTERING = "can_enter_measurements"
@@ -40,22 +39,6 @@ UNIT_PARAMETER = "enhet"
 MAX_UNITS = 200  # units offered in the chooser on an indicator's page
 MAX_PERIODS = 120  # periods of a unit's series shown at once (ten years of months)
 GENDERS = [Measurement.Gender.ALL, Measurement.Gender.FEMALE, Measurement.Gender.MALE]
-
-
-def _org(request: HttpRequest) -> Organisation:
-    return request.organisation  # type: ignore[attr-defined]  # set by member_view
-
-
-def _access(request: HttpRequest) -> Access:
-    return request.access  # type: ignore[attr-defined]  # set by member_view
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _indicator(indicator_id: int) -> Indicator:
@@ -100,7 +83,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, indicators),
             "query": query,
-            "may_edit": _access(request).can(EDITING),
+            "may_edit": access_of(request).can(EDITING),
         },
     )
 
@@ -245,7 +228,7 @@ def _chosen_unit(request: HttpRequest, indicator: Indicator) -> tuple[OrgUnit | 
 def _detail_context(
     request: HttpRequest, indicator: Indicator, target_form: TargetForm | None = None
 ) -> dict[str, Any]:
-    access = _access(request)
+    access = access_of(request)
     targets = list(indicator.targets.order_by("position"))
     unit, choices = _chosen_unit(request, indicator)
     context: dict[str, Any] = {
@@ -301,14 +284,14 @@ def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view(EDITING)
 def create(request: HttpRequest) -> HttpResponse:
-    organisation = _org(request)
-    _access(request).require(EDITING)
+    organisation = organisation_of(request)
+    access_of(request).require(EDITING)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             indicator = services.save_indicator(organisation, request, None, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(
                 request, _("The indicator %(code)s has been added.") % {"code": indicator.code}
@@ -320,8 +303,8 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view(EDITING)
 def edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
-    organisation = _org(request)
-    _access(request).require(EDITING)
+    organisation = organisation_of(request)
+    access_of(request).require(EDITING)
     indicator = _indicator(indicator_id)
     form = IndicatorForm(
         request.POST or None, initial=model_to_dict(indicator, fields=services.INDICATOR_FIELDS)
@@ -338,7 +321,7 @@ def edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
         try:
             services.save_indicator(organisation, request, indicator, **changed)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(
                 request, _("The indicator %(code)s has been saved.") % {"code": indicator.code}
@@ -350,14 +333,14 @@ def edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
 @require_POST
 @member_view(EDITING)
 def target_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
-    _access(request).require(EDITING)
+    access_of(request).require(EDITING)
     indicator = _indicator(indicator_id)
     form = TargetForm(request.POST, indicator=indicator)
     if form.is_valid():
         try:
             target = services.add_target(indicator, request, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(
                 request,
@@ -372,7 +355,7 @@ def target_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
 @require_POST
 @member_view(EDITING)
 def target_remove(request: HttpRequest, indicator_id: int, target_id: int) -> HttpResponse:
-    _access(request).require(EDITING)
+    access_of(request).require(EDITING)
     indicator = _indicator(indicator_id)
     target = get_object_or_404(IndicatorTarget, pk=target_id, indicator=indicator)
     services.remove_target(target, request)
@@ -389,7 +372,7 @@ def target_remove(request: HttpRequest, indicator_id: int, target_id: int) -> Ht
 @member_view(ENTERING)
 def measurement(request: HttpRequest, indicator_id: int) -> HttpResponse:
     """Enter (or replace) one value for a unit the person may enter measurements for."""
-    access = _access(request)
+    access = access_of(request)
     indicator = _indicator(indicator_id)
     given = (
         request.POST.get("unit") if request.method == "POST" else request.GET.get(UNIT_PARAMETER)
@@ -417,7 +400,7 @@ def measurement(request: HttpRequest, indicator_id: int) -> HttpResponse:
                 status=Measurement.Status.MISSING if data["missing"] else Measurement.Status.OK,
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(
                 request,

@@ -16,28 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.audit.models import AuditEvent
+from malbild.lib.forms import apply_errors
 from malbild.platform import services
 from malbild.platform.forms import DecisionForm, DraftForm, value_formset
 from malbild.platform.models import Decision, PlatformVersion, Value
-from malbild.tenants.decorators import member_view
-from malbild.tenants.models import Organisation
-from malbild.tenants.permissions import Access
+from malbild.tenants.decorators import access_of, member_view, organisation_of
 
 PAGE_SIZE = 50
 
 
-def _organisation(request: HttpRequest) -> Organisation:
-    return request.organisation  # type: ignore[attr-defined]
-
-
-def _access(request: HttpRequest) -> Access:
-    return request.access  # type: ignore[attr-defined]
-
-
 def _open_draft(request: HttpRequest) -> PlatformVersion:
     """The organisation's open draft, or 404; only for those who edit the platform."""
-    _access(request).require("can_edit_platform")
-    draft = services.draft_of(_organisation(request))
+    access_of(request).require("can_edit_platform")
+    draft = services.draft_of(organisation_of(request))
     if draft is None:
         raise Http404
     return draft
@@ -48,14 +39,6 @@ def _values_of(version: PlatformVersion) -> list[tuple[dict[str, str], Value | N
     keys = [item["key"] for item in version.core_values]
     rows = {value.key: value for value in Value.objects.filter(key__in=keys)} if keys else {}
     return [(item, rows.get(item["key"])) for item in version.core_values]
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _with(data: QueryDict, **fields: Any) -> QueryDict:
@@ -85,7 +68,7 @@ def _last_saved(version: PlatformVersion) -> AuditEvent | None:
 @member_view()
 def detail(request: HttpRequest) -> HttpResponse:
     """The platform in force, with its decision, and every version."""
-    organisation = _organisation(request)
+    organisation = organisation_of(request)
     current = (
         PlatformVersion.objects.select_related("decision")
         .filter(status=PlatformVersion.Status.ADOPTED)
@@ -93,7 +76,7 @@ def detail(request: HttpRequest) -> HttpResponse:
     )
     versions = PlatformVersion.objects.select_related("decision").order_by("-number")
     page: Page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
-    may_edit = _access(request).can("can_edit_platform")
+    may_edit = access_of(request).can("can_edit_platform")
     return render(
         request,
         "platform/detail.html",
@@ -120,7 +103,7 @@ def version(request: HttpRequest, number: int) -> HttpResponse:
         {
             "version": shown,
             "values": _values_of(shown),
-            "may_edit": _access(request).can("can_edit_platform"),
+            "may_edit": access_of(request).can("can_edit_platform"),
         },
     )
 
@@ -171,8 +154,8 @@ def decision_minutes(request: HttpRequest, decision_id: int) -> HttpResponse:
 @require_POST
 @member_view("can_edit_platform")
 def draft_start(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
-    _access(request).require("can_edit_platform")
+    organisation = organisation_of(request)
+    access_of(request).require("can_edit_platform")
     if services.draft_of(organisation) is not None:
         messages.info(request, _("A draft is already open. Go on with it here."))
     else:
@@ -189,7 +172,7 @@ def draft_start(request: HttpRequest) -> HttpResponse:
 @member_view("can_edit_platform")
 def draft(request: HttpRequest) -> HttpResponse:
     """Edit the open draft. A save based on an older reading is refused and shows both texts."""
-    organisation = _organisation(request)
+    organisation = organisation_of(request)
     open_draft = _open_draft(request)
     conflict: PlatformVersion | None = None
     if request.method == "POST":
@@ -211,7 +194,7 @@ def draft(request: HttpRequest) -> HttpResponse:
             except services.EditConflict as e:
                 conflict = e.current
             except ValidationError as e:
-                _apply_errors(form, e)
+                apply_errors(form, e)
             else:
                 messages.success(request, _("The draft has been saved."))
                 return redirect("platform:version", organisation.slug, open_draft.number)
@@ -249,7 +232,7 @@ def draft(request: HttpRequest) -> HttpResponse:
 @member_view("can_edit_platform")
 def adopt(request: HttpRequest) -> HttpResponse:
     """Record the decision (usually kommunfullmäktige's) that puts the draft in force."""
-    organisation = _organisation(request)
+    organisation = organisation_of(request)
     open_draft = _open_draft(request)
     changed = False
     if request.method == "POST":
@@ -266,7 +249,7 @@ def adopt(request: HttpRequest) -> HttpResponse:
                 open_draft, changed = e.current, True
                 form = DecisionForm(_with(request.POST, lock_version=open_draft.lock_version))
             except ValidationError as e:
-                _apply_errors(form, e)
+                apply_errors(form, e)
             else:
                 messages.success(
                     request,

@@ -19,10 +19,9 @@ def prune_finished_tasks() -> int:
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
-    done, _ = DBTaskResult.objects.succeeded()  # type: ignore[attr-defined]  # manager built from the queryset.filter(finished_at__lt=now - timedelta(days=30)).delete()
-    failed, _ = (
-        DBTaskResult.objects.failed().filter(finished_at__lt=now - timedelta(days=180)).delete()
-    )
+    results = DBTaskResult.objects.all()
+    done, _ = results.successful().filter(finished_at__lt=now - timedelta(days=30)).delete()
+    failed, _ = results.failed().filter(finished_at__lt=now - timedelta(days=180)).delete()
     return done + failed
 
 

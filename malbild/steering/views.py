@@ -17,7 +17,7 @@ from malbild.steering import services
 from malbild.steering.forms import ChangeForm, DocumentForm
 from malbild.steering.models import SteeringChange, SteeringDocument
 from malbild.targets.models import TargetVision
-from malbild.tenants.decorators import member_view
+from malbild.tenants.decorators import member_view, organisation_of
 
 PAGE_SIZE = 50
 TIMELINE_LENGTH = 20
@@ -81,7 +81,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_steering")
 def document_create(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     form = DocumentForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         document = services.save_document(organisation, request, **form.cleaned_data)
@@ -95,7 +95,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_steering")
 def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     document = _document(document_id)
     form = DocumentForm(
         request.POST or None,
@@ -123,7 +123,7 @@ def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_steering")
 def change_create(request: HttpRequest, document_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     document = _document(document_id)
     form = ChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

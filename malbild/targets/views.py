@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min, Prefetch, QuerySet, prefetch_related_objects
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.audit.models import AuditEvent
+from malbild.lib.forms import apply_errors
+from malbild.lib.paging import paginate
 from malbild.lib.textdiff import has_changes, word_diff
 from malbild.platform.services import EditConflict
 from malbild.steering.models import SteeringDocument
@@ -29,29 +30,11 @@ from malbild.targets.forms import (
     VisionForm,
 )
 from malbild.targets.models import FocusArea, Investment, Review, TargetVision
-from malbild.tenants.decorators import member_view
-from malbild.tenants.models import Organisation
+from malbild.tenants.decorators import access_of, member_view, organisation_of
 from malbild.tenants.permissions import Access
-from malbild.tenants.views import paginate
 
 Status = TargetVision.Status
 DRAFTING = "can_draft_target_vision"
-
-
-def _org(request: HttpRequest) -> Organisation:
-    return request.organisation  # type: ignore[attr-defined]  # set by member_view
-
-
-def _access(request: HttpRequest) -> Access:
-    return request.access  # type: ignore[attr-defined]  # set by member_view
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _in_full(versions: QuerySet[TargetVision]) -> QuerySet[TargetVision]:
@@ -116,7 +99,7 @@ def _to_version(version: TargetVision, anchor: str = "") -> HttpResponse:
 @member_view()
 def detail(request: HttpRequest) -> HttpResponse:
     """The målbild in force, the version being worked on, and every version so far."""
-    organisation = _org(request)
+    organisation = organisation_of(request)
     current = _in_full(TargetVision.objects.filter(status=Status.ADOPTED)).first()
     history = TargetVision.objects.only(
         "number", "title", "status", "based_on", "created_at", "proposed_at", "adopted_at",
@@ -125,7 +108,7 @@ def detail(request: HttpRequest) -> HttpResponse:
     page = paginate(request, history)
     first_number = TargetVision.objects.aggregate(n=Min("number"))["n"]
     rows = [(v, bool(v.based_on_id) or v.number != first_number) for v in page.object_list]
-    access = _access(request)
+    access = access_of(request)
     return render(
         request,
         "targets/detail.html",
@@ -143,7 +126,7 @@ def detail(request: HttpRequest) -> HttpResponse:
 def _version_context(
     request: HttpRequest, version: TargetVision, comment_form: CommentForm | None = None
 ) -> dict[str, Any]:
-    access = _access(request)
+    access = access_of(request)
     comments = paginate(request, version.comments.select_related("author"))
     open_for_comments = version.status == Status.PROPOSED
     return {
@@ -262,8 +245,8 @@ def _starter_text() -> dict[str, Any]:
 @require_POST
 @member_view(DRAFTING)
 def draft_start(request: HttpRequest) -> HttpResponse:
-    organisation = _org(request)
-    _access(request).require(DRAFTING)
+    organisation = organisation_of(request)
+    access_of(request).require(DRAFTING)
     try:
         draft = services.start_draft(organisation, request, **_starter_text())
     except ValidationError as e:
@@ -294,8 +277,8 @@ def _last_saved_by(version: TargetVision) -> AuditEvent | None:
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
 def edit(request: HttpRequest, number: int) -> HttpResponse:
-    organisation = _org(request)
-    _access(request).require(DRAFTING)
+    organisation = organisation_of(request)
+    access_of(request).require(DRAFTING)
     item = _version(number)
     if not item.is_editable:
         return _not_a_draft(request, item)
@@ -317,7 +300,7 @@ def edit(request: HttpRequest, number: int) -> HttpResponse:
                 form = VisionForm(data, organisation=organisation)
                 status = 409
             except ValidationError as e:
-                _apply_errors(form, e)
+                apply_errors(form, e)
             else:
                 messages.success(request, _("The draft has been saved."))
                 warning = services.horizon_warning(saved.start_year, saved.end_year)
@@ -343,7 +326,7 @@ def edit(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _investment_form(request: HttpRequest, number: int, investment_id: int | None) -> HttpResponse:
-    _access(request).require(DRAFTING)
+    access_of(request).require(DRAFTING)
     item = _version(number)
     investment = None
     if investment_id is not None:
@@ -359,7 +342,7 @@ def _investment_form(request: HttpRequest, number: int, investment_id: int | Non
         try:
             saved = services.save_investment(item, request, investment, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(
                 request, _("The investment %(title)s has been saved.") % {"title": saved.title}
@@ -387,7 +370,7 @@ def investment_edit(request: HttpRequest, number: int, investment_id: int) -> Ht
 @require_POST
 @member_view(DRAFTING)
 def investment_delete(request: HttpRequest, number: int, investment_id: int) -> HttpResponse:
-    _access(request).require(DRAFTING)
+    access_of(request).require(DRAFTING)
     item = _version(number)
     investment = get_object_or_404(Investment, pk=investment_id, target_vision=item)
     if not item.is_editable:
@@ -407,7 +390,7 @@ def investment_delete(request: HttpRequest, number: int, investment_id: int) -> 
 @require_POST
 @member_view(DRAFTING)
 def propose(request: HttpRequest, number: int) -> HttpResponse:
-    _access(request).require(DRAFTING)
+    access_of(request).require(DRAFTING)
     item = _version(number)
     try:
         services.propose(item, request)
@@ -426,7 +409,7 @@ def propose(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 @member_view(DRAFTING)
 def withdraw(request: HttpRequest, number: int) -> HttpResponse:
-    _access(request).require(DRAFTING)
+    access_of(request).require(DRAFTING)
     item = _version(number)
     try:
         services.withdraw(item, request)
@@ -448,7 +431,7 @@ def withdraw(request: HttpRequest, number: int) -> HttpResponse:
 @member_view()
 def adopt(request: HttpRequest, number: int) -> HttpResponse:
     """An elected member adopts a proposal; an admin records the body's decision on its behalf."""
-    access = _access(request)
+    access = access_of(request)
     if not _may_adopt(access):
         raise PermissionDenied(
             _(
@@ -475,7 +458,7 @@ def adopt(request: HttpRequest, number: int) -> HttpResponse:
             )
         except ValidationError as e:
             if hasattr(e, "error_dict"):
-                _apply_errors(form, e)
+                apply_errors(form, e)
             else:
                 problem = " ".join(e.messages)
         else:
@@ -484,7 +467,7 @@ def adopt(request: HttpRequest, number: int) -> HttpResponse:
             else:
                 message = _("You have adopted version %(number)s of the målbild.")
             messages.success(request, message % {"number": item.number})
-            return redirect("targets:detail", _org(request).slug)
+            return redirect("targets:detail", organisation_of(request).slug)
     return render(
         request,
         "targets/adopt.html",
@@ -502,7 +485,7 @@ def comment(request: HttpRequest, number: int) -> HttpResponse:
         try:
             services.comment(item, request, form.cleaned_data["body"])
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("Your comment has been added."))
             return _to_version(item, "discussion")
@@ -523,8 +506,8 @@ def comment(request: HttpRequest, number: int) -> HttpResponse:
 @member_view(DRAFTING)
 def review(request: HttpRequest) -> HttpResponse:
     """Record a revisit of the adopted målbild: kept (next review date) or revised (new draft)."""
-    organisation = _org(request)
-    _access(request).require(DRAFTING)
+    organisation = organisation_of(request)
+    access_of(request).require(DRAFTING)
     current = _in_full(TargetVision.objects.filter(status=Status.ADOPTED)).first()
     if current is None:
         return _not_possible(
@@ -542,7 +525,7 @@ def review(request: HttpRequest) -> HttpResponse:
                 next_review_date=data["next_review_date"],
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             if item.new_draft is not None:
                 messages.success(
@@ -563,8 +546,8 @@ def review(request: HttpRequest) -> HttpResponse:
 @member_view()
 def focus_areas(request: HttpRequest) -> HttpResponse:
     """Every member reads the focus areas; admins add one with the form on the same page."""
-    organisation = _org(request)
-    access = _access(request)
+    organisation = organisation_of(request)
+    access = access_of(request)
     may_edit = access.can(DRAFTING)
     if request.method == "POST":
         access.require(DRAFTING)
@@ -573,7 +556,7 @@ def focus_areas(request: HttpRequest) -> HttpResponse:
         try:
             area = services.save_focus_area(organisation, request, None, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(
                 request, _("The focus area %(name)s has been added.") % {"name": area.name}
@@ -589,8 +572,8 @@ def focus_areas(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
 def focus_area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
-    organisation = _org(request)
-    _access(request).require(DRAFTING)
+    organisation = organisation_of(request)
+    access_of(request).require(DRAFTING)
     area = get_object_or_404(FocusArea, pk=area_id)
     form = FocusAreaForm(
         request.POST or None, initial={"name": area.name, "description": area.description}
@@ -599,7 +582,7 @@ def focus_area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
         try:
             services.save_focus_area(organisation, request, area, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(
                 request, _("The focus area %(name)s has been saved.") % {"name": area.name}

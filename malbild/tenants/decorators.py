@@ -64,3 +64,13 @@ def public_view(view: View) -> View:
             return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def organisation_of(request: HttpRequest) -> Organisation:
+    """The organisation that `member_view` or `public_view` resolved for this request."""
+    return request.organisation  # type: ignore[attr-defined]
+
+
+def access_of(request: HttpRequest) -> Access:
+    """What the person may do in that organisation (set by `member_view`)."""
+    return request.access  # type: ignore[attr-defined]

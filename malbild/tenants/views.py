@@ -6,10 +6,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.accounts.models import User
+from malbild.lib.forms import apply_errors
+from malbild.lib.paging import PAGE_SIZE, paginate
 from malbild.platform import services as platform_services
 from malbild.platform.models import Value
 from malbild.steering import services as steering_services
 from malbild.targets import services as target_services
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
 from malbild.tenants import services
-from malbild.tenants.decorators import member_view, public_view
+from malbild.tenants.decorators import access_of, member_view, organisation_of, public_view
 from malbild.tenants.forms import (
     AcceptInvitationForm,
     InviteForm,
@@ -35,16 +35,6 @@ from malbild.tenants.forms import (
 from malbild.tenants.models import Invitation, Membership, OrgUnit
 from malbild.tenants.permissions import Access
 from malbild.tenants.scope import scope
-
-PAGE_SIZE = 50
-
-
-def paginate(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
-    return Paginator(items, size).get_page(request.GET.get("page"))
-
-
-def _access(request: HttpRequest) -> Access:
-    return request.access  # type: ignore[attr-defined]
 
 
 def _unit(request: HttpRequest, unit_id: int) -> OrgUnit:
@@ -68,14 +58,6 @@ def _with_child_counts(units: Any) -> Any:
     )
 
 
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # Start --------------------------------------------------------------------------------------------
 
 
@@ -84,8 +66,8 @@ def _apply_errors(form: BaseForm, error: ValidationError) -> None:
 def organisation_home(request: HttpRequest) -> HttpResponse:
     """The start page: the common platform first, then the målbild, what is coming in the
     steering documents, and the organisation's units (about eight queries)."""
-    organisation = request.organisation  # type: ignore[attr-defined]
-    access = _access(request)
+    organisation = organisation_of(request)
+    access = access_of(request)
     target = target_services.adopted(organisation)
     today = timezone.localdate()
     counts = dict(
@@ -162,7 +144,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 @member_view()
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _unit(request, unit_id)
-    access = _access(request)
+    access = access_of(request)
     children = _with_child_counts(OrgUnit.objects.filter(parent=unit)).order_by(
         "archived_at", "name", "id"
     )
@@ -188,18 +170,18 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
 def unit_create(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     parent_id = request.GET.get("under", "")
     if parent_id and not parent_id.isdigit():
         raise Http404
     parent = _unit(request, int(parent_id)) if parent_id else None
-    _access(request).require("can_manage_units", parent)
+    access_of(request).require("can_manage_units", parent)
     form = UnitForm(request.POST or None, organisation=organisation, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.create_unit(organisation, parent, request=request, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The unit %(name)s has been created.") % {"name": unit})
             return redirect("tenants:unit_detail", organisation.slug, unit.pk)
@@ -209,9 +191,9 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
 def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     unit = _unit(request, unit_id)
-    _access(request).require("can_manage_units", unit)
+    access_of(request).require("can_manage_units", unit)
     original = {name: getattr(unit, name) for name in services.UNIT_FIELDS}
     form = UnitForm(
         request.POST or None, instance=unit, organisation=organisation, parent=unit.parent
@@ -223,7 +205,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
             if changed:
                 services.update_unit(unit, request=request, **changed)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The unit %(name)s has been saved.") % {"name": unit})
             return redirect("tenants:unit_detail", organisation.slug, unit.pk)
@@ -233,8 +215,8 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
 def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    access = _access(request)
+    organisation = organisation_of(request)
+    access = access_of(request)
     unit = _unit(request, unit_id)
     access.require("can_manage_units", unit)
     form = MoveForm(
@@ -248,7 +230,7 @@ def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
             try:
                 services.move_unit(unit, new_parent, request=request)
             except ValidationError as e:
-                _apply_errors(form, e)
+                apply_errors(form, e)
             else:
                 messages.success(request, _("The unit %(name)s has been moved.") % {"name": unit})
                 return redirect("tenants:unit_detail", organisation.slug, unit.pk)
@@ -262,9 +244,9 @@ def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
 def unit_archive(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     unit = _unit(request, unit_id)
-    _access(request).require("can_manage_units", unit)
+    access_of(request).require("can_manage_units", unit)
     error = None
     if request.method == "POST":
         try:
@@ -285,9 +267,9 @@ def unit_archive(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_POST
 @member_view("can_manage_units")
 def unit_restore(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     unit = _unit(request, unit_id)
-    _access(request).require("can_manage_units", unit)
+    access_of(request).require("can_manage_units", unit)
     try:
         services.restore_unit(unit, request=request)
     except ValidationError as e:
@@ -315,7 +297,7 @@ def _visible_memberships(access: Access) -> Any:
 @require_safe
 @member_view("can_manage_people")
 def people(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     query = request.GET.get("q", "").strip()[:100]
     visible = _visible_memberships(access)
     persons = User.objects.filter(pk__in=visible.values("user_id")).order_by("name", "email")
@@ -345,8 +327,8 @@ def people(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_people")
 def person_invite(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    access = _access(request)
+    organisation = organisation_of(request)
+    access = access_of(request)
     initial = {}
     under = request.GET.get("unit", "")
     if under.isdigit():
@@ -372,7 +354,7 @@ def person_invite(request: HttpRequest) -> HttpResponse:
 def _person(request: HttpRequest, user_id: int) -> tuple[User, list[Membership]]:
     """A person with roles here that the viewer may see, or 404."""
     memberships = list(
-        _visible_memberships(_access(request))
+        _visible_memberships(access_of(request))
         .filter(user_id=user_id)
         .select_related("user", "unit")
     )
@@ -384,9 +366,9 @@ def _person(request: HttpRequest, user_id: int) -> tuple[User, list[Membership]]
 @require_safe
 @member_view("can_manage_people")
 def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     person, memberships = _person(request, user_id)
-    access = _access(request)
+    access = access_of(request)
     return render(
         request,
         "tenants/person_detail.html",
@@ -401,9 +383,9 @@ def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 @member_view("can_manage_people")
 def role_grant(request: HttpRequest, user_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     person, memberships = _person(request, user_id)
-    access = _access(request)
+    access = access_of(request)
     form = RoleForm(request.POST, organisation=organisation)
     if form.is_valid():
         try:
@@ -411,7 +393,7 @@ def role_grant(request: HttpRequest, user_id: int) -> HttpResponse:
                 access, person, form.cleaned_data["role"], form.cleaned_data["unit"], request
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The role has been given to %(name)s.") % {"name": person})
             return redirect("tenants:person_detail", organisation.slug, person.pk)
@@ -430,13 +412,13 @@ def role_grant(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 @member_view("can_manage_people")
 def role_revoke(request: HttpRequest, user_id: int, membership_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     person, memberships = _person(request, user_id)
     membership = next((m for m in memberships if m.pk == membership_id), None)
     if membership is None:
         raise Http404
     try:
-        services.revoke_role(_access(request), membership, request)
+        services.revoke_role(access_of(request), membership, request)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -518,7 +500,7 @@ def public_home(request: HttpRequest) -> HttpResponse:
     """What anyone may read about the organisation: the platform with its values, the adopted
     målbild with its decision and investments, and the schools and preschools. No personal data:
     no names of the people who proposed or decided."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = organisation_of(request)
     units = OrgUnit.objects.filter(
         archived_at__isnull=True, kind__in=[OrgUnit.Kind.SCHOOL, OrgUnit.Kind.PRESCHOOL]
     ).order_by("name", "id")
