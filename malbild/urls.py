@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("baslinje/", views.baseline, name="baseline"),  # for `make bench`, linked from nowhere
     path("sprak/", account_views.set_language, name="set_language"),
     path("konto/", include("malbild.accounts.urls")),
     path("inbjudan/<str:token>/", tenant_views.invitation, name="invitation"),

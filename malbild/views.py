@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -45,6 +46,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if status == 200 else "error", "database": database}, status=status
     )
+
+
+@require_safe
+@login_required
+def baseline(request: HttpRequest) -> HttpResponse:
+    """The baseline page of the benchmark (DESIGN.md §6): base.html, one query, the full
+    middleware stack and a logged-in person. `make bench` compares the dashboard against it;
+    no page links here."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return render(request, "pages/baseline.html")
 
 
 @require_safe

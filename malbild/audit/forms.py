@@ -68,6 +68,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "demo.person_created": _("Demo person created"),
     "demo.role_given": _("Demo role given"),
     "demo.strategy_created": _("Demo platform and målbild created"),
+    "demo.national_seeded": _("National test data created"),
     "demo.goals_created": _("Demo goals and indicators created"),
 }
 

@@ -27,6 +27,8 @@ from malbild.tenants.models import OrgUnit
 
 ON_TRACK, AT_RISK = Decimal("0.95"), Decimal("0.80")
 ONE_DECIMAL = Decimal("0.1")
+# bulk_update writes one CASE expression per batch; small batches keep each statement cheap.
+BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,13 @@ def _latest_measurements(links: list[GoalIndicator]) -> dict[tuple[int, int], Me
     """The latest reported all-gender measurement per (indicator, unit) of the links."""
     if not links:
         return {}
-    wanted = Q()
+    # One term per indicator (not per link): SQLite refuses expressions deeper than 1,000.
+    units_by_indicator: dict[int, set[int]] = defaultdict(set)
     for link in links:
-        wanted |= Q(indicator_id=link.indicator_id, org_unit_id=link.goal.unit_id)
+        units_by_indicator[link.indicator_id].add(link.goal.unit_id)
+    wanted = Q()
+    for indicator_id, unit_ids in units_by_indicator.items():
+        wanted |= Q(indicator_id=indicator_id, org_unit_id__in=sorted(unit_ids))
     latest: dict[tuple[int, int], Measurement] = {}
     rows = (
         Measurement.objects.filter(wanted, gender="T", value__isnull=False)
@@ -140,7 +146,7 @@ Results = dict[int, tuple[Decimal | None, Decimal | None, str]]
 
 def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
     """What progress, planned progress and light `goal_ids` and their ancestors should have,
-    and their indicator links with fresh readings (nothing is saved)."""
+    and the indicator links whose readings changed (nothing is saved)."""
     affected = _with_ancestors(goal_ids)
     goals = {g.pk: g for g in Goal.objects.filter(pk__in=affected)}
     links = list(
@@ -155,13 +161,16 @@ def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
     link_readings: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = defaultdict(
         list
     )
+    changed_links = []
     for link in links:
         reading = indicator_reading(
             link.indicator,
             targets[link.indicator_id],
             latest.get((link.indicator_id, link.goal.unit_id)),
         )
-        link.progress, link.expected = reading.progress, reading.expected
+        if (link.progress, link.expected) != (reading.progress, reading.expected):
+            link.progress, link.expected = reading.progress, reading.expected
+            changed_links.append(link)
         link_readings[link.goal_id].append((link.weight, reading.progress, reading.expected))
     children: dict[int, list[Goal]] = defaultdict(list)
     for child in Goal.objects.filter(parent_id__in=affected).exclude(status=Goal.Status.CLOSED):
@@ -208,7 +217,7 @@ def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
 
     for goal_id in goals:
         reading_of(goal_id)
-    return results, links
+    return results, changed_links
 
 
 def recalculate(goal_ids: Iterable[int]) -> None:
@@ -219,7 +228,7 @@ def recalculate(goal_ids: Iterable[int]) -> None:
         return
     results, links = compute(ids)
     if links:
-        GoalIndicator.objects.bulk_update(links, ["progress", "expected"])
+        GoalIndicator.objects.bulk_update(links, ["progress", "expected"], batch_size=BATCH)
     changed = []
     goals = Goal.objects.in_bulk(list(results))
     for goal_id, (progress, expected, state) in results.items():
@@ -228,7 +237,7 @@ def recalculate(goal_ids: Iterable[int]) -> None:
             goal.progress, goal.expected, goal.light = progress, expected, state
             changed.append(goal)
     if changed:
-        Goal.objects.bulk_update(changed, ["progress", "expected", "light"])
+        Goal.objects.bulk_update(changed, ["progress", "expected", "light"], batch_size=BATCH)
     recalculate_units({goal.unit_id for goal in goals.values()})
 
 
@@ -251,7 +260,7 @@ def recalculate_units(unit_ids: set[int]) -> None:
     for unit in changed:
         unit.progress = readings[unit.pk]
     if changed:
-        OrgUnit.objects.bulk_update(changed, ["progress"])
+        OrgUnit.objects.bulk_update(changed, ["progress"], batch_size=BATCH)
 
 
 def goals_measured_by(indicator_id: int, unit_id: int | None = None) -> list[int]:

@@ -40,6 +40,7 @@ GLOBAL = "global"  # pages outside any organisation: Ekby's admin is just anothe
 MATRIX: dict[str, list[Case]] = {
     "home": [Case("get", lambda cl, c: "/", 200, 200, None, ("teacher", 200))],
     "healthz": [Case("get", lambda cl, c: "/healthz", 200, 200, None, (None, 200))],
+    "baseline": [Case("get", lambda cl, c: "/baslinje/", LOGIN, 200, None, ("teacher", 200))],
     "accessibility": [
         Case("get", lambda cl, c: reverse("accessibility"), 200, 200, None, (None, 200)),
     ],

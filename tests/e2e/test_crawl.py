@@ -64,6 +64,8 @@ NOT_CRAWLED: dict[str, str] = {
     "accounts:password_reset_confirm": "needs a token from an e-mail",
     # JSON for load balancers and monitoring, linked from no page.
     "healthz": "not a page",
+    # The benchmark's reference page (DESIGN.md §6), linked from no page; its test checks it.
+    "baseline": "linked from nowhere: the benchmark's reference",
     # A PDF linked only when a decision has minutes; the demo's decisions have none. The download
     # and its access rules are tested in malbild/platform/tests/test_minutes.py.
     "platform:decision_minutes": "a PDF, and the demo has no minutes",

@@ -174,3 +174,22 @@ def test_a_closed_child_no_longer_counts(world):
         Goal.objects.filter(pk=child.pk).update(status="closed")
         progress.recalculate([child.pk])
     assert fresh(world.org, top).progress is None
+
+
+@pytest.mark.django_db
+def test_many_goals_are_recalculated_in_one_go(world):
+    # SQLite refuses an expression deeper than 1,000 terms: the lookup must not grow per goal.
+    ind = indicator(world.org, "BEH")
+    with scope(world.org):
+        goals = Goal.objects.bulk_create(
+            Goal(organisation=world.org, target_vision=world.vision, focus_area=world.area_focus,
+                 unit=world.school, title=f"Mål {i}", status="active")
+            for i in range(1200)
+        )  # fmt: skip
+        GoalIndicator.objects.bulk_create(
+            GoalIndicator(organisation=world.org, goal=g, indicator=ind) for g in goals
+        )
+    measure(world.org, ind, world.school, "2026", "70")
+    with scope(world.org):
+        assert set(Goal.objects.values_list("progress", flat=True)) == {Decimal("50.0")}
+    assert fresh(world.org, world.school).progress == Decimal("50.0")

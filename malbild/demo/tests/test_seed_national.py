@@ -1,0 +1,242 @@
+import hashlib
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import F, Q
+from django.urls import reverse
+
+from malbild.accounts.models import User
+from malbild.audit.models import AuditEvent
+from malbild.demo import national
+from malbild.goals import progress
+from malbild.goals.models import Evidence, Goal, GoalIndicator
+from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
+from malbild.targets.models import TargetVision
+from malbild.tenants.models import Membership, Organisation, OrgUnit
+from malbild.tenants.scope import scope, unscoped
+
+SMALL = "0.002"  # 2 organisations, 40 units, 200 goals, 2,000 measurements
+GENERATED = Q(organisation__slug__regex=national.SLUG_PATTERN)
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_national", "--scale", SMALL, *args, stdout=out)
+    return out.getvalue()
+
+
+def generated_counts() -> national.Totals:
+    with unscoped():
+        return national.Totals(
+            organisations=Organisation.objects.filter(slug__regex=national.SLUG_PATTERN).count(),
+            units=OrgUnit.objects.filter(GENERATED).count(),
+            goals=Goal.objects.filter(GENERATED).count(),
+            measurements=Measurement.objects.filter(GENERATED).count(),
+        )
+
+
+def fingerprint() -> str:
+    """A hash of everything generated that does not depend on primary keys or the clock."""
+    with unscoped():
+        tables = [
+            OrgUnit.objects.values_list(
+                "organisation__slug", "code", "name", "kind", "parent__code", "depth",
+                "school_unit_code", "progress",
+            ),
+            Indicator.objects.values_list(
+                "organisation__slug", "code", "baseline_value", "baseline_period", "periodicity"
+            ),
+            IndicatorTarget.objects.values_list(
+                "organisation__slug", "indicator__code", "period", "value"
+            ),
+            Goal.objects.values_list(
+                "organisation__slug", "unit__code", "title", "parent__title", "focus_area__name",
+                "weight", "status", "progress", "expected", "light",
+            ),
+            Measurement.objects.values_list(
+                "organisation__slug", "indicator__code", "org_unit__code", "period", "gender",
+                "value", "status",
+            ),
+        ]  # fmt: skip
+        rows = [sorted(map(repr, table.filter(GENERATED))) for table in tables]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scale", [0.005, 0.01])
+def test_the_counts_follow_the_scale(scale):
+    call_command("seed_national", "--scale", str(scale), verbosity=0)
+    wanted = national.FULL_SCALE.scaled(scale)
+    found = generated_counts()
+    assert found.organisations == max(2, wanted.organisations)
+    for name in ("units", "goals", "measurements"):
+        assert abs(getattr(found, name) - getattr(wanted, name)) <= 0.1 * getattr(wanted, name)
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
+    seed("--seed", "7")
+    first = fingerprint()
+    seed("--seed", "7", "--replace")
+    assert fingerprint() == first
+    seed("--seed", "8", "--replace")
+    assert fingerprint() != first
+    assert generated_counts().organisations == 2  # replaced, not added
+
+
+@pytest.mark.django_db
+def test_stored_progress_is_what_the_nightly_check_computes():
+    seed()
+    for organisation in Organisation.objects.filter(slug__regex=national.SLUG_PATTERN):
+        with scope(organisation):
+            assert progress.verify() == []
+            lights = set(Goal.objects.values_list("light", flat=True))
+            assert Goal.objects.filter(progress__isnull=False).exists()
+            assert OrgUnit.objects.filter(progress__isnull=False).exists()
+            assert GoalIndicator.objects.filter(progress__isnull=False).exists()
+        # The dashboards get something to say: more than one kind of light.
+        assert len(lights) >= 2, organisation.slug
+
+
+@pytest.mark.django_db
+def test_every_organisation_has_the_shared_indicator_with_measurements():
+    seed()
+    organisations = list(Organisation.objects.filter(slug__regex=national.SLUG_PATTERN))
+    for organisation in organisations:
+        with scope(organisation):
+            indicator = Indicator.objects.get(code=national.SHARED_INDICATOR)
+            assert indicator.targets.count() == 2
+            assert Measurement.objects.filter(indicator=indicator, gender="T").count() > 10
+    with unscoped():
+        units_measured = Measurement.objects.filter(
+            indicator__code=national.SHARED_INDICATOR
+        ).values("organisation")
+        assert units_measured.distinct().count() == len(organisations)
+
+
+@pytest.mark.django_db
+def test_the_tree_goals_and_evidence_are_consistent():
+    seed()
+    for organisation in Organisation.objects.filter(slug__regex=national.SLUG_PATTERN):
+        with scope(organisation):
+            units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+            (root,) = [unit for unit in units.values() if unit.parent_id is None]
+            assert root.path == f"/{root.pk}/"
+            assert root.depth == 0
+            for unit in units.values():
+                if unit.parent_id is not None:
+                    parent = units[unit.parent_id]
+                    assert unit.path == f"{parent.path}{unit.pk}/"
+                    assert unit.depth == parent.depth + 1
+            kinds = {unit.kind for unit in units.values()}
+            assert {"forvaltning", "omrade", "arbetslag"} <= kinds
+            assert kinds & {"skola", "forskola"}
+            # A goal breaks down the goal of the unit above its own.
+            broken_down = Goal.objects.filter(parent__isnull=False)
+            assert broken_down.exists()
+            assert not broken_down.exclude(parent__unit=F("unit__parent")).exists()
+            assert not Goal.objects.filter(parent__isnull=True).exclude(unit=root).exists()
+            goals = Goal.objects.count()
+            assert GoalIndicator.objects.count() == goals
+            assert Evidence.objects.filter(kind=Evidence.Kind.INDICATOR).count() == goals
+            vision = TargetVision.objects.get()
+            assert vision.status == TargetVision.Status.ADOPTED
+            assert vision.focus_areas.count() == 4
+            assert not Goal.objects.exclude(target_vision=vision).exists()
+
+
+@pytest.mark.django_db
+def test_no_row_points_into_another_organisation():
+    seed()
+    with unscoped():
+        assert (
+            not OrgUnit.objects.exclude(parent__isnull=True)
+            .exclude(parent__organisation=F("organisation"))
+            .exists()
+        )
+        for model, relations in (
+            (Goal, ("unit", "focus_area", "target_vision")),
+            (GoalIndicator, ("goal", "indicator")),
+            (Evidence, ("goal", "indicator")),
+            (Measurement, ("org_unit", "indicator")),
+            (IndicatorTarget, ("indicator",)),
+        ):
+            for relation in relations:
+                crossing = model.objects.exclude(**{f"{relation}__organisation": F("organisation")})
+                assert not crossing.exists(), (model.__name__, relation)
+
+
+@pytest.mark.django_db
+def test_each_admin_logs_in_and_sees_the_dashboard(client):
+    seed()
+    for organisation in Organisation.objects.filter(slug__regex=national.SLUG_PATTERN):
+        email = f"admin@{organisation.slug}.example"
+        with scope(organisation):
+            membership = Membership.objects.get(user__email=email)
+        assert membership.role == Membership.Role.ADMIN
+        assert membership.unit is None
+        response = client.post(
+            reverse("accounts:login"), {"username": email, "password": national.PASSWORD}
+        )
+        assert response.status_code == 302, email
+        response = client.get(reverse("dashboards:organisation", args=[organisation.slug]))
+        assert response.status_code == 200
+        client.post(reverse("accounts:logout"))
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_run_again_without_replace():
+    seed()
+    before = (generated_counts(), fingerprint())
+    with pytest.raises(CommandError, match="--replace"):
+        seed()
+    assert (generated_counts(), fingerprint()) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scale", ["0", "-1", "nan", "inf", "11"])
+def test_a_scale_out_of_range_is_refused_and_nothing_is_written(scale):
+    with pytest.raises(CommandError, match="--scale"):
+        call_command("seed_national", "--scale", scale)
+    assert generated_counts() == national.Totals()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_reports_each_organisation_and_the_totals_unless_silenced():
+    lines = seed().splitlines()
+    assert [line.split(":")[0] for line in lines[:2]] == ["1/2 kommun-001", "2/2 kommun-002"]
+    assert lines[2].startswith("2 organisations, 40 units, 200 goals, 2000 measurements in ")
+    out = StringIO()
+    call_command("seed_national", "--scale", SMALL, "--replace", verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+
+
+def demo_counts() -> dict[str, tuple[int, ...]]:
+    counts = {}
+    for organisation in Organisation.objects.exclude(slug__regex=national.SLUG_PATTERN):
+        with scope(organisation):
+            counts[organisation.slug] = tuple(
+                model.objects.count()
+                for model in (
+                    OrgUnit, Goal, GoalIndicator, Evidence, Indicator, IndicatorTarget,
+                    Measurement, Membership, TargetVision, AuditEvent,
+                )
+            )  # fmt: skip
+            counts[organisation.slug] += (
+                hash(tuple(Goal.objects.order_by("pk").values_list("progress", flat=True))),
+            )
+    return counts
+
+
+@pytest.mark.django_db
+def test_the_demo_organisations_are_left_alone():
+    call_command("demo", "--no-serve", stdout=StringIO())
+    before = demo_counts()
+    people = User.objects.count()
+    assert set(before) == {"mittkoping", "ekby"}
+    seed()
+    seed("--replace", "--seed", "2")
+    assert demo_counts() == before
+    assert User.objects.count() == people + 2
