@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check unit postgres e2e screenshot lock messages clean chromium
+.PHONY: demo test check unit postgres e2e screenshot lock messages clean chromium bench
 
 ## Set-up: a virtual env with the pinned runtime (and, for tests, development) dependencies.
 $(BIN)/python:
@@ -30,12 +30,13 @@ demo: $(VENV)/.runtime
 test: $(VENV)/.dev chromium
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory check unit postgres e2e; \
+	$(BIN)/python -m bench.run --ci --scale 0.02 --seconds 3; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 check: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy malbild tests conftest.py
+	$(BIN)/mypy malbild tests bench conftest.py
 	MALBILD_DATA_DIR=$$(mktemp -d) $(BIN)/malbild makemigrations --check --dry-run
 	MALBILD_DATA_DIR=$$(mktemp -d) MALBILD_PRODUCTION=1 MALBILD_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  MALBILD_ALLOWED_HOSTS=malbild.example.org MALBILD_DATABASE_URL=sqlite:////tmp/malbild-check.sqlite3 \
@@ -49,6 +50,12 @@ postgres: $(VENV)/.dev
 
 e2e: $(VENV)/.dev chromium
 	$(BIN)/pytest -m e2e -q tests/e2e
+
+## The performance figures of DESIGN.md §6 on a production-mode server (docs/performance.md).
+## BENCH_SCALE=0.1 for a quicker run; BENCH_STRICT=1 to fail when a figure is outside its budget.
+BENCH_SCALE ?= 1
+bench: $(VENV)/.runtime
+	$(BIN)/python -m bench.run --scale $(BENCH_SCALE)
 
 ## Browser tests use Debian's Chromium; Playwright's own browser download does not work offline.
 chromium:

@@ -1,0 +1,1 @@
+"""`make bench`: the performance figures of DESIGN.md §6 (see docs/performance.md)."""

@@ -1,0 +1,185 @@
+"""A small, real load generator: logged-in users as threads, each on its own keep-alive HTTPS
+connection, asking for one page again and again with no pause (a closed loop).
+
+Standard library only. Each user logs in once through the login form, as a browser does: it
+reads the CSRF token from the form, posts it with the cookie and an Origin header, and keeps
+the session cookie it is given.
+"""
+
+import http.client
+import math
+import re
+import ssl
+import threading
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+LOGIN_PATH = "/konto/logga-in/"
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+STALE = (http.client.RemoteDisconnected, http.client.CannotSendRequest, ConnectionError)
+
+
+class LoadError(RuntimeError):
+    """The server answered something other than what a working site answers."""
+
+
+def insecure_context() -> ssl.SSLContext:
+    """A TLS context that accepts the bench's own self-signed certificate."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+@dataclass
+class User:
+    host: str
+    port: int
+    context: ssl.SSLContext
+    cookies: dict[str, str] = field(default_factory=dict)
+    connection: http.client.HTTPSConnection | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"https://{self.host}:{self.port}"
+
+    def request(
+        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        """Send one request on the user's connection (opening it again if the server closed an
+        idle one) and return the status and the body."""
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPSConnection(
+                    self.host, self.port, context=self.context, timeout=60
+                )
+            try:
+                self.connection.request(method, path, body=body, headers=sent)
+                response = self.connection.getresponse()
+                data = response.read()
+            except STALE:
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
+            if response.will_close:
+                self.close()
+            return response.status, data
+        raise AssertionError("unreachable")
+
+    def _keep_cookies(self, headers: list[str]) -> None:
+        for header in headers:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel.value == "" or morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+    def log_in(self, email: str, password: str) -> None:
+        status, page = self.request("GET", LOGIN_PATH)
+        token = CSRF_INPUT.search(page)
+        if status != 200 or token is None:
+            raise LoadError(f"GET {LOGIN_PATH} answered {status} without a CSRF token")
+        form = {"username": email, "password": password, "csrfmiddlewaretoken": token[1].decode()}
+        status, _ = self.request(
+            "POST",
+            LOGIN_PATH,
+            body=urlencode(form),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": self.origin,
+                "Referer": self.origin + LOGIN_PATH,
+            },
+        )
+        if status != 302 or not any("sessionid" in name for name in self.cookies):
+            raise LoadError(f"logging in as {email} answered {status} and no session cookie")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+@dataclass(frozen=True)
+class Result:
+    path: str
+    latencies_ms: list[float]
+    seconds: float
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies_ms)
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+    @classmethod
+    def combined(cls, parts: list["Result"]) -> "Result":
+        """One result of several runs on the same path."""
+        return cls(
+            parts[0].path,
+            [ms for part in parts for ms in part.latencies_ms],
+            sum(part.seconds for part in parts),
+        )
+
+    def percentile_ms(self, percent: float) -> float:
+        """The nearest-rank percentile of the latencies."""
+        ordered = sorted(self.latencies_ms)
+        return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+
+
+def hammer(users: list[User], path: str, seconds: float) -> Result:
+    """Every user asks for `path` again and again for `seconds`, all at once; any answer but
+    200 raises LoadError. Throughput is counted from the common start to the last answer."""
+    latencies: list[list[float]] = [[] for _ in users]
+    errors: list[str] = []
+    start = threading.Barrier(len(users) + 1)
+    began = [0.0]
+
+    def work(index: int, user: User) -> None:
+        start.wait()
+        deadline = began[0] + seconds
+        own = latencies[index]
+        try:
+            while time.perf_counter() < deadline:
+                sent = time.perf_counter()
+                status, _ = user.request("GET", path)
+                own.append((time.perf_counter() - sent) * 1000)
+                if status != 200:
+                    errors.append(f"GET {path} answered {status}")
+                    return
+        except Exception as e:  # reported below, in the main thread
+            errors.append(f"GET {path}: {e!r}")
+
+    threads = [
+        threading.Thread(target=work, args=(i, user), daemon=True) for i, user in enumerate(users)
+    ]
+    for thread in threads:
+        thread.start()
+    began[0] = time.perf_counter()
+    start.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began[0]
+    if errors:
+        raise LoadError(errors[0])
+    return Result(path, [ms for own in latencies for ms in own], elapsed)
+
+
+def log_in_all(host: str, port: int, email: str, password: str, count: int) -> list[User]:
+    """`count` users, each logged in once on its own connection (one after the other: logging
+    in hashes the password on purpose slowly, and is not what is measured)."""
+    context = insecure_context()
+    users = [User(host, port, context) for _ in range(count)]
+    for user in users:
+        user.log_in(email, password)
+    return users
