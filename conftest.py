@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import caches
 from hypothesis import settings as hypothesis_settings
 
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, max_examples=200)
@@ -24,6 +25,9 @@ def _fast_tests(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Tasks run in the test's process, at once: the worker's behaviour is tested on its own.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Each test's database starts afresh, with the same ids and data versions: so does the page
+    # cache, which lives in the process.
+    caches["pages"].clear()
 
 
 def make_user(email: str, name: str = "", **fields):

@@ -199,7 +199,15 @@ CACHES = {
         "LOCATION": "malbild_cache",
         # Rendered charts share it with rate limits: room enough that charts never push them out.
         "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
+    },
+    # Rendered page content, in each process's memory: read without a query. Only content keyed
+    # by the organisation's data version goes here, so a process never serves what another
+    # one's write has changed (dashboards.views). 2,000 entries of about 15 KB: 30 MB at most.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "malbild-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # People ---------------------------------------------------------------------------------------

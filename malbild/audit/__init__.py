@@ -21,11 +21,13 @@ def record(
 
     `actor` defaults to the request's user when that user is signed in; `organisation` to the
     one in scope. Call it inside the same transaction as the write it describes, so that both
-    land or neither does.
+    land or neither does. An event of an organisation also counts a change to its data
+    (`Organisation.data_changed`), which retires the figures cached from the data before.
     """
     from axes.helpers import get_client_ip_address
 
     from malbild.audit.models import AuditEvent
+    from malbild.tenants.models import Organisation
     from malbild.tenants.scope import active_organisation
 
     if actor is None and request is not None and request.user.is_authenticated:
@@ -42,4 +44,6 @@ def record(
         ip_address=get_client_ip_address(request) if request is not None else None,
     )
     event.save()  # not through the manager: events outside any organisation are stored too
+    if event.organisation_id is not None:
+        Organisation.data_changed(event.organisation_id)
     return event

@@ -5,23 +5,35 @@ unit(s) and the whole tree.
 Every figure is read from the stored `progress` and `light` that `goals.progress` keeps current;
 nothing is recomputed on read. Each page runs the same number of queries whatever the size of
 the tree: one aggregate for the counts, one windowed query for the capped attention lists.
+
+The dashboards are the pages everyone opens and few change, so their content is rendered once
+and cached under the organisation's `data_version`, which every audited write counts up when it
+commits: the first request after a change renders afresh, the others read it from the process's
+memory without a query (docs/performance.md). Writes outside the services (the admin site, a
+shell) show within CACHE_SECONDS.
 """
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from malbild.goals.models import Evidence, Goal
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
-from malbild.tenants.decorators import member_view, organisation_of
+from malbild.tenants.decorators import access_of, member_view, organisation_of
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.views import PAGE_SIZE, paginate
 
@@ -29,6 +41,7 @@ Light = Goal.Light
 Status = Goal.Status
 ATTENTION_LIMIT = 10  # goals shown per "needs attention" list; the count says how many in all
 UNITS_PAGE = "enheter"  # the query parameter that pages the units below (goals use "page")
+CACHE_SECONDS = 600  # the longest a write that is not audited stays unseen
 
 ACTIVE = Q(status=Status.ACTIVE)
 OFF_TRACK, NO_DATA, NO_EVIDENCE = "off_track", "no_data", "no_evidence"
@@ -79,7 +92,9 @@ def _counts(goals: QuerySet[Goal]) -> dict[str, int]:
 
 def _attention(goals: QuerySet[Goal], counts: dict[str, int]) -> list[Attention]:
     """The first ATTENTION_LIMIT goals of each attention list, in one query: each goal is given
-    its list and its rank in the list, and only the top of each list is read."""
+    its list and its rank in the list, and only the top of each list is read. The units joined
+    are limited to the goals' organisation too: without that PostgreSQL, misjudging how many
+    goals qualify, hashes every organisation's units."""
     lists = _attention_lists()
     category = Case(
         *[When(where, then=Value(key)) for key, where in lists.items()], default=Value("")
@@ -94,7 +109,7 @@ def _attention(goals: QuerySet[Goal], counts: dict[str, int]) -> list[Attention]
                 order_by=[F("progress").asc(nulls_first=True), F("title").asc(), F("pk").asc()],
             )
         )
-        .filter(rank__lte=ATTENTION_LIMIT)
+        .filter(rank__lte=ATTENTION_LIMIT, unit__organisation=F("organisation"))
         .select_related("unit", "focus_area")
         .order_by("title", "pk")
     )
@@ -133,6 +148,31 @@ def _page_links(request: HttpRequest, page: Page, param: str) -> dict[str, str]:
     return links
 
 
+def _cached(request: HttpRequest, unit: OrgUnit | None, render_content: Callable[[], str]) -> str:
+    """The dashboard's content for this request: from the cache while the organisation's data
+    is unchanged, else rendered by `render_content` and kept. The key holds everything the
+    content depends on besides the data: the unit, the query string (pages), the language, the
+    day (review notices) and whether the reader may record a review."""
+    organisation = organisation_of(request)
+    may_review = access_of(request).can("can_draft_target_vision")
+    parts = (
+        organisation.pk,
+        organisation.data_version,
+        unit.pk if unit else "",
+        request.GET.urlencode(),
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        may_review,
+    )
+    key = "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    pages = caches["pages"]
+    content: str | None = pages.get(key)
+    if content is None:
+        content = render_content()
+        pages.set(key, content, CACHE_SECONDS)
+    return content
+
+
 def _dashboard(
     request: HttpRequest,
     *,
@@ -140,8 +180,33 @@ def _dashboard(
     own_goals: QuerySet[Goal],
     subtree_goals: QuerySet[Goal],
     units_below: QuerySet[OrgUnit],
-    breadcrumbs: list[OrgUnit],
+    breadcrumbs: Callable[[], list[OrgUnit]],
 ) -> HttpResponse:
+    organisation = organisation_of(request)
+
+    def render_content() -> str:
+        return render_to_string(
+            "dashboards/_content.html",
+            _content(request, own_goals, subtree_goals, units_below)
+            | {"organisation": organisation, "unit": unit, "breadcrumbs": breadcrumbs()},
+            request,
+        )
+
+    # Rendered by our own template, with its autoescaping, so it is safe as it stands.
+    content: SafeString = mark_safe(_cached(request, unit, render_content))  # noqa: S308
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {"organisation": organisation, "unit": unit, "content": content},
+    )
+
+
+def _content(
+    request: HttpRequest,
+    own_goals: QuerySet[Goal],
+    subtree_goals: QuerySet[Goal],
+    units_below: QuerySet[OrgUnit],
+) -> dict[str, Any]:
     counts = _counts(subtree_goals)
     goals = paginate(
         request,
@@ -155,24 +220,17 @@ def _dashboard(
     lights = [
         LightCount(value, str(label), counts[f"light_{value}"]) for value, label in Light.choices
     ]
-    return render(
-        request,
-        "dashboards/dashboard.html",
-        {
-            "organisation": organisation_of(request),
-            "unit": unit,
-            "breadcrumbs": breadcrumbs,
-            "page": goals,
-            "goal_links": _page_links(request, goals, "page"),
-            "units": units,
-            "unit_links": _page_links(request, units, UNITS_PAGE),
-            "lights": lights,
-            "active_total": sum(light.count for light in lights),
-            "attention": _attention(subtree_goals, counts),
-            "attention_limit": ATTENTION_LIMIT,
-            "review": _review(timezone.localdate()),
-        },
-    )
+    return {
+        "page": goals,
+        "goal_links": _page_links(request, goals, "page"),
+        "units": units,
+        "unit_links": _page_links(request, units, UNITS_PAGE),
+        "lights": lights,
+        "active_total": sum(light.count for light in lights),
+        "attention": _attention(subtree_goals, counts),
+        "attention_limit": ATTENTION_LIMIT,
+        "review": _review(timezone.localdate()),
+    }
 
 
 @require_safe
@@ -181,14 +239,18 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's dashboard: its own goals, and the status of it and every unit below it
     (about a dozen queries, whatever the size of the subtree)."""
     unit = get_object_or_404(OrgUnit, pk=unit_id)
-    ancestors = OrgUnit.objects.in_bulk(unit.ancestor_ids()) if unit.ancestor_ids() else {}
+
+    def breadcrumbs() -> list[OrgUnit]:
+        ancestors = OrgUnit.objects.in_bulk(unit.ancestor_ids()) if unit.ancestor_ids() else {}
+        return [ancestors[pk] for pk in unit.ancestor_ids() if pk in ancestors]
+
     return _dashboard(
         request,
         unit=unit,
         own_goals=Goal.objects.filter(unit=unit),
         subtree_goals=Goal.objects.filter(unit__path__startswith=unit.path),
         units_below=OrgUnit.objects.filter(parent=unit),
-        breadcrumbs=[ancestors[pk] for pk in unit.ancestor_ids() if pk in ancestors],
+        breadcrumbs=breadcrumbs,
     )
 
 
@@ -203,5 +265,5 @@ def organisation(request: HttpRequest) -> HttpResponse:
         own_goals=Goal.objects.filter(unit__parent__isnull=True),
         subtree_goals=Goal.objects.all(),
         units_below=OrgUnit.objects.filter(parent__isnull=True),
-        breadcrumbs=[],
+        breadcrumbs=list,
     )

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +58,12 @@ class Organisation(models.Model):
         help_text=_("Show published content to everyone, without login, under /offentlig/."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    data_version = models.PositiveBigIntegerField(
+        _("data version"),
+        default=0,
+        editable=False,
+        help_text=_("Counts the audited writes to the organisation's data; keys cached figures."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -66,6 +72,21 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def data_changed(organisation_id: int) -> None:
+        """Count a change to the organisation's data once the current transaction commits (one
+        UPDATE then), so that figures cached under the old `data_version` are no longer read.
+
+        After the commit rather than inside the transaction: a reader that reads the new version
+        always sees the change, and concurrent writers never wait on the organisation's row."""
+
+        def bump() -> None:
+            Organisation.objects.filter(pk=organisation_id).update(
+                data_version=models.F("data_version") + 1
+            )
+
+        transaction.on_commit(bump, robust=True)
 
 
 class OrgUnit(models.Model):
