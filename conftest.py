@@ -114,3 +114,18 @@ class Cast:
 @pytest.fixture
 def cast(db) -> Cast:
     return Cast()
+
+
+@pytest.fixture
+def english(request):
+    """Pages and messages in English, so that a test compares against the msgids whether the
+    Swedish catalogue is compiled or not (the cast's people speak English too)."""
+    from django.utils import translation
+
+    from malbild.accounts.models import User
+
+    if "cast" in request.fixturenames:
+        request.getfixturevalue("cast")
+        User.objects.update(language="en")
+    with translation.override("en"):
+        yield

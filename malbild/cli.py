@@ -6,6 +6,11 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "malbild.settings")
+    if sys.argv[1:2] == ["demo"]:
+        # The demo's feed sources are served by the demo itself on 127.0.0.1, so it fetches
+        # from a private address; settings refuse this in production mode (and so does the
+        # demo). Its worker inherits the environment.
+        os.environ["MALBILD_FEED_ALLOW_PRIVATE"] = "1"
     from django.core.exceptions import ImproperlyConfigured
 
     try:

@@ -100,7 +100,11 @@ INSTALLED_APPS = [
     "malbild.steering",
     "malbild.indicators",
     "malbild.goals",
+    "malbild.plans",
+    "malbild.scanning",
+    "malbild.followup",
     "malbild.dashboards",
+    "malbild.imports",
     "malbild.server",
     "malbild.demo",
 ]
@@ -342,6 +346,14 @@ SERVE_THREADS = env_int("WEB_THREADS", 4)
 # Addresses of the proxy whose X-Forwarded-* headers gunicorn believes.
 FORWARDED_ALLOW_IPS = env("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+# Outside data -----------------------------------------------------------------------------------
+
+# Kolada's API root, without the version: the client appends /v3/… (DESIGN.md §2).
+KOLADA_URL = env("KOLADA_URL", "https://api.kolada.se").rstrip("/")
+KOLADA_TIMEOUT = float(env("KOLADA_TIMEOUT", "20"))
+# Measurement files larger than this are refused before they are read.
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 25)
+
 # Background work --------------------------------------------------------------------------------
 
 TASKS = {
@@ -349,6 +361,18 @@ TASKS = {
         "BACKEND": "django_tasks_db.DatabaseBackend",
     }
 }
+
+# RSS and Atom feeds (scanning.feeds) ------------------------------------------------------------
+
+# Fetch feeds from private, loopback and link-local addresses too. Only for the demo, whose feeds
+# Målbild serves itself on 127.0.0.1 (`malbild demo` turns it on); never in production, where it
+# would let a feed address reach the internal network.
+FEED_ALLOW_PRIVATE = env_bool("FEED_ALLOW_PRIVATE")
+if FEED_ALLOW_PRIVATE and PRODUCTION:
+    raise ImproperlyConfigured(
+        "MALBILD_FEED_ALLOW_PRIVATE is for the local demo only: production mode never fetches "
+        "feeds from private addresses. Remove it."
+    )
 
 # Logging: plain lines on stderr; the process manager keeps them.
 LOGGING = {

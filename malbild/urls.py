@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from malbild import views
 from malbild.accounts import views as account_views
+from malbild.scanning import views as scanning_views
 from malbild.tenants import views as tenant_views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("sprak/", account_views.set_language, name="set_language"),
     path("konto/", include("malbild.accounts.urls")),
     path("inbjudan/<str:token>/", tenant_views.invitation, name="invitation"),
+    # The demo's own RSS and Atom feeds; 404 unless MALBILD_FEED_ALLOW_PRIVATE (the demo only).
+    path("demo-floden/<slug:name>.xml", scanning_views.demo_feed, name="demo_feed"),
     # Members' pages: the organisation is resolved from <org> by tenants.decorators.member_view.
     path("o/<slug:org>/", include("malbild.tenants.urls")),
     path("o/<slug:org>/logg/", include("malbild.audit.urls")),
@@ -21,7 +24,11 @@ urlpatterns = [
     path("o/<slug:org>/", include("malbild.targets.urls")),
     path("o/<slug:org>/", include("malbild.steering.urls")),
     path("o/<slug:org>/", include("malbild.indicators.urls")),
+    path("o/<slug:org>/", include("malbild.imports.urls")),
     path("o/<slug:org>/", include("malbild.goals.urls")),
+    path("o/<slug:org>/", include("malbild.plans.urls")),
+    path("o/<slug:org>/", include("malbild.followup.urls")),
+    path("o/<slug:org>/", include("malbild.scanning.urls")),
     path("o/<slug:org>/", include("malbild.dashboards.urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),

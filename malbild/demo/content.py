@@ -15,7 +15,8 @@ from django.db import transaction
 
 from malbild import audit
 from malbild.accounts.models import User
-from malbild.demo import goals, strategy
+from malbild.demo import followup, goals, plans, scanning, strategy
+from malbild.imports import demo as imports_demo
 from malbild.tenants.models import Membership, Organisation, OrgUnit
 from malbild.tenants.scope import scope
 from malbild.tenants.services import create_unit
@@ -348,6 +349,10 @@ def load() -> None:
     strategy.load(organisations["mittkoping"], people)
     strategy.load_ekby(organisations["ekby"], User.objects.get(email="admin@ekby.example"))
     goals.load(organisations["mittkoping"], people)
+    plans.load(organisations["mittkoping"], people)
+    followup.load(organisations["mittkoping"], people)
+    scanning.load(organisations["mittkoping"], people)
+    imports_demo.load(organisations["mittkoping"], people)
 
 
 def where(person: DemoPerson) -> str:

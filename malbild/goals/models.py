@@ -208,6 +208,11 @@ class Evidence(models.Model):
         _("reference"), max_length=80, blank=True,
         help_text=_("The self-assessment round or signal this rests on."),
     )  # fmt: skip
+    # The signal of the omvärldsbevakning this cites (written by scanning.services.link_goal).
+    signal = models.ForeignKey(
+        "scanning.Signal", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="evidence", verbose_name=_("signal"),
+    )  # fmt: skip
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
         verbose_name=_("added by"),

@@ -50,6 +50,12 @@ class Indicator(models.Model):
     )
     baseline_value = models.DecimalField(_("baseline"), max_digits=14, decimal_places=4)
     baseline_period = models.CharField(_("baseline period"), max_length=10)
+    kolada_kpi = models.CharField(
+        _("Kolada KPI"),
+        max_length=20,
+        blank=True,
+        help_text=_("The Kolada key figure this indicator follows, for example N15428."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = TenantManager()

@@ -41,6 +41,12 @@ class Entry:
 
 SCHEDULE: tuple[Entry, ...] = (
     Entry(
+        name="refresh-kolada",
+        task="malbild.imports.tasks.refresh_kolada_weekly",
+        weekday=6,  # Sunday night, when nobody waits for the figures
+        at=time(3, 30),
+    ),
+    Entry(
         name="clear-expired-sessions",
         task="malbild.server.tasks.clear_expired_sessions",
         interval=timedelta(days=1),
@@ -56,9 +62,19 @@ SCHEDULE: tuple[Entry, ...] = (
         interval=timedelta(days=1),
     ),
     Entry(
+        name="remind-followup-deadlines",
+        task="malbild.followup.tasks.remind_deadlines",
+        interval=timedelta(days=1),
+    ),
+    Entry(
         name="verify-progress",
         task="malbild.goals.tasks.verify_progress",
         interval=timedelta(days=1),
+    ),
+    Entry(
+        name="fetch-feeds",
+        task="malbild.scanning.tasks.fetch_feeds",
+        interval=timedelta(hours=1),
     ),
     Entry(
         name="prune-login-attempts",

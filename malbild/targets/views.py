@@ -19,6 +19,7 @@ from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.lib.textdiff import has_changes, word_diff
 from malbild.platform.services import EditConflict
+from malbild.scanning.services import signals_behind
 from malbild.steering.models import SteeringDocument
 from malbild.targets import services
 from malbild.targets.forms import (
@@ -62,6 +63,7 @@ def _shown(version: TargetVision) -> dict[str, Any]:
         "investments": investments,
         "investments_total": sum(i.total for i in investments),
         "overdue": version.review_overdue(timezone.localdate()),
+        "signals": signals_behind(version),
     }
 
 

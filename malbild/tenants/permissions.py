@@ -43,6 +43,26 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_edit_indicators": frozenset({Role.ADMIN}),
     # Enter measurements for a unit in one's subtree.
     "can_enter_measurements": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Import measurement files (unit leads: only rows for units in their subtree); with a role
+    # for the whole organisation also link Kolada, map units to Kolada ids and refresh from it.
+    "can_import_data": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Omvärldsbevakning together: add signals, discuss and rate them, take or dismiss feed
+    # candidates. Everyone who takes part in the work, politicians included; readers read.
+    "can_contribute_signals": frozenset({Role.ELECTED, Role.ADMIN, Role.UNIT_LEAD, Role.STAFF}),
+    # Change or move the state of anyone's signal (authors may always change their own).
+    "can_curate_signals": frozenset({Role.ADMIN}),
+    # Add, pause and fetch the organisation's RSS and Atom sources.
+    "can_manage_feeds": frozenset({Role.ADMIN}),
+    # Plan activities for a unit in one's subtree, change them and their milestones.
+    "can_edit_action_plans": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Update the status, progress and milestones of activities: with can_edit_action_plans any
+    # in one's subtree; staff only the activities they are responsible for (plans.views checks
+    # the owner), and staff create none.
+    "can_update_activities": frozenset({Role.ADMIN, Role.UNIT_LEAD, Role.STAFF}),
+    # Define follow-up periods, approve or send back reports, record what investments achieved.
+    "can_manage_followup": frozenset({Role.ADMIN}),
+    # Write the follow-up reports of goals of units in one's subtree and mark them ready.
+    "can_report_followup": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
 }
 
 # The roles each role may give to others, within its own subtree.

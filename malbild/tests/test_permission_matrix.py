@@ -15,9 +15,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PASSWORD, Cast, audit_events
 from malbild.dashboards.tests.matrix import CASES as DASHBOARD_CASES
+from malbild.followup.tests.matrix import CASES as FOLLOWUP_CASES
 from malbild.goals.tests.matrix import CASES as GOAL_CASES
+from malbild.imports.tests.matrix import CASES as IMPORT_CASES
 from malbild.indicators.tests.matrix import CASES as INDICATOR_CASES
+from malbild.plans.tests.matrix import CASES as PLAN_CASES
 from malbild.platform.tests.matrix import CASES as PLATFORM_CASES
+from malbild.scanning.tests.matrix import CASES as SCANNING_CASES
 from malbild.steering.tests.matrix import CASES as STEERING_CASES
 from malbild.targets.tests.matrix import CASES as TARGET_CASES
 from malbild.tests.matrix import (
@@ -161,6 +165,10 @@ MATRIX.update(STEERING_CASES)
 MATRIX.update(INDICATOR_CASES)
 MATRIX.update(GOAL_CASES)
 MATRIX.update(DASHBOARD_CASES)
+MATRIX.update(IMPORT_CASES)
+MATRIX.update(PLAN_CASES)
+MATRIX.update(FOLLOWUP_CASES)
+MATRIX.update(SCANNING_CASES)
 
 
 def named_routes() -> set[str]:

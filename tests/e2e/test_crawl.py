@@ -62,6 +62,14 @@ NOT_CRAWLED: dict[str, str] = {
     # Its link carries a secret token that only the password-reset e-mail holds; visited with axe
     # in test_links_from_email.py.
     "accounts:password_reset_confirm": "needs a token from an e-mail",
+    # POST forms of the imports app: importing a checked file, choosing the Kolada municipality
+    # or a unit's Kolada unit, fetching from Kolada, adding and removing comparison groups.
+    "imports:commit": "POST only",
+    "imports:kolada_municipality": "POST only",
+    "imports:kolada_unit": "POST only",
+    "imports:kolada_refresh": "POST only",
+    "imports:group_add": "POST only",
+    "imports:group_remove": "POST only",
     # JSON for load balancers and monitoring, linked from no page.
     "healthz": "not a page",
     # The benchmark's reference page (DESIGN.md §6), linked from no page; its test checks it.
@@ -89,6 +97,28 @@ NOT_CRAWLED: dict[str, str] = {
     "goals:indicator_weight": "POST only",
     "goals:indicator_unlink": "POST only",
     "goals:contribution_remove": "POST only",
+    # POST forms on a follow-up report's page: mark it ready, approve it, send it back with a
+    # comment, add a comment.
+    "followup:report_ready": "POST only",
+    "followup:report_approve": "POST only",
+    "followup:report_send_back": "POST only",
+    "followup:report_comment": "POST only",
+    # A POST button beside each open milestone on an activity's page.
+    "plans:milestone_done": "POST only",
+    # POST forms on a signal's page: comment or reply, rate, change the state, remove what it
+    # led to (a målbild version or activity, or a goal's evidence).
+    "scanning:comment": "POST only",
+    "scanning:rate": "POST only",
+    "scanning:state": "POST only",
+    "scanning:unlink": "POST only",
+    "scanning:unlink_goal": "POST only",
+    # POST buttons beside each candidate from the feeds and each feed source.
+    "scanning:candidate_dismiss": "POST only",
+    "scanning:source_fetch": "POST only",
+    "scanning:source_pause": "POST only",
+    # The demo's own RSS/Atom files for its feed sources to fetch: not a page, linked from no
+    # page, and 404 unless MALBILD_FEED_ALLOW_PRIVATE (tested in malbild/scanning/tests).
+    "demo_feed": "a feed for the demo's worker, not a page",
 }
 
 

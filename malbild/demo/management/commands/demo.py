@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from malbild.demo import content
+from malbild.demo import content, scanning
 from malbild.tenants.models import Membership, Organisation
 
 
@@ -29,6 +29,9 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.refuse_foreign_organisations()
         content.load()
+        # The demo's feed sources fetch from this server (malbild.cli allows it for the demo).
+        mittkoping = Organisation.objects.get(slug="mittkoping")
+        scanning.point_feeds_at(mittkoping, f"http://127.0.0.1:{port}")
         self.stdout.write(self.style.SUCCESS("The demo is ready."))
         self.stdout.write(f"\n  Målbild: http://127.0.0.1:{port}/\n")
         self.stdout.write(f"  Log in with any of these (password: {content.PASSWORD}):")

@@ -1,0 +1,467 @@
+"""Follow-up: the periods, each period's goals and reports, the completion overview, a unit's
+list of goals to report, one report with its comments, the investments' follow-up and the
+Excel export.
+
+Every member reads periods, overviews and reports that are ready; a draft report only inside
+its unit's subtree and by admins (`followup.access`; others get 404). Writing goes through
+`followup.services`: reports need `can_report_followup` for the goal's unit, periods, approval
+and investments `can_manage_followup`.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from malbild.followup import access as report_access
+from malbild.followup import services
+from malbild.followup.export import workbook_bytes
+from malbild.followup.forms import (
+    CommentForm,
+    InvestmentFollowUpForm,
+    LateForm,
+    PeriodForm,
+    ReportForm,
+    SendBackForm,
+)
+from malbild.followup.models import InvestmentFollowUp, Period, Report, ReportComment
+from malbild.goals.models import Goal
+from malbild.lib.forms import apply_errors
+from malbild.lib.paging import paginate
+from malbild.targets import services as target_services
+from malbild.targets.models import Investment
+from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.models import OrgUnit
+
+MANAGE = "can_manage_followup"
+REPORT = "can_report_followup"
+State = Report.State
+
+
+def _period(period_id: int) -> Period:
+    """A period of the organisation in scope, or 404 (also for another organisation's id)."""
+    return get_object_or_404(Period, pk=period_id)
+
+
+def _report(request: HttpRequest, report_id: int) -> Report:
+    """A report the person reads, or 404: another organisation's, or a draft outside their
+    subtree."""
+    report = get_object_or_404(
+        Report.objects.select_related("period", "goal__focus_area", "unit"), pk=report_id
+    )
+    if not report_access.may_read(access_of(request), report):
+        raise Http404
+    return report
+
+
+def _to_report(request: HttpRequest, report: Report) -> HttpResponse:
+    return redirect("followup:report_detail", organisation_of(request).slug, report.pk)
+
+
+def _count(queryset: QuerySet[Any]) -> Coalesce:
+    """The number of rows of `queryset` (correlated on its `unit`), as a subquery."""
+    counted = queryset.order_by().values("unit").annotate(n=Count("id")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _to_report_filter(period: Period) -> Q:
+    """The goals a period follows up: the active ones, and any goal already reported on."""
+    reported = Report.objects.filter(period=period, goal=OuterRef("pk"))
+    return Q(status=Goal.Status.ACTIVE) | Q(Exists(reported))
+
+
+def _goal_rows(request: HttpRequest, period: Period, goals: QuerySet[Goal]) -> Any:
+    """A page of goals with their report for the period (when the person reads it): two
+    queries for the page and one for its reports."""
+    page = paginate(
+        request,
+        goals.filter(_to_report_filter(period))
+        .select_related("unit", "focus_area")
+        .order_by("unit__path", "title", "id"),
+    )
+    goals_on_page = list(page.object_list)
+    reports = {
+        r.goal_id: r
+        for r in Report.objects.filter(period=period, goal__in=[g.pk for g in goals_on_page])
+    }
+    access = access_of(request)
+    today = timezone.localdate()
+    rows = []
+    for goal in goals_on_page:
+        report = reports.get(goal.pk)
+        if report is not None:
+            report.unit = goal.unit
+        readable = report is not None and report_access.may_read(access, report)
+        may_write = (
+            access.can(REPORT, goal.unit)
+            and (report is None or report.is_draft)
+            and period.state(today) != Period.State.UPCOMING
+        )
+        rows.append({"goal": goal, "report": report, "readable": readable, "may_write": may_write})
+    page.object_list = rows
+    return page
+
+
+# Periods ------------------------------------------------------------------------------------------
+
+
+@require_safe
+@member_view()
+def periods(request: HttpRequest) -> HttpResponse:
+    """Every period, newest first, with how far its reports have come."""
+    reports = Report.objects.filter(period=OuterRef("pk")).order_by().values("period")
+    rows = Period.objects.annotate(
+        reported=Coalesce(
+            Subquery(reports.annotate(n=Count("id")).values("n")[:1], output_field=IntegerField()),
+            0,
+        ),
+        approved=Coalesce(
+            Subquery(
+                reports.filter(state=State.APPROVED).annotate(n=Count("id")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+    )
+    access = access_of(request)
+    own_units = [
+        m.unit for m in access.memberships if m.unit is not None and access.can(REPORT, m.unit)
+    ]
+    return render(
+        request,
+        "followup/periods.html",
+        {
+            "page": paginate(request, rows),
+            "today": timezone.localdate(),
+            "may_manage": access.can(MANAGE),
+            "own_units": sorted({u.pk: u for u in own_units}.values(), key=lambda u: u.path),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(MANAGE)
+def period_create(request: HttpRequest) -> HttpResponse:
+    organisation = organisation_of(request)
+    access_of(request).require(MANAGE)
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.create_period(organisation, request, **form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(
+                request, _("The period %(name)s has been created.") % {"name": period.name}
+            )
+            return redirect("followup:period_detail", organisation.slug, period.pk)
+    return render(request, "followup/period_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(MANAGE)
+def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
+    organisation = organisation_of(request)
+    period = _period(period_id)
+    access_of(request).require(MANAGE)
+    form = PeriodForm(request.POST or None, initial=PeriodForm.initial_for(period))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_period(period, request, **form.cleaned_data)
+        except ValidationError as e:
+            period.refresh_from_db()
+            apply_errors(form, e)
+        else:
+            messages.success(
+                request, _("The period %(name)s has been saved.") % {"name": period.name}
+            )
+            return redirect("followup:period_detail", organisation.slug, period.pk)
+    return render(request, "followup/period_form.html", {"form": form, "period": period})
+
+
+@require_safe
+@member_view()
+def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
+    """One period: the goals it follows up with their reports (paged), and the investments."""
+    organisation = organisation_of(request)
+    period = _period(period_id)
+    access = access_of(request)
+    target = target_services.adopted(organisation)
+    investments = list(target.investments.all()) if target else []
+    followups = {
+        f.investment_id: f
+        for f in InvestmentFollowUp.objects.filter(
+            period=period, investment__in=[i.pk for i in investments]
+        )
+    }
+    return render(
+        request,
+        "followup/period_detail.html",
+        {
+            "period": period,
+            "today": timezone.localdate(),
+            "page": _goal_rows(request, period, Goal.objects.all()),
+            "investments": [(i, followups.get(i.pk)) for i in investments],
+            "may_manage": access.can(MANAGE),
+        },
+    )
+
+
+@require_safe
+@member_view()
+def overview(request: HttpRequest, period_id: int) -> HttpResponse:
+    """The completion overview: per unit, how many goals it has to report and how many are
+    reported, marked ready and approved (paged by unit, a constant number of queries)."""
+    period = _period(period_id)
+    goals = Goal.objects.filter(unit=OuterRef("pk")).filter(_to_report_filter(period))
+    reports = Report.objects.filter(period=period, unit=OuterRef("pk"))
+    units = (
+        OrgUnit.objects.annotate(
+            to_report=_count(goals),
+            reported=_count(reports),
+            ready=_count(reports.filter(state__in=report_access.PUBLISHED)),
+            approved=_count(reports.filter(state=State.APPROVED)),
+        )
+        .filter(to_report__gt=0)
+        .order_by("path")
+    )
+    totals = Report.objects.filter(period=period).aggregate(
+        reported=Count("id"),
+        ready=Count("id", filter=Q(state__in=report_access.PUBLISHED)),
+        approved=Count("id", filter=Q(state=State.APPROVED)),
+    )
+    totals["to_report"] = Goal.objects.filter(_to_report_filter(period)).count()
+    return render(
+        request,
+        "followup/overview.html",
+        {
+            "period": period,
+            "today": timezone.localdate(),
+            "page": paginate(request, units),
+            "totals": totals,
+        },
+    )
+
+
+@require_safe
+@member_view()
+def unit_reports(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
+    """A unit's list of goals to report in the period: its own and those of the units below."""
+    period = _period(period_id)
+    unit = get_object_or_404(OrgUnit, pk=unit_id)
+    goals = Goal.objects.filter(unit__path__startswith=unit.path)
+    return render(
+        request,
+        "followup/unit_reports.html",
+        {
+            "period": period,
+            "unit": unit,
+            "today": timezone.localdate(),
+            "page": _goal_rows(request, period, goals),
+        },
+    )
+
+
+# Reports ------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(REPORT)
+def report_form(request: HttpRequest, period_id: int, goal_id: int) -> HttpResponse:
+    """Write the report of a goal for a period (or go on with its draft)."""
+    period = _period(period_id)
+    goal = get_object_or_404(Goal.objects.select_related("unit", "focus_area"), pk=goal_id)
+    access_of(request).require(REPORT, goal.unit)
+    report = Report.objects.filter(period=period, goal=goal).first()
+    if report is not None and not report.is_draft:
+        messages.info(
+            request,
+            _("The report is %(state)s and can no longer be changed.")
+            % {"state": report.get_state_display()},
+        )
+        return _to_report(request, report)
+    today = timezone.localdate()
+    initial = ReportForm.initial_for(report) if report else {"light": goal.light}
+    form = ReportForm(
+        request.POST or None, goal=goal, closed=period.is_closed(today), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.setdefault("activities", [])
+        data.setdefault("late", False)
+        try:
+            report = services.save_report(period, goal, request, today=today, **data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            if report.late:
+                messages.warning(
+                    request,
+                    _("The report has been saved and is marked as late, since the deadline "
+                      "has passed."),
+                )  # fmt: skip
+            else:
+                messages.success(request, _("The report has been saved as a draft."))
+            return _to_report(request, report)
+    return render(
+        request,
+        "followup/report_form.html",
+        {
+            "form": form,
+            "period": period,
+            "goal": goal,
+            "report": report,
+            "today": today,
+            "closed": period.is_closed(today),
+        },
+    )
+
+
+@require_safe
+@member_view()
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report(request, report_id)
+    access = access_of(request)
+    today = timezone.localdate()
+    comments = paginate(request, report.comments.select_related("author"))
+    return render(
+        request,
+        "followup/report_detail.html",
+        {
+            "report": report,
+            "period": report.period,
+            "goal": report.goal,
+            "activities": list(report.activities.order_by("starts_on", "id")),
+            "comments": comments,
+            "comment_form": CommentForm(),
+            "send_back_form": SendBackForm(auto_id="id_back_%s"),
+            "may_write": report.is_draft and access.can(REPORT, report.unit),
+            "may_manage": report.state == State.READY and access.can(MANAGE, report.unit),
+            "may_comment": access.can("can_comment", anywhere=True),
+            "closed": report.period.is_closed(today),
+            "today": today,
+            "Kind": ReportComment.Kind,
+        },
+    )
+
+
+@require_POST
+@member_view(REPORT)
+def report_ready(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report(request, report_id)
+    access_of(request).require(REPORT, report.unit)
+    form = LateForm(request.POST)
+    late = form.is_valid() and form.cleaned_data["late"]
+    try:
+        services.mark_ready(report, request, late=late)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The report is marked ready. Every member can now read it."))
+    return _to_report(request, report)
+
+
+@require_POST
+@member_view(MANAGE)
+def report_approve(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report(request, report_id)
+    access_of(request).require(MANAGE, report.unit)
+    try:
+        services.approve(report, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The report has been approved."))
+    return _to_report(request, report)
+
+
+@require_POST
+@member_view(MANAGE)
+def report_send_back(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report(request, report_id)
+    access_of(request).require(MANAGE, report.unit)
+    form = SendBackForm(request.POST)
+    try:
+        services.send_back(report, request, form.data.get("body", "")[:5000])
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The report has been sent back to the unit as a draft."))
+    return _to_report(request, report)
+
+
+@require_POST
+@member_view("can_comment")
+def report_comment(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report(request, report_id)
+    form = CommentForm(request.POST)
+    try:
+        services.add_comment(report, request, form.data.get("body", "")[:5000])
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Your comment has been added."))
+    url = reverse("followup:report_detail", args=[organisation_of(request).slug, report.pk])
+    return redirect(url + "#comments")
+
+
+# Investments --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(MANAGE)
+def investment_form(request: HttpRequest, period_id: int, investment_id: int) -> HttpResponse:
+    """Record what an investment spent and achieved in the period."""
+    organisation = organisation_of(request)
+    period = _period(period_id)
+    investment = get_object_or_404(
+        Investment.objects.select_related("target_vision"), pk=investment_id
+    )
+    access_of(request).require(MANAGE)
+    existing = InvestmentFollowUp.objects.filter(period=period, investment=investment).first()
+    initial = InvestmentFollowUpForm.initial_for(existing) if existing else {}
+    form = InvestmentFollowUpForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_investment_followup(period, investment, request, **form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("The follow-up of %(investment)s has been saved.")
+                % {"investment": investment.title},
+            )
+            url = reverse("followup:period_detail", args=[organisation.slug, period.pk])
+            return redirect(url + "#investments")
+    return render(
+        request,
+        "followup/investment_form.html",
+        {"form": form, "period": period, "investment": investment, "existing": existing},
+    )
+
+
+# Export -------------------------------------------------------------------------------------------
+
+
+@require_safe
+@member_view()
+def export(request: HttpRequest) -> HttpResponse:
+    """The goal tree and its follow-up as an Excel workbook, with what the person may read."""
+    organisation = organisation_of(request)
+    content = workbook_bytes(organisation, access_of(request))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"malbild-uppfoljning-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
