@@ -9,6 +9,7 @@ class Budget:
     limit: float
     at_least: bool  # True: the figure must be at least `limit`; False: at most
     decimals: int
+    part: str = "pages"  # which part of the bench measures it: "pages" or "imports"
 
     def holds(self, value: float) -> bool:
         return value >= self.limit if self.at_least else value <= self.limit
@@ -26,19 +27,37 @@ BUDGETS = [
     Budget("page_weight_kb_max", 300.0, at_least=False, decimals=1),
 ]
 SUFFIXES = {"postgres": "", "sqlite": "_sqlite"}
+# Import of 200,000 measurements from CSV (bench/imports.py): at most 5 s, so at least 40,000
+# rows per second, and at least half the rate of the raw insert of the same rows.
+IMPORT_BUDGETS = [
+    Budget("import_rows_per_s", 40000.0, at_least=True, decimals=1, part="imports"),
+    Budget("import_ratio", 0.50, at_least=True, decimals=3, part="imports"),
+]
+# Unlike the page figures, the import figures name both databases.
+IMPORT_SUFFIXES = {"postgres": "_postgres", "sqlite": "_sqlite"}
+PARTS = ("pages", "imports")
 QUERY_LIMIT = 15  # the only budget the reduced run in `make test` enforces
 
 
+def suffix_of(budget: Budget, backend: str) -> str:
+    return (IMPORT_SUFFIXES if budget.part == "imports" else SUFFIXES)[backend]
+
+
 def budget_of(name: str) -> Budget:
-    for budget in BUDGETS:
-        if name == budget.name or name.removeprefix(budget.name) in SUFFIXES.values():
+    for budget in BUDGETS + IMPORT_BUDGETS:
+        if any(name == budget.name + suffix_of(budget, backend) for backend in SUFFIXES):
             return budget
     raise KeyError(name)
 
 
-def expected_names(backends: list[str]) -> list[str]:
+def expected_names(backends: list[str], parts: tuple[str, ...] = PARTS) -> list[str]:
     """Every figure a complete run prints, in order."""
-    return [budget.name + SUFFIXES[backend] for backend in backends for budget in BUDGETS]
+    return [
+        budget.name + suffix_of(budget, backend)
+        for backend in backends
+        for budget in BUDGETS + IMPORT_BUDGETS
+        if budget.part in parts
+    ]
 
 
 def line(name: str, value: float) -> str:

@@ -6,14 +6,16 @@ For each database (PostgreSQL with the national dataset, SQLite with one municip
 2. key pages and the national roll-up measured inside Django (bench/probe.py);
 3. `malbild serve` (gunicorn, production mode) behind a self-signed TLS certificate, and 8
    logged-in users asking for the municipality dashboard, then the baseline page, as fast as
-   it answers (bench/load.py).
+   it answers (bench/load.py);
+4. with the server stopped, the import of 200,000 measurements from CSV against the raw insert
+   of the same rows (bench/imports.py).
 
 The figures go to stdout, one `name: value` line each, then the check against the budget;
 everything else goes to stderr. Exits non-zero when a figure is outside its budget only with
 BENCH_STRICT=1; with --ci (the reduced run in `make test`) when a figure is missing or a key
 page runs more than 15 queries.
 
-    python -m bench.run [--scale 1] [--seconds 20]
+    python -m bench.run [--scale 1] [--seconds 20] [--only pages|imports]
 """
 
 import argparse
@@ -48,6 +50,8 @@ from bench.database import (
     run,
     say,
 )
+from bench.imports import ROWS as IMPORT_ROWS
+from bench.imports import measure_imports
 
 USERS = 8
 ROUNDS = 2  # turns of dashboard, then baseline
@@ -60,6 +64,7 @@ LOGIN = {
 # `seed_national` makes about 290 organisations at scale 1, and never fewer than two: this scale
 # makes two of average size, and the pages are measured on the larger.
 ONE_MUNICIPALITY = 2 / 290
+CI_IMPORT_ROWS = 2000  # the reduced run checks that the import figures come out, not their size
 LINE = re.compile(r"[a-z0-9_]+: -?[0-9]+\.[0-9]+")  # a plain number with a decimal point
 
 
@@ -172,6 +177,18 @@ def measure_database(
     backend: str, dataset: Dataset, work: Path, url: str, args: argparse.Namespace
 ) -> dict[str, Any]:
     env = production_environment(work.parent, url)
+    measured: dict[str, Any] = {}
+    if "pages" in args.parts:
+        measured |= measure_pages(backend, dataset, work, env, args)
+    if "imports" in args.parts:
+        say(f"{backend}: importing {args.import_rows} measurements from CSV, and the raw insert")
+        measured["imports"] = measure_imports(env, backend, args.import_rows)
+    return measured
+
+
+def measure_pages(
+    backend: str, dataset: Dataset, work: Path, env: dict[str, str], args: argparse.Namespace
+) -> dict[str, Any]:
     say(f"{backend}: measuring key pages and the roll-up")
     found = probe(env, dataset)
     sizes = found["sizes"]
@@ -199,6 +216,13 @@ def measure_database(
 
 
 def figures_of(backend: str, measured: dict[str, Any]) -> dict[str, float]:
+    found: dict[str, float] = measured.get("imports", {})
+    if "probe" not in measured:
+        return found
+    return page_figures(backend, measured) | found
+
+
+def page_figures(backend: str, measured: dict[str, Any]) -> dict[str, float]:
     dashboard: load.Result = measured["dashboard"]
     baseline: load.Result = measured["baseline"]
     pages = measured["probe"]["pages"]
@@ -214,6 +238,8 @@ def figures_of(backend: str, measured: dict[str, Any]) -> dict[str, float]:
 
 def details(backend: str, measured: dict[str, Any]) -> None:
     """What lies behind the figures, on stderr."""
+    if "probe" not in measured:
+        return
     for name in ("dashboard", "baseline"):
         result: load.Result = measured[name]
         say(
@@ -253,6 +279,14 @@ def parse_args() -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--report", type=Path, help="also write every measurement as JSON here")
     parser.add_argument(
+        "--only", choices=figures.PARTS,
+        help="measure only the pages (with the roll-up) or only the imports",
+    )  # fmt: skip
+    parser.add_argument(
+        "--import-rows", type=int,
+        help=f"rows in the import figures' CSV (default 200,000; {CI_IMPORT_ROWS:,} with --ci)",
+    )  # fmt: skip
+    parser.add_argument(
         "--ci", action="store_true",
         help="fail unless every figure is printed and no key page runs over 15 queries",
     )  # fmt: skip
@@ -260,6 +294,9 @@ def parse_args() -> argparse.Namespace:
     unknown = set(args.backends.split(",")) - set(figures.SUFFIXES)
     if unknown:
         parser.error(f"--backends: unknown {', '.join(sorted(unknown))} (postgres, sqlite)")
+    args.parts = (args.only,) if args.only else figures.PARTS
+    if args.import_rows is None:
+        args.import_rows = CI_IMPORT_ROWS if args.ci else IMPORT_ROWS
     return args
 
 
@@ -295,16 +332,20 @@ def main() -> int:
     if args.report:
         write_report(args.report, args, measured, found)
     if args.ci:
-        return ci_check(found, lines, backends)
+        return ci_check(found, lines, backends, args.parts)
     strict = os.environ.get("BENCH_STRICT") == "1"
     return 1 if strict and figures.misses(found) else 0
 
 
-def ci_check(found: dict[str, float], lines: list[str], backends: list[str]) -> int:
+def ci_check(
+    found: dict[str, float], lines: list[str], backends: list[str], parts: tuple[str, ...]
+) -> int:
     """The reduced run asserts only that the bench works (every figure printed, in the format of
     DESIGN.md §6) and that the query counts hold."""
     missing = [
-        n for n in figures.expected_names(backends) if not math.isfinite(found.get(n, math.nan))
+        n
+        for n in figures.expected_names(backends, parts)
+        if not math.isfinite(found.get(n, math.nan))
     ]
     malformed = [line for line in lines if not LINE.fullmatch(line)]
     over = [n for n, v in found.items() if n.startswith("max_queries") and v > figures.QUERY_LIMIT]
@@ -326,7 +367,8 @@ def write_report(
         "figures": found,
         "databases": {
             backend: {
-                "probe": data["probe"],
+                "probe": data.get("probe"),
+                "imports": data.get("imports"),
                 **{
                     name: {
                         "path": data[name].path,
@@ -337,6 +379,7 @@ def write_report(
                         "p95_ms": data[name].percentile_ms(95),
                     }
                     for name in ("dashboard", "baseline")
+                    if name in data
                 },
             }
             for backend, data in measured.items()

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "malbild.followup",
     "malbild.dashboards",
     "malbild.imports",
+    "malbild.practices",
     "malbild.server",
     "malbild.demo",
 ]

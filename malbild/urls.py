@@ -30,8 +30,12 @@ urlpatterns = [
     path("o/<slug:org>/", include("malbild.followup.urls")),
     path("o/<slug:org>/", include("malbild.scanning.urls")),
     path("o/<slug:org>/", include("malbild.dashboards.urls")),
+    path("o/<slug:org>/", include("malbild.practices.urls")),
+    # The practice library across organisations (DESIGN.md §4: read through tenants.shared).
+    path("delat/praxis/", include("malbild.practices.shared_urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),
+    path("offentlig/<slug:org>/praxis/", include("malbild.practices.public_urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -110,6 +110,15 @@ ACTION_LABELS: dict[str, Promise] = {
     "scanning.source_fetched": _("Feed source fetched with new items"),
     "scanning.source_failed": _("Feed source could not be fetched"),
     "scanning.candidate_dismissed": _("Feed candidate dismissed"),
+    "practices.created": _("Practice written"),
+    "practices.changed": _("Practice changed"),
+    "practices.shared": _("Practice shared with every organisation"),
+    "practices.made_public": _("Practice made public"),
+    "practices.withdrawn": _("Practice made a draft again"),
+    "practices.commented": _("Comment on a practice"),
+    "practices.used": _("Practice used in the own work"),
+    "practices.import_checked": _("Practices checked for import"),
+    "practices.imported": _("Practices imported"),
     "demo.signals_created": _("Demo signals and feed sources created"),
 }
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from malbild import audit
 from malbild.accounts.models import User
 from malbild.demo import followup, goals, plans, scanning, strategy
+from malbild.demo import practices as practices_demo
 from malbild.imports import demo as imports_demo
 from malbild.tenants.models import Membership, Organisation, OrgUnit
 from malbild.tenants.scope import scope
@@ -353,6 +354,7 @@ def load() -> None:
     followup.load(organisations["mittkoping"], people)
     scanning.load(organisations["mittkoping"], people)
     imports_demo.load(organisations["mittkoping"], people)
+    practices_demo.load(organisations, people)
 
 
 def where(person: DemoPerson) -> str:

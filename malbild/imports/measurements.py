@@ -9,11 +9,14 @@ in unchanged.
 """
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +65,18 @@ def _unquote(text: str) -> str:
 
 def parse_value(text: str) -> tuple[Decimal | None, str]:
     """A cell as a value with at most four decimals, or the reason it is not one."""
+    try:  # the usual case, a plain number with a decimal comma or point, in one step
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return _value_problem(text)
+    if value.is_finite() and value.adjusted() < MAX_INTEGER_DIGITS:
+        return value.quantize(FOUR_PLACES), ""
+    return _value_problem(text)
+
+
+def _value_problem(text: str) -> tuple[Decimal | None, str]:
+    """What parse_value says about anything but a plain number: why it is not one, or the
+    value when it is one after all (spaces inside, a Unicode minus)."""
     given = text.strip()
     if given.startswith("="):
         return None, _("“%(given)s” is a formula; write the number itself.") % {"given": given}
@@ -82,6 +97,18 @@ def parse_value(text: str) -> tuple[Decimal | None, str]:
     return value.quantize(FOUR_PLACES), ""
 
 
+def _period_problem(given: str, indicator: tuple[int, str, str]) -> str:
+    return _(
+        "The period “%(given)s” does not fit: write it like %(example)s, as %(code)s is "
+        "measured %(periodicity)s."
+    ) % {
+        "given": given,
+        "example": periods.EXAMPLES[indicator[1]],
+        "code": indicator[2],
+        "periodicity": Indicator.Periodicity(indicator[1]).label,
+    }
+
+
 def check(
     table: Table,
     organisation: Organisation,
@@ -90,8 +117,13 @@ def check(
     progress: Progress | None = None,
 ) -> Checked:
     """Every row of `table` checked against `organisation`'s units and indicators (two
-    queries). `subtrees`: the units a person may import for (None: the whole organisation)."""
+    queries). `subtrees`: the units a person may import for (None: the whole organisation).
+
+    A file repeats the same few codes, periods and genders on every row, so each distinct cell
+    text is resolved once (with its message, if it is wrong) and then looked up in a dict; a
+    row that is right costs a handful of dict lookups, one Decimal and one tuple."""
     checked = Checked(columns=list(table.columns), total=table.total)
+    name = organisation.name
     units = {
         code.casefold(): (pk, path, archived is not None)
         for code, pk, path, archived in OrgUnit.objects.filter(
@@ -105,137 +137,165 @@ def check(
         ).values_list("code", "pk", "periodicity")
     }
     allowed = None if subtrees is None else tuple(unit.path for unit in subtrees)
-    position = {name: i for i, name in enumerate(table.columns)}
-    i_unit, i_indicator, i_period = (
-        position["enhet_kod"],
-        position["indikator_kod"],
-        position["period"],
-    )
-    i_value = position["värde"]
+
+    def unit_of(cell: str) -> tuple[int, str]:
+        code = _unquote(cell)
+        unit = units.get(code.casefold())
+        if not code:
+            return 0, _("The unit code is empty.")
+        if unit is None:
+            return 0, _("There is no unit with the code “%(code)s” in %(organisation)s.") % {
+                "code": code,
+                "organisation": name,
+            }
+        if unit[2]:
+            return 0, _("The unit %(code)s is archived.") % {"code": code}
+        if allowed is not None and not unit[1].startswith(allowed):
+            return 0, _(
+                "You may import only for the units in your part of the organisation; "
+                "%(code)s is outside it."
+            ) % {"code": code}
+        return unit[0], ""
+
+    def indicator_of(cell: str) -> tuple[tuple[int, str, str] | None, str]:
+        code = _unquote(cell)
+        indicator = indicators.get(code.casefold())
+        if not code:
+            return None, _("The indicator code is empty.")
+        if indicator is None:
+            return None, _(
+                "There is no indicator with the code “%(code)s” in %(organisation)s."
+            ) % {"code": code, "organisation": name}
+        return indicator, ""
+
+    def period_of(cell: str, kind: str) -> periods.Period | None:
+        try:
+            return periods.parse(_unquote(cell), kind)
+        except periods.PeriodError:
+            return None
+
+    def gender_of(cell: str) -> tuple[str, str]:
+        given = _unquote(cell)
+        gender = GENDERS.get(given.upper())
+        if gender is None:
+            return "", _(
+                "The gender “%(given)s” is not T (all), K (girls and women) or M (boys and men)."
+            ) % {"given": given}
+        return gender, ""
+
+    def status_of(cell: str) -> tuple[str | None, str]:
+        given = _unquote(cell)
+        status = STATUSES.get(given.upper())
+        if status is None:
+            return None, _("The status “%(given)s” is neither empty nor “saknas” (missing).") % {
+                "given": given
+            }
+        return status, ""
+
+    unit_memo: dict[str, tuple[int, str]] = {}
+    indicator_memo: dict[str, tuple[tuple[int, str, str] | None, str]] = {}
+    period_memo: dict[str, dict[str, periods.Period | None]] = {
+        kind: {} for kind in Indicator.Periodicity.values
+    }
+    gender_memo: dict[str, tuple[str, str]] = {"": ("T", "")}
+    status_memo: dict[str, tuple[str | None, str]] = {"": ("", "")}
+    position = {column: i for i, column in enumerate(table.columns)}
+    i_unit, i_indicator = position["enhet_kod"], position["indikator_kod"]
+    i_period, i_value = position["period"], position["värde"]
     i_gender, i_status = position.get("kön"), position.get("status")
     width = len(table.columns)
-    period_cache: dict[tuple[str, str], periods.Period | None] = {}
     seen: dict[tuple[int, int, str, str], int] = {}
-    name = organisation.name
+    rows = checked.rows
     handled = 0
     for number, cells in table.rows:
         handled += 1
+        if handled <= PREVIEW_ROWS:
+            checked.preview.append([c[:60] for c in cells[:width]])
         if progress is not None and handled % PROGRESS_EVERY == 0:
             progress(handled, table.total)
-        if len(checked.preview) < PREVIEW_ROWS:
-            checked.preview.append([c[:60] for c in cells[:width]])
-        if not any(cell.strip() for cell in cells):
-            continue
         if len(cells) != width:
-            checked.add_error(
-                number,
-                _("The row has %(found)s cells but the first row names %(expected)s columns.")
-                % {"found": len(cells), "expected": width},
-            )
+            if "".join(cells).strip():
+                checked.add_error(
+                    number,
+                    _("The row has %(found)s cells but the first row names %(expected)s "
+                      "columns.") % {"found": len(cells), "expected": width},
+                )  # fmt: skip
             continue
-        problems: list[str] = []
-        code = _unquote(cells[i_unit])
-        unit = units.get(code.casefold())
-        if not code:
-            problems.append(_("The unit code is empty."))
-        elif unit is None:
-            problems.append(
-                _("There is no unit with the code “%(code)s” in %(organisation)s.")
-                % {"code": code, "organisation": name}
-            )
-        elif unit[2]:
-            problems.append(_("The unit %(code)s is archived.") % {"code": code})
-        elif allowed is not None and not unit[1].startswith(allowed):
-            problems.append(
-                _("You may import only for the units in your part of the organisation; "
-                  "%(code)s is outside it.") % {"code": code}
-            )  # fmt: skip
-        code = _unquote(cells[i_indicator])
-        indicator = indicators.get(code.casefold())
-        if not code:
-            problems.append(_("The indicator code is empty."))
-        elif indicator is None:
-            problems.append(
-                _("There is no indicator with the code “%(code)s” in %(organisation)s.")
-                % {"code": code, "organisation": name}
-            )
+        cell = cells[i_unit]
+        unit = unit_memo.get(cell)
+        if unit is None:
+            unit = unit_memo[cell] = unit_of(cell)
+        cell = cells[i_indicator]
+        indicator = indicator_memo.get(cell)
+        if indicator is None:
+            indicator = indicator_memo[cell] = indicator_of(cell)
+        if i_gender is None:
+            gender = ("T", "")
+        else:
+            cell = cells[i_gender]
+            gender = gender_memo.get(cell) or gender_memo.setdefault(cell, gender_of(cell))
+        status: tuple[str | None, str]
+        if i_status is None:
+            status = ("", "")
+        else:
+            cell = cells[i_status]
+            status = status_memo.get(cell) or status_memo.setdefault(cell, status_of(cell))
+        found = indicator[0]
         when = None
-        text = _unquote(cells[i_period])
-        if indicator is not None:
-            key = (text, indicator[1])
-            if key not in period_cache:
-                try:
-                    period_cache[key] = periods.parse(text, indicator[1])
-                except periods.PeriodError:
-                    period_cache[key] = None
-            when = period_cache[key]
+        if found is not None:
+            cell = cells[i_period]
+            memo = period_memo[found[1]]
+            when = memo.get(cell)
             if when is None:
-                problems.append(
-                    _(
-                        "The period “%(given)s” does not fit: write it like %(example)s, as "
-                        "%(code)s is measured %(periodicity)s."
-                    )
-                    % {
-                        "given": text,
-                        "example": periods.EXAMPLES[indicator[1]],
-                        "code": indicator[2],
-                        "periodicity": Indicator.Periodicity(indicator[1]).label,
-                    }
-                )
-        given = _unquote(cells[i_gender]) if i_gender is not None else ""
-        gender = GENDERS.get(given.upper())
-        if gender is None:
-            problems.append(
-                _("The gender “%(given)s” is not T (all), K (girls and women) or M (boys and men).")
-                % {"given": given}
-            )
-        given = _unquote(cells[i_status]) if i_status is not None else ""
-        status = STATUSES.get(given.upper())
-        if status is None:
-            problems.append(
-                _("The status “%(given)s” is neither empty nor “saknas” (missing).")
-                % {"given": given}
-            )
+                when = memo.setdefault(cell, period_of(cell, found[1]))
         raw = cells[i_value].strip()
         value = None
-        if status == "saknas":
+        value_problem = ""
+        if status[0] == "saknas":
             if raw:
-                problems.append(_("The value must be empty when the status is “saknas”."))
+                value_problem = _("The value must be empty when the status is “saknas”.")
         elif not raw:
-            if status is not None:
-                problems.append(
-                    _("The value is empty: write it, or write “saknas” in the status column.")
+            if status[0] is not None:
+                value_problem = _(
+                    "The value is empty: write it, or write “saknas” in the status column."
                 )
         else:
-            value, problem = parse_value(raw)
-            if problem:
-                problems.append(problem)
-        if problems:
-            checked.add_error(number, " ".join(problems))
+            try:  # parse_value's usual case, inline: this runs for every row
+                value = Decimal(raw.replace(",", "."))
+            except InvalidOperation:
+                value = None
+            if value is not None and value.is_finite() and value.adjusted() < MAX_INTEGER_DIGITS:
+                value = value.quantize(FOUR_PLACES)
+            else:
+                value, value_problem = parse_value(raw)
+        if unit[1] or indicator[1] or when is None or gender[1] or status[1] or value_problem:
+            if "".join(cells).strip():  # a blank row is no error
+                problems = [unit[1], indicator[1]]
+                if found is not None and when is None:
+                    problems.append(_period_problem(_unquote(cells[i_period]), found))
+                problems += [gender[1], status[1], value_problem]
+                checked.add_error(number, " ".join(p for p in problems if p))
             continue
-        if unit is None or indicator is None or when is None or gender is None or status is None:
-            continue  # every such case added a problem above; this tells the type checker
-        key4 = (indicator[0], unit[0], when.text, gender)
-        first = seen.get(key4)
-        if first is not None:
+        if found is None or status[0] is None:
+            continue  # each such row had a problem above; this tells the type checker
+        key = (found[0], unit[0], when.text, gender[0])
+        first = seen.setdefault(key, number)
+        if first != number:
             checked.add_error(
                 number,
                 _("The same unit, indicator, period and gender as row %(first)s.")
                 % {"first": first},
             )
             continue
-        seen[key4] = number
-        checked.rows.append(
-            (indicator[0], unit[0], when.text, when.position, gender, value, status)
-        )
-        checked.indicator_ids.add(indicator[0])
-        checked.unit_ids.add(unit[0])
+        rows.append((found[0], unit[0], when.text, when.position, gender[0], value, status[0]))
     if progress is not None:
         progress(handled, table.total)
-    if not checked.rows and not checked.error_count:
+    if not rows and not checked.error_count:
         checked.add_error(
             1, _("The file has a first row with the column names but no measurements.")
         )
+    checked.indicator_ids = {row[0] for row in rows}
+    checked.unit_ids = {row[1] for row in rows}
     return checked
 
 
@@ -258,46 +318,119 @@ def write(checked: Checked, organisation: Organisation, run_id: int) -> tuple[in
     )
     if not checked.unit_ids <= live_units or not checked.indicator_ids <= live_indicators:
         raise Stale(_("A unit or an indicator in the file was archived or removed meanwhile."))
-    existing = set(
-        Measurement.objects.filter(
-            organisation=organisation, indicator_id__in=checked.indicator_ids
-        ).values_list("indicator_id", "org_unit_id", "period", "gender")
-    )
-    replaced = sum(1 for row in checked.rows if (row[0], row[1], row[2], row[4]) in existing)
-    upsert(organisation.pk, checked.rows, str(run_id))
+    new = upsert(organisation.pk, checked.rows, str(run_id))
     goal_ids: set[int] = set()
     for indicator_id in checked.indicator_ids:
         goal_ids.update(goals_measured_by(indicator_id))
     recalculate(goal_ids)
-    return len(checked.rows) - replaced, replaced
+    return new, len(checked.rows) - new
+
+
+COLUMNS_WRITTEN = (
+    "organisation_id, indicator_id, org_unit_id, period, position, gender, value, status, "
+    "import_run, updated_at"
+)
+CONFLICT = (
+    "ON CONFLICT (organisation_id, indicator_id, org_unit_id, period, gender) DO UPDATE SET "
+    "value = excluded.value, status = excluded.status, position = excluded.position, "
+    "import_run = excluded.import_run, updated_at = excluded.updated_at"
+)
+# SQLite's page cache while a bulk write runs (negative: KiB): 64 MiB instead of the default
+# 2 MiB, so that the measurement table's five indexes stay in memory instead of spilling to the
+# write-ahead log in the middle of the transaction (a fifth faster at 200,000 rows).
+SQLITE_BULK_CACHE_KIB = 65536
+
+
+@contextmanager
+def bulk_writing() -> Iterator[CursorWrapper]:
+    """A cursor for a bulk write; on SQLite with a larger page cache while it lasts. The bench's
+    raw insert writes through this too, so that its comparison is fair."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            yield cursor
+            return
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+        try:
+            yield cursor
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {before}")
+
+
+def _count(cursor: CursorWrapper, organisation_id: int, indicator_ids: set[int]) -> int:
+    table = Measurement._meta.db_table
+    marks = ", ".join(["%s"] * len(indicator_ids))
+    cursor.execute(
+        f"SELECT COUNT(*) FROM {table} WHERE organisation_id = %s "  # noqa: S608
+        f"AND indicator_id IN ({marks})",
+        [organisation_id, *sorted(indicator_ids)],
+    )
+    return int(cursor.fetchone()[0])
 
 
 def upsert(
     organisation_id: int,
     rows: list[tuple[int, int, str, float, str, Decimal | None, str]],
     import_run: str,
-) -> None:
-    """Insert or replace measurements in batches with one statement each (`executemany`); the
-    same SQL on SQLite and PostgreSQL. Every row gets `organisation_id`."""
+) -> int:
+    """Insert or replace measurements; the caller holds the transaction. Every row gets
+    `organisation_id`, which the rows themselves do not carry. Returns how many were new.
+
+    The rows must be unique on (indicator, unit, period, gender). SQLite: one `executemany` of
+    plain tuples. PostgreSQL: COPY into a temporary table (in the sorted order, which a plain
+    scan of it gives back), then one INSERT … ON CONFLICT from it."""
+    if not rows:
+        return 0
     table = Measurement._meta.db_table
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    sql = (
-        f"INSERT INTO {table} (organisation_id, indicator_id, org_unit_id, period, position, "  # noqa: S608
-        "gender, value, status, import_run, updated_at) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (organisation_id, indicator_id, org_unit_id, period, gender) DO UPDATE SET "
-        "value = excluded.value, status = excluded.status, position = excluded.position, "
-        "import_run = excluded.import_run, updated_at = excluded.updated_at"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
+    now = timezone.now()
+    indicator_ids = {row[0] for row in rows}
+    with bulk_writing() as cursor:
+        before = _count(cursor, organisation_id, indicator_ids)
+        # In the unique index's order, each index grows at a few places instead of all over.
+        # The keys are unique, so the sort never compares the values (None against Decimal).
+        ordered = sorted(rows)
+        if connection.vendor == "postgresql":
+            _upsert_postgres(cursor, organisation_id, ordered, import_run, now)
+        else:
+            stamp = connection.ops.adapt_datetimefield_value(now)
             cursor.executemany(
-                sql,
+                f"INSERT INTO {table} ({COLUMNS_WRITTEN}) "  # noqa: S608
+                f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) {CONFLICT}",
                 [
-                    (organisation_id, i, u, p, pos, g, v, s, import_run, now)
-                    for i, u, p, pos, g, v, s in rows[start : start + BATCH]
+                    (organisation_id, i, u, p, pos, g, v, s, import_run, stamp)
+                    for i, u, p, pos, g, v, s in ordered
                 ],
             )
+        return _count(cursor, organisation_id, indicator_ids) - before
+
+
+def _upsert_postgres(
+    cursor: CursorWrapper,
+    organisation_id: int,
+    rows: list[tuple[int, int, str, float, str, Decimal | None, str]],
+    import_run: str,
+    now: datetime,
+) -> None:
+    table = Measurement._meta.db_table
+    cursor.execute(
+        "CREATE TEMPORARY TABLE malbild_import_rows (indicator_id integer, org_unit_id integer, "
+        "period varchar(10), position double precision, gender varchar(1), "
+        "value numeric(14, 4), status varchar(10)) ON COMMIT DROP"
+    )
+    with cursor.cursor.copy(
+        "COPY malbild_import_rows (indicator_id, org_unit_id, period, position, gender, value, "
+        "status) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(
+        f"INSERT INTO {table} ({COLUMNS_WRITTEN}) "  # noqa: S608
+        "SELECT %s, indicator_id, org_unit_id, period, position, gender, value, status, %s, %s "
+        f"FROM malbild_import_rows {CONFLICT}",
+        [organisation_id, import_run, now],
+    )
+    cursor.execute("DROP TABLE malbild_import_rows")
 
 
 # Export -------------------------------------------------------------------------------------------

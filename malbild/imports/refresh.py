@@ -190,13 +190,10 @@ def _store(
                     (indicator.pk, unit.pk, str(f.year), float(f.year), f.gender, value,
                      "" if value is not None else Measurement.Status.MISSING)
                 )  # fmt: skip
-        existing = set(
-            Measurement.objects.filter(indicator_id__in=[i.pk for i in indicators]).values_list(
-                "indicator_id", "org_unit_id", "period", "gender"
-            )
-        )
-        replaced = sum(1 for r in rows if (r[0], r[1], r[2], r[4]) in existing)
-        upsert(organisation.pk, rows, str(run.pk))
+        # One row per key (two Kolada areas may map to the same unit: the last one counts).
+        rows = list({(r[0], r[1], r[2], r[4]): r for r in rows}.values())
+        new = upsert(organisation.pk, rows, str(run.pk))
+        replaced = len(rows) - new
         goal_ids: set[int] = set()
         for indicator in indicators:
             goal_ids.update(goals_measured_by(indicator.pk))

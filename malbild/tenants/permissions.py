@@ -63,6 +63,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_manage_followup": frozenset({Role.ADMIN}),
     # Write the follow-up reports of goals of units in one's subtree and mark them ready.
     "can_report_followup": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Write the organisation's practices (drafts) for units in one's subtree, and import them.
+    "can_edit_practices": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Share a practice with every organisation on the installation, make it public, withdraw it.
+    "can_publish_practices": frozenset({Role.ADMIN}),
 }
 
 # The roles each role may give to others, within its own subtree.

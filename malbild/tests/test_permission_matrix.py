@@ -21,6 +21,7 @@ from malbild.imports.tests.matrix import CASES as IMPORT_CASES
 from malbild.indicators.tests.matrix import CASES as INDICATOR_CASES
 from malbild.plans.tests.matrix import CASES as PLAN_CASES
 from malbild.platform.tests.matrix import CASES as PLATFORM_CASES
+from malbild.practices.tests.matrix import CASES as PRACTICE_CASES
 from malbild.scanning.tests.matrix import CASES as SCANNING_CASES
 from malbild.steering.tests.matrix import CASES as STEERING_CASES
 from malbild.targets.tests.matrix import CASES as TARGET_CASES
@@ -169,6 +170,7 @@ MATRIX.update(IMPORT_CASES)
 MATRIX.update(PLAN_CASES)
 MATRIX.update(FOLLOWUP_CASES)
 MATRIX.update(SCANNING_CASES)
+MATRIX.update(PRACTICE_CASES)
 
 
 def named_routes() -> set[str]:

@@ -8,7 +8,8 @@ import axe_playwright_python
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.e2e.server import CHROMIUM_ARGS, chromium_path, demo_server
+from malbild.imports.tests.kolada_server import FakeKolada, serving
+from tests.e2e.server import CHROMIUM_ARGS, SETTINGS, chromium_path, demo_server
 
 AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -28,7 +29,15 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def base_url(demo_dir: Path) -> Iterator[str]:
+def kolada() -> Iterator[FakeKolada]:
+    """A local server that answers like Kolada, which the served demo asks instead."""
+    with serving() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def base_url(demo_dir: Path, kolada: FakeKolada) -> Iterator[str]:
+    SETTINGS["KOLADA_URL"] = kolada.url
     with demo_server(demo_dir) as url:
         yield url
 

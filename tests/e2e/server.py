@@ -18,9 +18,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Settings of the served demo besides its data directory, set by conftest before it starts:
+# the address of the local Kolada-shaped server (malbild/imports/tests/kolada_server.py).
+SETTINGS: dict[str, str] = {}
+
+
 def environment(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MALBILD_")}
     env["MALBILD_DATA_DIR"] = str(data_dir)
+    env.update({f"MALBILD_{name}": value for name, value in SETTINGS.items()})
     return env
 
 

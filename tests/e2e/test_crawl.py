@@ -70,6 +70,11 @@ NOT_CRAWLED: dict[str, str] = {
     "imports:kolada_refresh": "POST only",
     "imports:group_add": "POST only",
     "imports:group_remove": "POST only",
+    # POST forms of the practice library: who reads a practice (on its page), a comment or
+    # question (on the shared page), and importing the previewed files (on the preview).
+    "practices:set_state": "POST only",
+    "practices:comment": "POST only",
+    "practices:import_commit": "POST only",
     # JSON for load balancers and monitoring, linked from no page.
     "healthz": "not a page",
     # The benchmark's reference page (DESIGN.md §6), linked from no page; its test checks it.

@@ -1,0 +1,12 @@
+"""An organisation's public practices, under `/offentlig/<org>/praxis/`, without login."""
+
+from django.urls import path
+
+from malbild.practices import views
+
+app_name = "public_practices"
+
+urlpatterns = [
+    path("", views.public_list, name="list"),
+    path("<int:practice_id>/", views.public_detail, name="detail"),
+]
