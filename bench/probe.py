@@ -105,6 +105,7 @@ def key_pages(organisation: Organisation, indicator_code: str) -> list[KeyPage]:
         KeyPage("unit detail", reverse("tenants:unit_detail", args=[slug, top.pk])),
         KeyPage("målbild detail", reverse("targets:detail", args=[slug])),
         KeyPage("steering documents", reverse("steering:list", args=[slug])),
+        KeyPage("self-assessment overview", reverse("assessments:municipality", args=[slug])),
     ]
 
 

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "malbild.plans",
     "malbild.scanning",
     "malbild.followup",
+    "malbild.assessments",
     "malbild.dashboards",
     "malbild.imports",
     "malbild.practices",

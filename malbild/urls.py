@@ -33,6 +33,9 @@ urlpatterns = [
     path("o/<slug:org>/", include("malbild.practices.urls")),
     # The practice library across organisations (DESIGN.md §4: read through tenants.shared).
     path("delat/praxis/", include("malbild.practices.shared_urls")),
+    path("o/<slug:org>/", include("malbild.assessments.urls")),
+    # Across organisations: only through tenants.shared (DESIGN.md §4).
+    path("delat/", include("malbild.assessments.shared_urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),
     path("offentlig/<slug:org>/praxis/", include("malbild.practices.public_urls")),

@@ -120,6 +120,13 @@ ACTION_LABELS: dict[str, Promise] = {
     "practices.import_checked": _("Practices checked for import"),
     "practices.imported": _("Practices imported"),
     "demo.signals_created": _("Demo signals and feed sources created"),
+    "assessments.round_started": _("Self-assessment round started"),
+    "assessments.participant_removed": _("Taken out of a self-assessment round"),
+    "assessments.answered": _("Self-assessment answered"),
+    "assessments.round_closed": _("Self-assessment round closed"),
+    "assessments.sharing_changed": _("Sharing of a self-assessment summary changed"),
+    "assessments.suggestion_adopted": _("Self-assessment suggestion adopted"),
+    "assessments.demo_loaded": _("Self-assessment demo loaded"),
 }
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from malbild import audit
 from malbild.accounts.models import User
-from malbild.demo import followup, goals, plans, scanning, strategy
+from malbild.demo import assessments, followup, goals, plans, scanning, strategy
 from malbild.demo import practices as practices_demo
 from malbild.imports import demo as imports_demo
 from malbild.tenants.models import Membership, Organisation, OrgUnit
@@ -263,6 +263,14 @@ PEOPLE = (
         "ASEN",
     ),
     DemoPerson(
+        "larare2@mittkoping.example",
+        "Amira Haddad",
+        "lärare på Åsens skola",
+        "mittkoping",
+        Role.STAFF,
+        "ASEN",
+    ),
+    DemoPerson(
         "admin@ekby.example",
         "Eva Ek",
         "förvaltningsledning i Ekby",
@@ -355,6 +363,7 @@ def load() -> None:
     scanning.load(organisations["mittkoping"], people)
     imports_demo.load(organisations["mittkoping"], people)
     practices_demo.load(organisations, people)
+    assessments.load(organisations["mittkoping"], people)
 
 
 def where(person: DemoPerson) -> str:

@@ -1,19 +1,23 @@
 """The national-scale dataset of DESIGN.md §6, for benchmarks: about 290 municipalities
-(`kommun-001` …), 20,000 units, 100,000 goals and 1,000,000 measurements at scale 1.
+(`kommun-001` …), 20,000 units, 100,000 goals, 1,000,000 measurements and 16,000
+self-assessment rounds at scale 1.
 
 Everything is fictional and generated. The same seed and scale give the same data (periods are
 relative to the current year only, so the data changes at new year and not before). Every
 organisation gets a unit tree (förvaltning → areas → schools and preschools → arbetslag), an
 adopted målbild with the default focus areas, a few indicators with a baseline and targets,
 goals broken down from the förvaltning to the areas, schools and teams, each measured by an
-indicator that is also its evidence, a few years of measurements, and one admin who can log in
+indicator that is also its evidence, a few years of measurements, self-assessment rounds of its
+schools and preschools (closed, a term apart, answered by the group through the admin, with the
+results that closing a round keeps), and one admin who can log in
 (`admin@kommun-NNN.example`, password "bench-password"). Every organisation has the indicator
 `NAT-BEH9`, so that one indicator can be rolled up over the whole national tree.
 
 Rows are written in bulk, as an import writes them: each organisation in one transaction, inside
 its scope, with `organisation_id` set here; stored progress is brought up to date once at the end
-of each organisation by `goals.progress.recalculate`. Nothing outside the `kommun-NNN`
-organisations and their admins is read or written.
+of each organisation by `goals.progress.recalculate`; a round's results are computed by the same
+function that closing a round uses (`assessments.services.figures`). Nothing outside the
+`kommun-NNN` organisations and their admins is read or written.
 """
 
 import graphlib
@@ -21,16 +25,25 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from malbild import audit
 from malbild.accounts.models import User
+from malbild.assessments import services as assessment_services
+from malbild.assessments.models import (
+    Answer,
+    AssessmentRound,
+    Participant,
+    RoundResult,
+    Statement,
+)
 from malbild.goals import progress
 from malbild.goals.models import Evidence, Goal, GoalIndicator
 from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
@@ -59,6 +72,7 @@ class Totals:
     units: int = 0
     goals: int = 0
     measurements: int = 0
+    rounds: int = 0  # closed self-assessment rounds
 
     def __add__(self, other: "Totals") -> "Totals":
         return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -67,7 +81,9 @@ class Totals:
         return Totals(*(round(getattr(self, f.name) * scale) for f in fields(self)))
 
 
-FULL_SCALE = Totals(organisations=290, units=20_000, goals=100_000, measurements=1_000_000)
+FULL_SCALE = Totals(
+    organisations=290, units=20_000, goals=100_000, measurements=1_000_000, rounds=16_000
+)
 
 
 class AlreadySeeded(Exception):
@@ -193,6 +209,15 @@ PRESCHOOL_NAMES = (
     "Tallkotten", "Myrstacken", "Lärkan", "Stjärnan", "Ugglan", "Sjöstjärnan", "Lingonet",
     "Ekollonet", "Blåbäret", "Vitsippan", "Solrosen", "Humlan", "Nyckelpigan", "Kotten",
 )  # fmt: skip
+ROUND_COMMENTS = (
+    "Det här skiljer sig mycket mellan arbetslagen.",
+    "Vi har börjat, men det saknas tid i planeringen.",
+    "Fungerar bra sedan vi bytte system i höstas.",
+    "Behöver följas upp på nästa APT.",
+    "Vi väntar på besked från förvaltningen.",
+)
+COMMENT_SHARE = 0.03  # of the answers
+PUBLIC_SHARE = 0.6  # of the rounds: their anonymised summary counts in the national comparison
 SCHOOL_TEAMS = ("Arbetslag F–3", "Arbetslag 4–6", "Arbetslag 7–9", "Fritidshemmet", "Elevhälsan")
 PRESCHOOL_TEAMS = ("Blåklockan", "Smörblomman", "Ekorren", "Räven", "Igelkotten", "Månen")
 
@@ -228,6 +253,7 @@ def plan(scale: float, seed: int) -> list[OrganisationPlan]:
     units = _share(target.units, weights, minimum=4)
     goals = _share(target.goals, weights, minimum=1)
     measurements = _share(target.measurements, weights, minimum=1)
+    rounds = _share(target.rounds, weights, minimum=1)
     places = [stem + ending for stem in PLACE_STEMS for ending in PLACE_ENDINGS]
     rng.shuffle(places)
     plans = []
@@ -237,7 +263,7 @@ def plan(scale: float, seed: int) -> list[OrganisationPlan]:
         plans.append(
             OrganisationPlan(
                 number, f"kommun-{number:03}", f"{place} kommun",
-                Totals(1, units[i], goals[i], measurements[i]),
+                Totals(1, units[i], goals[i], measurements[i], rounds[i]),
             )
         )  # fmt: skip
     return plans
@@ -305,15 +331,22 @@ def _where(unit: OrgUnit) -> str:
 class _Builder:
     """Writes one organisation; every query runs inside its scope."""
 
-    def __init__(self, plan: OrganisationPlan, seed: int, year: int, password: str) -> None:
+    def __init__(
+        self, plan: OrganisationPlan, seed: int, year: int, password: str,
+        statements: list[Statement],
+    ) -> None:  # fmt: skip
         self.plan = plan
         # One generator per organisation: the same seed gives the same organisation however
-        # many come before it.
+        # many come before it. The rounds draw from their own, so adding them changed nothing
+        # that was generated before them.
         self.rng = random.Random(f"{seed}/{plan.number}")  # noqa: S311  (not for secrets)
+        self.round_rng = random.Random(f"{seed}/{plan.number}/rounds")  # noqa: S311
+        self.statements = statements
         self.year = year
         self.password = password
         self.organisation = Organisation(slug=plan.slug, name=plan.name)
         self.progress_seconds = 0.0
+        self.rounds_seconds = 0.0
 
     def build(self) -> Totals:
         self.organisation.save()
@@ -327,13 +360,17 @@ class _Builder:
             started = time.perf_counter()
             progress.recalculate(planned.goal.pk for planned in goals)
             self.progress_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            rounds = self._rounds(units)
+            self.rounds_seconds = time.perf_counter() - started
             audit.record(
                 "demo.national_seeded",
                 target=self.organisation,
-                summary=f"{len(units)} enheter, {len(goals)} mål, {count} mätvärden",
+                summary=f"{len(units)} enheter, {len(goals)} mål, {count} mätvärden, "
+                f"{rounds} självskattningar",
                 organisation=self.organisation,
             )
-        return Totals(1, len(units), len(goals), count)
+        return Totals(1, len(units), len(goals), count, rounds)
 
     # People and the målbild
 
@@ -607,6 +644,92 @@ class _Builder:
             for _text, _position, share in measured.periods
         ]
 
+    # Self-assessment rounds
+
+    def _round_counts(self, institutions: list[OrgUnit]) -> list[int]:
+        """How many rounds each school and preschool has closed: the budget spread evenly, the
+        remainder to a random few (none at all for some when the budget is smaller)."""
+        budget = self.plan.size.rounds
+        each, extra = divmod(budget, len(institutions))
+        lucky = set(self.round_rng.sample(range(len(institutions)), extra))
+        return [each + (i in lucky) for i in range(len(institutions))]
+
+    def _rounds(self, units: list[OrgUnit]) -> int:
+        """Closed group rounds, a term apart, the newest at the end of last autumn term and
+        marked the unit's latest; answered through the admin (the group answers together), with
+        the results and the round's score that closing a round keeps. Units improve a little
+        from round to round, foundations a little ahead; preschools find the statements about
+        the national tests not relevant."""
+        rng, organisation, statements = self.round_rng, self.organisation, self.statements
+        institutions = [u for u in units if u.kind in ALL_UNITS]
+        if not institutions or not statements:
+            return 0
+        model_id = statements[0].model_id
+        rounds: list[AssessmentRound] = []
+        levels: list[list[tuple[int | None, str]]] = []  # per round: (level, comment) per statement
+        for unit, count in zip(institutions, self._round_counts(institutions), strict=True):
+            base = rng.uniform(0.6, 2.4)
+            pace = rng.uniform(0.15, 0.6)
+            offsets = [rng.uniform(-0.8, 0.8) for _ in statements]  # its lasting strengths
+            preschool = unit.kind == Kind.PRESCHOOL
+            for k in range(count):
+                back = count - 1 - k  # terms before the newest
+                year, month = self.year - 1 - back // 2, 11 if back % 2 == 0 else 5
+                closed = datetime(year, month, rng.randint(1, 28), 15, tzinfo=UTC)
+                term = "HT" if month == 11 else "VT"
+                given: list[tuple[int | None, str]] = []
+                for statement, offset in zip(statements, offsets, strict=True):
+                    tags = statement.tags
+                    level: int | None = None
+                    if not (preschool and "national_tests" in tags and "preschool" not in tags):
+                        lift = 0.4 if statement.area.foundation else 0.0
+                        value = base + pace * k + lift + offset + rng.uniform(-0.6, 0.6)
+                        level = max(0, min(4, round(value)))
+                    comment = rng.choice(ROUND_COMMENTS) if rng.random() < COMMENT_SHARE else ""
+                    given.append((level, comment))
+                levels.append(given)
+                rounds.append(
+                    AssessmentRound(
+                        organisation=organisation, unit=unit, model_id=model_id,
+                        title=f"Självskattning {term} {year}",
+                        mode=AssessmentRound.Mode.GROUP, status=AssessmentRound.Status.CLOSED,
+                        is_latest=back == 0, is_public=rng.random() < PUBLIC_SHARE,
+                        started_by=self.admin, started_at=closed - timedelta(days=14),
+                        closed_by=self.admin, closed_at=closed, participant_count=1,
+                        score=assessment_services.round_score(
+                            None if level is None else Decimal(level) for level, _ in given
+                        ),
+                    )
+                )  # fmt: skip
+        AssessmentRound.objects.bulk_create(rounds, batch_size=BATCH)
+        org_id, admin_id = organisation.pk, self.admin.pk
+        participants = Participant.objects.bulk_create(
+            (Participant(organisation_id=org_id, round_id=r.pk, user_id=admin_id,
+                         answered=len(statements)) for r in rounds),
+            batch_size=BATCH,
+        )  # fmt: skip
+        # The rest by ids: no related objects to check row by row.
+        Answer.objects.bulk_create(
+            (Answer(organisation_id=org_id, round_id=r.pk, participant_id=p.pk,
+                    statement_id=s.pk, level=level, comment=comment)
+             for r, p, given in zip(rounds, participants, levels, strict=True)
+             for s, (level, comment) in zip(statements, given, strict=True)),
+            batch_size=BATCH,
+        )  # fmt: skip
+        RoundResult.objects.bulk_create(
+            (RoundResult(organisation_id=org_id, round_id=r.pk, statement_id=s.pk,
+                         statement_key=s.key, area_key=s.area.key,
+                         **assessment_services.figures([level]))
+             for r, given in zip(rounds, levels, strict=True)
+             for s, (level, _comment) in zip(statements, given, strict=True)),
+            batch_size=BATCH,
+        )  # fmt: skip
+        # Invitations and answers are dated by their round, not by the day this ran.
+        of_round = AssessmentRound.objects.filter(pk=OuterRef("round_id"))
+        Participant.objects.update(invited_at=Subquery(of_round.values("started_at")[:1]))
+        Answer.objects.update(answered_at=Subquery(of_round.values("closed_at")[:1]))
+        return len(rounds)
+
 
 # Running it -------------------------------------------------------------------------------------
 
@@ -694,20 +817,28 @@ def generate(
     plans = plan(scale, seed)
     year = timezone.localdate().year
     password = make_password(PASSWORD)  # hashed once: every admin shares it
+    statements = list(
+        Statement.objects.filter(model=assessment_services.current_model())
+        .select_related("area")
+        .order_by("area__position", "position")
+    )
     totals = Totals()
     progress_seconds = 0.0
     started = time.perf_counter()
     for each in plans:
         began = time.perf_counter()
-        builder = _Builder(each, seed, year, password)
+        builder = _Builder(each, seed, year, password, statements)
         with transaction.atomic():
             size = builder.build()
         totals += size
         progress_seconds += builder.progress_seconds
         say(f"{each.number}/{len(plans)} {each.slug}: {size.units} units, {size.goals} goals, "
-            f"{size.measurements} measurements ({time.perf_counter() - began:.1f} s, of which "
-            f"progress {builder.progress_seconds:.1f} s)")  # fmt: skip
+            f"{size.measurements} measurements, {size.rounds} rounds "
+            f"({time.perf_counter() - began:.1f} s, of which progress "
+            f"{builder.progress_seconds:.1f} s, rounds "
+            f"{builder.rounds_seconds:.1f} s)")  # fmt: skip
     say(f"{totals.organisations} organisations, {totals.units} units, {totals.goals} goals, "
-        f"{totals.measurements} measurements in {time.perf_counter() - started:.1f} s "
+        f"{totals.measurements} measurements, {totals.rounds} rounds in "
+        f"{time.perf_counter() - started:.1f} s "
         f"(of which progress.recalculate {progress_seconds:.1f} s)")  # fmt: skip
     return totals

@@ -213,6 +213,11 @@ class Evidence(models.Model):
         "scanning.Signal", on_delete=models.PROTECT, null=True, blank=True,
         related_name="evidence", verbose_name=_("signal"),
     )  # fmt: skip
+    # The self-assessment round this rests on (written by assessments.services.adopt).
+    assessment_round = models.ForeignKey(
+        "assessments.AssessmentRound", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="evidence", verbose_name=_("self-assessment round"),
+    )  # fmt: skip
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
         verbose_name=_("added by"),

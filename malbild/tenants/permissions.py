@@ -67,6 +67,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_edit_practices": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
     # Share a practice with every organisation on the installation, make it public, withdraw it.
     "can_publish_practices": frozenset({Role.ADMIN}),
+    # Start self-assessment rounds for a unit in one's subtree, invite its staff, close them and
+    # decide whether the anonymised summary is shared (answering needs only an invitation).
+    "can_run_assessments": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # The municipality's picture of every unit's latest self-assessment, and its Excel export.
+    "can_view_assessment_overview": frozenset({Role.ADMIN}),
 }
 
 # The roles each role may give to others, within its own subtree.

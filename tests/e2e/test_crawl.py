@@ -121,6 +121,13 @@ NOT_CRAWLED: dict[str, str] = {
     "scanning:candidate_dismiss": "POST only",
     "scanning:source_fetch": "POST only",
     "scanning:source_pause": "POST only",
+    # The self-assessment's POST forms: saving one statement's answer (htmx, or the statement's
+    # own save without JavaScript), closing a round, taking a person out of it, sharing its
+    # anonymised summary.
+    "assessments:answer_statement": "POST only",
+    "assessments:close": "POST only",
+    "assessments:remove_participant": "POST only",
+    "assessments:share": "POST only",
     # The demo's own RSS/Atom files for its feed sources to fetch: not a page, linked from no
     # page, and 404 unless MALBILD_FEED_ALLOW_PRIVATE (tested in malbild/scanning/tests).
     "demo_feed": "a feed for the demo's worker, not a page",

@@ -5,8 +5,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from malbild.accounts.models import User
+from malbild.assessments import services as assessment_services
+from malbild.assessments.models import Answer, AssessmentRound, Participant, RoundResult
 from malbild.audit.models import AuditEvent
 from malbild.demo import national
 from malbild.goals import progress
@@ -16,7 +20,7 @@ from malbild.targets.models import TargetVision
 from malbild.tenants.models import Membership, Organisation, OrgUnit
 from malbild.tenants.scope import scope, unscoped
 
-SMALL = "0.002"  # 2 organisations, 40 units, 200 goals, 2,000 measurements
+SMALL = "0.002"  # 2 organisations, 40 units, 200 goals, 2,000 measurements, 32 rounds
 GENERATED = Q(organisation__slug__regex=national.SLUG_PATTERN)
 
 
@@ -33,6 +37,7 @@ def generated_counts() -> national.Totals:
             units=OrgUnit.objects.filter(GENERATED).count(),
             goals=Goal.objects.filter(GENERATED).count(),
             measurements=Measurement.objects.filter(GENERATED).count(),
+            rounds=AssessmentRound.objects.filter(GENERATED).count(),
         )
 
 
@@ -58,6 +63,18 @@ def fingerprint() -> str:
                 "organisation__slug", "indicator__code", "org_unit__code", "period", "gender",
                 "value", "status",
             ),
+            AssessmentRound.objects.values_list(
+                "organisation__slug", "unit__code", "title", "status", "mode", "is_latest",
+                "is_public", "closed_at", "participant_count", "score",
+            ),
+            Answer.objects.values_list(
+                "organisation__slug", "round__unit__code", "round__title", "statement__key",
+                "level", "comment",
+            ),
+            RoundResult.objects.values_list(
+                "organisation__slug", "round__unit__code", "round__title", "statement_key",
+                "area_key", "score", "spread", "answers",
+            ),
         ]  # fmt: skip
         rows = [sorted(map(repr, table.filter(GENERATED))) for table in tables]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
@@ -70,7 +87,7 @@ def test_the_counts_follow_the_scale(scale):
     wanted = national.FULL_SCALE.scaled(scale)
     found = generated_counts()
     assert found.organisations == max(2, wanted.organisations)
-    for name in ("units", "goals", "measurements"):
+    for name in ("units", "goals", "measurements", "rounds"):
         assert abs(getattr(found, name) - getattr(wanted, name)) <= 0.1 * getattr(wanted, name)
 
 
@@ -161,10 +178,79 @@ def test_no_row_points_into_another_organisation():
             (Evidence, ("goal", "indicator")),
             (Measurement, ("org_unit", "indicator")),
             (IndicatorTarget, ("indicator",)),
+            (AssessmentRound, ("unit",)),
+            (Participant, ("round",)),
+            (Answer, ("round", "participant")),
+            (RoundResult, ("round",)),
         ):
             for relation in relations:
                 crossing = model.objects.exclude(**{f"{relation}__organisation": F("organisation")})
                 assert not crossing.exists(), (model.__name__, relation)
+
+
+@pytest.mark.django_db
+def test_the_schools_and_preschools_have_closed_rounds_with_answers_and_results():
+    seed()
+    for organisation in Organisation.objects.filter(slug__regex=national.SLUG_PATTERN):
+        with scope(organisation):
+            rounds = list(AssessmentRound.objects.select_related("unit").order_by("closed_at"))
+            assert rounds, organisation.slug
+            assert {r.unit.kind for r in rounds} <= {OrgUnit.Kind.SCHOOL, OrgUnit.Kind.PRESCHOOL}
+            assert {r.status for r in rounds} == {AssessmentRound.Status.CLOSED}
+            latest: dict[int, AssessmentRound] = {}
+            for r in rounds:  # oldest first: the last one seen of a unit is its newest
+                latest[r.unit_id] = r
+            assert {r.pk for r in rounds if r.is_latest} == {r.pk for r in latest.values()}
+            assert len({r.unit_id for r in rounds}) > 1
+            assert any(r.is_public for r in rounds)
+            admin = User.objects.get(email=f"admin@{organisation.slug}.example")
+            statements = {s.pk: s for s in assessment_services.current_model().statements.all()}
+            for r in rounds:
+                assert r.closed_at is not None
+                assert r.started_at < r.closed_at
+                assert r.closed_at < timezone.now()
+                (participant,) = r.participants.all()
+                assert participant.user == admin
+                assert participant.answered == len(statements)
+                assert r.participant_count == 1
+                answers = dict(r.answers.values_list("statement_id", "level"))
+                assert set(answers) == set(statements)
+                results = {x.statement_key: x for x in r.results.all()}
+                assert len(results) == len(statements)
+                # What closing the round would have kept.
+                for statement_id, level in answers.items():
+                    expected = assessment_services.figures([level])
+                    found = results[statements[statement_id].key]
+                    assert (found.score, found.spread, found.counts, found.answers) == (
+                        expected["score"], expected["spread"], expected["counts"],
+                        expected["answers"],
+                    )  # fmt: skip
+                assert r.score == assessment_services.round_score(x.score for x in results.values())
+
+
+@pytest.mark.django_db
+def test_the_municipality_overview_shows_every_unit_with_a_round(
+    client, django_assert_max_num_queries
+):
+    seed()
+    organisation = Organisation.objects.filter(slug__regex=national.SLUG_PATTERN).order_by("slug")[
+        0
+    ]
+    client.force_login(User.objects.get(email=f"admin@{organisation.slug}.example"))
+    with scope(organisation):
+        names = set(
+            AssessmentRound.objects.filter(is_latest=True).values_list("unit__name", flat=True)
+        )
+    url = reverse("assessments:municipality", args=[organisation.slug])
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for name in names:
+        assert escape(name) in page, name
+    national_page = client.get(reverse("assessments_shared:national"))
+    assert national_page.status_code == 200
+    assert national_page.context["area_rows"]  # at least five shared units behind each figure
 
 
 @pytest.mark.django_db
@@ -207,7 +293,9 @@ def test_a_scale_out_of_range_is_refused_and_nothing_is_written(scale):
 def test_it_reports_each_organisation_and_the_totals_unless_silenced():
     lines = seed().splitlines()
     assert [line.split(":")[0] for line in lines[:2]] == ["1/2 kommun-001", "2/2 kommun-002"]
-    assert lines[2].startswith("2 organisations, 40 units, 200 goals, 2000 measurements in ")
+    assert lines[2].startswith(
+        "2 organisations, 40 units, 200 goals, 2000 measurements, 32 rounds in "
+    )
     out = StringIO()
     call_command("seed_national", "--scale", SMALL, "--replace", verbosity=0, stdout=out)
     assert out.getvalue() == ""
@@ -221,7 +309,8 @@ def demo_counts() -> dict[str, tuple[int, ...]]:
                 model.objects.count()
                 for model in (
                     OrgUnit, Goal, GoalIndicator, Evidence, Indicator, IndicatorTarget,
-                    Measurement, Membership, TargetVision, AuditEvent,
+                    Measurement, Membership, TargetVision, AuditEvent, AssessmentRound,
+                    RoundResult,
                 )
             )  # fmt: skip
             counts[organisation.slug] += (

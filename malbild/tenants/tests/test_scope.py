@@ -42,6 +42,9 @@ GLOBAL_MODELS = {
     "tenants.organisation": "it is the tenant",
     "accounts.user": "a person may belong to several organisations",
     "server.scheduledrun": "housekeeping of the installation",
+    "assessments.maturitymodel": "the self-assessment's maturity model is the same for everyone",
+    "assessments.area": "part of the maturity model",
+    "assessments.statement": "part of the maturity model",
 }
 
 

@@ -14,6 +14,8 @@ PACKAGE = Path(__file__).resolve().parents[2]
 EXPECTED_CALLERS: set[str] = {
     # The practice library: shared and public practices, their tips and comments (/delat/praxis/).
     "malbild/practices/views.py",
+    # The national comparison of shared self-assessments (never fewer than five units).
+    "malbild/assessments/national.py",
 }
 
 
