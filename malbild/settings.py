@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "malbild.dashboards",
     "malbild.imports",
     "malbild.practices",
+    "malbild.communication",
     "malbild.server",
     "malbild.demo",
 ]

@@ -36,9 +36,13 @@ urlpatterns = [
     path("o/<slug:org>/", include("malbild.assessments.urls")),
     # Across organisations: only through tenants.shared (DESIGN.md §4).
     path("delat/", include("malbild.assessments.shared_urls")),
+    path("o/<slug:org>/", include("malbild.communication.urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),
     path("offentlig/<slug:org>/praxis/", include("malbild.practices.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.communication.public_urls")),
+    # Personal feeds and the digest's off switch: no session, a secret in the address.
+    path("flode/<slug:org>/", include("malbild.communication.personal_urls")),
     path("django-admin/", admin.site.urls),
 ]
 

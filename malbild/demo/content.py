@@ -15,7 +15,7 @@ from django.db import transaction
 
 from malbild import audit
 from malbild.accounts.models import User
-from malbild.demo import assessments, followup, goals, plans, scanning, strategy
+from malbild.demo import assessments, communication, followup, goals, plans, scanning, strategy
 from malbild.demo import practices as practices_demo
 from malbild.imports import demo as imports_demo
 from malbild.tenants.models import Membership, Organisation, OrgUnit
@@ -364,6 +364,7 @@ def load() -> None:
     imports_demo.load(organisations["mittkoping"], people)
     practices_demo.load(organisations, people)
     assessments.load(organisations["mittkoping"], people)
+    communication.load(organisations["mittkoping"], people)
 
 
 def where(person: DemoPerson) -> str:

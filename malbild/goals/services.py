@@ -240,6 +240,9 @@ def _set_status(goal: Goal, status: str, action: str, request: HttpRequest | Non
         after={"status": status},
     )
     progress.recalculate([goal.pk])
+    from malbild.communication import services as communication  # (import cycle otherwise)
+
+    communication.draft_for_goal_status(goal, request)
     return goal
 
 

@@ -77,6 +77,12 @@ SCHEDULE: tuple[Entry, ...] = (
         interval=timedelta(hours=1),
     ),
     Entry(
+        name="send-weekly-digests",
+        task="malbild.communication.tasks.send_digests",
+        weekday=0,  # Monday morning, before the week's work starts
+        at=time(6, 30),
+    ),
+    Entry(
         name="prune-login-attempts",
         task="malbild.server.tasks.prune_login_attempts",
         interval=timedelta(hours=1),

@@ -300,6 +300,9 @@ def adopt(
         before={"status": "proposed", "superseded": [v.number for v in previous]},
         after={"status": "adopted", "decision": str(decision), "on_behalf": on_behalf},
     )
+    from malbild.communication import services as communication  # (import cycle otherwise)
+
+    communication.draft_for_adopted_target(locked, request)
     return locked
 
 

@@ -72,6 +72,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_run_assessments": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
     # The municipality's picture of every unit's latest self-assessment, and its Excel export.
     "can_view_assessment_overview": frozenset({Role.ADMIN}),
+    # Write, publish and unpublish announcements: admins to anyone, unit leads to their subtree.
+    "can_publish_announcements": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Write success stories and approve them (also those pupils and guardians send in) for
+    # publication, and withdraw a quote or image whose consent is withdrawn: unit leads in
+    # their subtree, admins everywhere.
+    "can_publish_stories": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Moderate and answer the public's feedback, and turn it into a signal.
+    "can_moderate_feedback": frozenset({Role.ADMIN}),
 }
 
 # The roles each role may give to others, within its own subtree.

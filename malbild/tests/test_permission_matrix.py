@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PASSWORD, Cast, audit_events
 from malbild.assessments.tests.matrix import CASES as ASSESSMENT_CASES
+from malbild.communication.tests.matrix import CASES as COMMUNICATION_CASES
 from malbild.dashboards.tests.matrix import CASES as DASHBOARD_CASES
 from malbild.followup.tests.matrix import CASES as FOLLOWUP_CASES
 from malbild.goals.tests.matrix import CASES as GOAL_CASES
@@ -173,6 +174,7 @@ MATRIX.update(FOLLOWUP_CASES)
 MATRIX.update(SCANNING_CASES)
 MATRIX.update(PRACTICE_CASES)
 MATRIX.update(ASSESSMENT_CASES)
+MATRIX.update(COMMUNICATION_CASES)
 
 
 def named_routes() -> set[str]:

@@ -1,0 +1,98 @@
+"""Moderating the public's feedback (`can_moderate_feedback`): the queue, and on each one's
+page publish it with an answer, reject it, or carry it into omvärldsbevakning as a signal."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from malbild.communication import services
+from malbild.communication.forms import AnswerForm
+from malbild.communication.models import Feedback
+from malbild.lib.paging import paginate
+from malbild.tenants.decorators import member_view, organisation_of
+
+MODERATE = "can_moderate_feedback"
+SHOWS = {
+    "": Feedback.Status.PENDING,
+    "publicerade": Feedback.Status.PUBLISHED,
+    "avvisade": Feedback.Status.REJECTED,
+}
+
+
+@require_safe
+@member_view(MODERATE)
+def feedback_queue(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("visa", "")
+    if show not in SHOWS:
+        show = ""
+    items = Feedback.objects.filter(status=SHOWS[show]).select_related("unit")
+    return render(
+        request,
+        "communication/feedback_queue.html",
+        {"page": paginate(request, items), "show": show},
+    )
+
+
+@require_safe
+@member_view(MODERATE)
+def feedback_detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
+    feedback = get_object_or_404(Feedback.objects.select_related("unit", "signal"), pk=feedback_id)
+    form = AnswerForm(initial={"answer": feedback.answer})
+    return render(
+        request, "communication/feedback_detail.html", {"feedback": feedback, "form": form}
+    )
+
+
+@require_POST
+@member_view(MODERATE)
+def feedback_answer(request: HttpRequest, feedback_id: int) -> HttpResponse:
+    feedback = get_object_or_404(Feedback.objects.select_related("unit"), pk=feedback_id)
+    form = AnswerForm(request.POST)
+    slug = organisation_of(request).slug
+    if not form.is_valid():
+        return render(
+            request,
+            "communication/feedback_detail.html",
+            {"feedback": feedback, "form": form},
+            status=400,
+        )
+    try:
+        services.answer_feedback(feedback, request, form.cleaned_data["answer"])
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        if feedback.answer:
+            messages.success(request, _("The feedback and your answer are published."))
+        else:
+            messages.success(request, _("The feedback is published. Answer it when you can."))
+    return redirect("communication:feedback_detail", slug, feedback.pk)
+
+
+@require_POST
+@member_view(MODERATE)
+def feedback_reject(request: HttpRequest, feedback_id: int) -> HttpResponse:
+    feedback = get_object_or_404(Feedback, pk=feedback_id)
+    try:
+        services.reject_feedback(feedback, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The feedback has been rejected and will not be shown."))
+    return redirect("communication:feedback_queue", organisation_of(request).slug)
+
+
+@require_POST
+@member_view(MODERATE)
+def feedback_signal(request: HttpRequest, feedback_id: int) -> HttpResponse:
+    feedback = get_object_or_404(Feedback, pk=feedback_id)
+    slug = organisation_of(request).slug
+    try:
+        signal = services.feedback_to_signal(feedback, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("communication:feedback_detail", slug, feedback.pk)
+    messages.success(request, _("The feedback is now a signal in the outlook."))
+    return redirect("scanning:detail", slug, signal.pk)

@@ -1,0 +1,425 @@
+"""Forms of the communication app. Constructors take `organisation=` and build scoped choices."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from malbild.communication import images, spam
+from malbild.communication.images import ACCEPT, MAX_IMAGE_MB
+from malbild.communication.models import Announcement, Audience, ConsentBy, Story
+from malbild.tenants.forms import UnitChoiceField, active_units
+from malbild.tenants.models import Organisation, OrgUnit
+
+
+def _strip(value: str) -> str:
+    return (value or "").strip()
+
+
+class AnnouncementForm(forms.Form):
+    kind = forms.ChoiceField(label=capfirst(_("kind")), choices=Announcement.Kind.choices)
+    title = forms.CharField(label=capfirst(_("headline")), max_length=200)
+    summary = forms.CharField(
+        label=capfirst(_("summary")),
+        max_length=300,
+        required=False,
+        help_text=_("One or two sentences, shown in lists, feeds and when the page is shared."),
+    )
+    body = forms.CharField(
+        label=capfirst(_("text")),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: **bold**, lists, links."),
+    )
+    audiences = forms.MultipleChoiceField(
+        label=_("Who is it for?"),
+        choices=Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one audience for the announcement.")},
+    )
+    unit = UnitChoiceField(
+        label=capfirst(_("for the unit")),
+        queryset=None,
+        required=False,
+        empty_label=_("The whole organisation"),
+        help_text=_("Only this unit and the units under it. Empty: the whole organisation."),
+    )
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, subtrees: list[OrgUnit] | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        units = active_units(organisation)
+        if subtrees is not None:
+            q = Q(pk__in=[])
+            for unit in subtrees:
+                q |= Q(path__startswith=unit.path)
+            units = units.filter(q)
+            self.fields["unit"].required = True
+            self.fields["unit"].help_text = _(
+                "Announcements to units in your part of the organisation."
+            )
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, UnitChoiceField)  # noqa: S101  (for mypy)
+        unit_field.queryset = units
+
+    def clean_title(self) -> str:
+        return _strip(self.cleaned_data["title"])
+
+    def clean_body(self) -> str:
+        body = _strip(self.cleaned_data["body"])
+        if not body:
+            raise forms.ValidationError(_("Write the text of the announcement."))
+        return body
+
+    def fields_for_service(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        audiences = set(data.pop("audiences"))
+        data["summary"] = _strip(data["summary"])
+        for audience in Audience.values:
+            data[f"to_{audience}"] = audience in audiences
+        return data
+
+    @staticmethod
+    def initial_for(announcement: Announcement) -> dict[str, Any]:
+        return {
+            "kind": announcement.kind,
+            "title": announcement.title,
+            "summary": announcement.summary,
+            "body": announcement.body,
+            "audiences": announcement.audiences,
+            "unit": announcement.unit_id,
+        }
+
+
+class DigestForm(forms.Form):
+    digest = forms.BooleanField(label=_("Send me the weekly e-mail digest"), required=False)
+
+
+# Success stories --------------------------------------------------------------------------------
+
+
+class GoalChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.unit.name}: {obj.title}"
+
+
+class StoryForm(forms.Form):
+    title = forms.CharField(label=capfirst(_("headline")), max_length=200)
+    summary = forms.CharField(
+        label=capfirst(_("summary")),
+        max_length=300,
+        required=False,
+        help_text=_("One or two sentences, shown in lists, feeds and when the page is shared."),
+    )
+    body = forms.CharField(
+        label=capfirst(_("story")),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        help_text=_("What happened and what it meant. Markdown: **bold**, lists, links."),
+    )
+    unit = UnitChoiceField(
+        label=capfirst(_("unit")),
+        queryset=None,
+        required=False,
+        empty_label=_("The whole organisation"),
+        help_text=_("The school or preschool the story is about; its leaders approve it."),
+    )
+    goals = GoalChoiceField(
+        label=capfirst(_("goals")),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("The goals the success brings closer. Hold Ctrl (⌘ on a Mac) to pick several."),
+    )
+    values: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=capfirst(_("values")),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The values of the platform the story shows in practice."),
+    )
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, subtrees: list[OrgUnit] | None, **kwargs: Any
+    ) -> None:
+        from malbild.goals.models import Goal
+        from malbild.platform.models import Value
+
+        super().__init__(*args, **kwargs)
+        units = active_units(organisation)
+        if subtrees is not None:
+            q = Q(pk__in=[])
+            for unit in subtrees:
+                q |= Q(path__startswith=unit.path)
+            units = units.filter(q)
+            self.fields["unit"].required = True
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, UnitChoiceField)  # noqa: S101  (for mypy)
+        unit_field.queryset = units
+        goal_field = self.fields["goals"]
+        assert isinstance(goal_field, forms.ModelMultipleChoiceField)  # noqa: S101
+        goal_field.queryset = (
+            Goal.objects.filter(status__in=[Goal.Status.ACTIVE, Goal.Status.CLOSED])
+            .select_related("unit")
+            .order_by("unit__path", "title")
+        )
+        value_field = self.fields["values"]
+        assert isinstance(value_field, forms.ModelMultipleChoiceField)  # noqa: S101
+        value_field.queryset = Value.objects.filter(retired_at__isnull=True)
+
+    def clean_title(self) -> str:
+        title = _strip(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError(_("Give the story a headline."))
+        return title
+
+    def clean_summary(self) -> str:
+        return _strip(self.cleaned_data["summary"])
+
+    def clean_body(self) -> str:
+        return _strip(self.cleaned_data["body"])
+
+    @staticmethod
+    def initial_for(story: Story) -> dict[str, Any]:
+        return {
+            "title": story.title,
+            "summary": story.summary,
+            "body": story.body,
+            "unit": story.unit_id,
+            "goals": [g.pk for g in story.goals.all()],
+            "values": [v.pk for v in story.values.all()],
+        }
+
+
+CONSENT_HELP = _(
+    "A pupil aged 16 or over consents for themselves; for a younger pupil, a guardian consents."
+)
+
+
+class QuoteForm(forms.Form):
+    text = forms.CharField(
+        label=capfirst(_("quote")), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    speaker = forms.CharField(
+        label=capfirst(_("who said it")),
+        max_length=100,
+        required=False,
+        help_text=_("As it should be shown, without a full name: for example “Pupil in year 5”."),
+    )
+    consent_by = forms.ChoiceField(
+        label=_("Who gave consent to publish the quote?"),
+        choices=ConsentBy.choices,
+        widget=forms.RadioSelect,
+        help_text=CONSENT_HELP,
+        error_messages={"required": _("Say who gave consent to publish the quote.")},
+    )
+
+    def clean_text(self) -> str:
+        text = _strip(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError(_("Write the pupil's words."))
+        return text
+
+    def clean_speaker(self) -> str:
+        return _strip(self.cleaned_data["speaker"])
+
+
+class ImageForm(forms.Form):
+    image = forms.FileField(
+        label=capfirst(_("image")),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        help_text=format_lazy(_("A PNG, JPEG or WebP image of at most {mb} MB."), mb=MAX_IMAGE_MB),
+        error_messages={"required": _("Choose an image to upload.")},
+    )
+    alt_text = forms.CharField(
+        label=capfirst(_("description of the image")),
+        max_length=300,
+        help_text=_("What the picture shows, for those who cannot see it."),
+        error_messages={"required": _("Describe the image for those who cannot see it.")},
+    )
+    shows_pupil = forms.BooleanField(label=_("The image shows a pupil"), required=False)
+    consent_by = forms.ChoiceField(
+        label=_("If so, who gave consent to publish it?"),
+        choices=[("", _("No pupil is shown")), *ConsentBy.choices],
+        required=False,
+        help_text=CONSENT_HELP,
+    )
+
+    def clean_alt_text(self) -> str:
+        text = _strip(self.cleaned_data["alt_text"])
+        if not text:
+            raise forms.ValidationError(_("Describe the image for those who cannot see it."))
+        return text
+
+    def clean_image(self) -> Any:
+        upload = self.cleaned_data["image"]
+        try:
+            images.check(upload)
+        except forms.ValidationError as e:
+            raise forms.ValidationError(e.messages) from None
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("shows_pupil") and not data.get("consent_by"):
+            self.add_error(
+                "consent_by", _("A picture that shows a pupil needs consent. Say who gave it.")
+            )
+        return data
+
+
+# The public forms -------------------------------------------------------------------------------
+
+
+class SpamGuardForm(forms.Form):
+    """A honeypot field hidden from people and a signed start time (see `spam.py`)."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = spam.started_token()
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get(spam.HONEYPOT))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        elapsed = spam.seconds_since(data.get("started") or "")
+        if elapsed is None:
+            self.add_error(None, _("The form has expired. Check what you wrote and send it again."))
+        elif elapsed < spam.MIN_SECONDS:
+            self.add_error(
+                None, _("The form was sent too quickly. Wait a moment and send it again.")
+            )
+        return data
+
+
+class StorySubmitForm(SpamGuardForm):
+    consent_by = forms.ChoiceField(
+        label=_("Who are you?"),
+        choices=[
+            (ConsentBy.PUPIL, _("A pupil aged 16 or over")),
+            (ConsentBy.GUARDIAN, _("A guardian (for a pupil under 16, a guardian sends it)")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether you are a pupil or a guardian.")},
+    )
+    title = forms.CharField(
+        label=_("What went well, in a few words?"),
+        max_length=200,
+        error_messages={"required": _("Give your story a headline.")},
+    )
+    text = forms.CharField(
+        label=_("Tell us about it"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("In your own words. Do not write other people's names."),
+        error_messages={"required": _("Write what you experienced.")},
+    )
+    speaker = forms.CharField(
+        label=_("How should we present you?"),
+        max_length=100,
+        required=False,
+        help_text=_("Without your name, for example “Pupil in year 9” or “Parent at Åsen”."),
+    )
+    unit = UnitChoiceField(
+        label=_("Which school or preschool?"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not a particular one"),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the organisation may publish my words on its public pages. I can "
+            "ask for them to be removed at any time."
+        ),
+        error_messages={"required": _("We can only publish your words if you agree to it.")},
+    )
+
+    field_order = ["consent_by", "title", "text", "speaker", "unit", "consent", "website"]
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, UnitChoiceField)  # noqa: S101
+        unit_field.queryset = active_units(organisation).filter(
+            kind__in=[OrgUnit.Kind.SCHOOL, OrgUnit.Kind.PRESCHOOL]
+        )
+
+    def clean_title(self) -> str:
+        title = _strip(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError(_("Give your story a headline."))
+        return title
+
+    def clean_text(self) -> str:
+        text = _strip(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError(_("Write what you experienced."))
+        return text
+
+    def clean_speaker(self) -> str:
+        return _strip(self.cleaned_data["speaker"])
+
+
+class FeedbackForm(SpamGuardForm):
+    message = forms.CharField(
+        label=_("Your feedback"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "What do you think about how our schools and preschools work with digital tools? "
+            "Do not write names or other personal details: approved feedback is published."
+        ),
+        error_messages={"required": _("Write your feedback.")},
+    )
+    unit = UnitChoiceField(
+        label=_("About which school or preschool?"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not a particular one"),
+    )
+    contact_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        required=False,
+        help_text=_(
+            "Only if you want the answer by e-mail as well. It is never published and is "
+            "used for nothing else."
+        ),
+        error_messages={"invalid": _("Write the e-mail address in full, like namn@exempel.se.")},
+    )
+
+    field_order = ["message", "unit", "contact_email", "website"]
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, UnitChoiceField)  # noqa: S101
+        unit_field.queryset = active_units(organisation).filter(
+            kind__in=[OrgUnit.Kind.SCHOOL, OrgUnit.Kind.PRESCHOOL]
+        )
+
+    def clean_message(self) -> str:
+        text = _strip(self.cleaned_data["message"])
+        if not text:
+            raise forms.ValidationError(_("Write your feedback."))
+        return text
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Our public answer"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Shown under the feedback on the public page. Markdown: **bold**, links."),
+    )

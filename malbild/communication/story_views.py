@@ -1,0 +1,308 @@
+"""Members' pages for success stories: read the published ones, write and edit drafts, add
+pupils' quotes and images with their consent, approve (publish) or decline, and withdraw a
+quote or an image whose consent is withdrawn.
+
+Every member reads published stories; the rest needs `can_publish_stories` for the story's
+unit (unit leads in their subtree, admins everywhere; a story for the whole organisation only
+admins). Images are served by `story_image` after the same checks: there is no public media
+folder.
+"""
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from malbild.communication import services
+from malbild.communication.forms import ImageForm, QuoteForm, StoryForm
+from malbild.communication.models import Quote, Story, StoryImage
+from malbild.lib.forms import apply_errors
+from malbild.lib.paging import paginate
+from malbild.tenants.decorators import access_of, member_view, organisation_of
+
+PUBLISH = "can_publish_stories"
+Status = Story.Status
+
+
+def with_parts(stories: Any) -> Any:
+    """Stories with their unit, goals, values and every quote and image (withdrawn ones too:
+    the page says they were removed) in a fixed number of queries."""
+    return stories.select_related("unit").prefetch_related(
+        Prefetch("goals", queryset=_goals()),
+        "values",
+        Prefetch("quotes", queryset=Quote.objects.order_by("id")),
+        Prefetch("images", queryset=StoryImage.objects.order_by("id")),
+    )
+
+
+def _goals() -> Any:
+    from malbild.goals.models import Goal
+
+    return Goal.objects.select_related("unit")
+
+
+def _story(request: HttpRequest, story_id: int) -> Story:
+    """A published story, or another one the person may review; otherwise 404."""
+    story = get_object_or_404(with_parts(Story.objects.all()), pk=story_id)
+    if story.status != Status.PUBLISHED and not access_of(request).can(PUBLISH, story.unit):
+        raise Http404
+    return story
+
+
+def _editable(request: HttpRequest, story_id: int) -> Story:
+    story = get_object_or_404(Story.objects.select_related("unit"), pk=story_id)
+    access_of(request).require(PUBLISH, story.unit)
+    return story
+
+
+def _in_subtrees(request: HttpRequest) -> Q:
+    subtrees = access_of(request).subtrees(PUBLISH)
+    if subtrees is None:
+        return Q()
+    q = Q(pk__in=[])
+    for unit in subtrees:
+        q |= Q(unit__path__startswith=unit.path)
+    return q
+
+
+@require_safe
+@member_view()
+def stories(request: HttpRequest) -> HttpResponse:
+    """Published stories; with ?visa=granska the drafts and those sent in, for reviewers."""
+    access = access_of(request)
+    may_publish = access.can(PUBLISH, anywhere=True)
+    show = request.GET.get("visa", "")
+    if show == "granska" and may_publish:
+        items = Story.objects.filter(
+            _in_subtrees(request), status__in=[Status.DRAFT, Status.SUBMITTED]
+        ).order_by("-created_at", "-id")
+    else:
+        show = ""
+        items = services.published_stories()
+    return render(
+        request,
+        "communication/stories.html",
+        {"page": paginate(request, with_parts(items)), "show": show, "may_publish": may_publish},
+    )
+
+
+@require_safe
+@member_view()
+def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = _story(request, story_id)
+    return render(
+        request,
+        "communication/story_detail.html",
+        {"story": story, "may_edit": access_of(request).can(PUBLISH, story.unit)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(PUBLISH)
+def story_create(request: HttpRequest) -> HttpResponse:
+    organisation = organisation_of(request)
+    access = access_of(request)
+    form = StoryForm(
+        request.POST or None, organisation=organisation, subtrees=access.subtrees(PUBLISH)
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        access.require(PUBLISH, fields["unit"])
+        try:
+            story = services.create_story(organisation, request, **fields)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("The draft %(title)s has been saved. Add quotes and images, then publish it.")
+                % {"title": story.title},
+            )
+            return redirect("communication:story_detail", organisation.slug, story.pk)
+    return render(request, "communication/story_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(PUBLISH)
+def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
+    organisation = organisation_of(request)
+    access = access_of(request)
+    story = _editable(request, story_id)
+    form = StoryForm(
+        request.POST or None,
+        organisation=organisation,
+        subtrees=access.subtrees(PUBLISH),
+        initial=StoryForm.initial_for(story),
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        access.require(PUBLISH, fields["unit"])
+        try:
+            services.update_story(story, request, **fields)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The story %(title)s has been saved.") % {"title": story})
+            return redirect("communication:story_detail", organisation.slug, story.pk)
+    return render(request, "communication/story_form.html", {"form": form, "story": story})
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(PUBLISH)
+def quote_add(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = _editable(request, story_id)
+    form = QuoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_quote(story, request, **form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The quote has been added with its consent."))
+            return redirect("communication:story_detail", organisation_of(request).slug, story.pk)
+    return render(request, "communication/quote_form.html", {"form": form, "story": story})
+
+
+@require_http_methods(["GET", "POST"])
+@member_view(PUBLISH)
+def image_add(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = _editable(request, story_id)
+    form = ImageForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_image(
+                    story,
+                    request,
+                    upload=data["image"],
+                    alt_text=data["alt_text"],
+                    shows_pupil=data["shows_pupil"],
+                    consent_by=data["consent_by"],
+                )
+            except ValidationError as e:
+                apply_errors(form, e)
+            else:
+                messages.success(request, _("The image has been added."))
+                return redirect(
+                    "communication:story_detail", organisation_of(request).slug, story.pk
+                )
+        status = 400
+    return render(
+        request, "communication/image_form.html", {"form": form, "story": story}, status=status
+    )
+
+
+def _transition(request: HttpRequest, story_id: int, action: Any, done: str) -> HttpResponse:
+    story = _editable(request, story_id)
+    try:
+        action(story, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, done % {"title": story.title})
+    return redirect("communication:story_detail", organisation_of(request).slug, story.pk)
+
+
+@require_POST
+@member_view(PUBLISH)
+def story_publish(request: HttpRequest, story_id: int) -> HttpResponse:
+    return _transition(
+        request,
+        story_id,
+        services.publish_story,
+        _("%(title)s has been approved and published on the public pages."),
+    )
+
+
+@require_POST
+@member_view(PUBLISH)
+def story_reject(request: HttpRequest, story_id: int) -> HttpResponse:
+    return _transition(
+        request,
+        story_id,
+        services.reject_story,
+        _("%(title)s will not be published."),
+    )
+
+
+@require_POST
+@member_view(PUBLISH)
+def quote_withdraw(request: HttpRequest, quote_id: int) -> HttpResponse:
+    quote = get_object_or_404(Quote.objects.select_related("story", "story__unit"), pk=quote_id)
+    access_of(request).require(PUBLISH, quote.story.unit)
+    try:
+        services.withdraw_quote(quote, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request, _("The quote has been removed from every page and feed, and erased.")
+        )
+    return redirect("communication:story_detail", organisation_of(request).slug, quote.story_id)
+
+
+@require_POST
+@member_view(PUBLISH)
+def image_withdraw(request: HttpRequest, image_id: int) -> HttpResponse:
+    image = get_object_or_404(
+        StoryImage.objects.select_related("story", "story__unit"), pk=image_id
+    )
+    access_of(request).require(PUBLISH, image.story.unit)
+    try:
+        services.withdraw_image(image, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request, _("The image has been removed from every page and its file deleted.")
+        )
+    return redirect("communication:story_detail", organisation_of(request).slug, image.story_id)
+
+
+def _chunks(field: Any) -> Iterator[bytes]:
+    """The stored file, opened at the first chunk (so an unsent response holds no open file)."""
+    with field.storage.open(field.name, "rb") as handle:
+        while chunk := handle.read(FileResponse.block_size):
+            yield chunk
+
+
+def image_response(image: StoryImage, *, public: bool) -> HttpResponse:
+    """The picture, with the content type found when it was checked, never sniffed again by
+    the browser; 404 once its consent is withdrawn or its file is gone."""
+    field = image.file
+    if image.withdrawn_at is not None or not field or not field.storage.exists(field.name):
+        raise Http404
+    response = FileResponse(_chunks(field), content_type=image.content_type)
+    response["Content-Length"] = str(field.storage.size(field.name))
+    response["Content-Disposition"] = f'inline; filename="{os.path.basename(field.name)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    # Asked for again on every view, so a withdrawn picture is gone at once.
+    response["Cache-Control"] = "public, no-cache" if public else "private, no-store"
+    return response  # type: ignore[return-value]
+
+
+@require_safe
+@member_view()
+def story_image(request: HttpRequest, image_id: int) -> HttpResponse:
+    image = get_object_or_404(
+        StoryImage.objects.select_related("story", "story__unit"), pk=image_id
+    )
+    if image.story.status != Status.PUBLISHED and not access_of(request).can(
+        PUBLISH, image.story.unit
+    ):
+        raise Http404
+    return image_response(image, public=False)
+
+
+def review_url(request: HttpRequest) -> str:
+    return reverse("communication:stories", args=[organisation_of(request).slug]) + "?visa=granska"
