@@ -24,10 +24,9 @@ from malbild.assessments.models import (
     level_label,
 )
 from malbild.assessments.services import current_model
+from malbild.lib import spreadsheets
 from malbild.tenants.models import Organisation
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CELL_LIMIT = 32_767
 # A unit's result for a statement, counted in the band of the level it rounds to.
 BANDS = ((4, Decimal("3.5")), (3, Decimal("2.5")), (2, Decimal("1.5")), (1, Decimal("0.5")))
 
@@ -135,13 +134,9 @@ def _dec(value: Any) -> Decimal | None:
 def safe(value: Any) -> Any:
     """A cell value: text that a spreadsheet would run as a formula is defused, and cut to what
     a cell keeps."""
-    if isinstance(value, str):
-        if value.startswith(FORMULA_STARTS):
-            value = "'" + value
-        return value[:CELL_LIMIT]
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    return spreadsheets.cell(value)
 
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:

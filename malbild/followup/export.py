@@ -17,7 +17,6 @@ from datetime import datetime
 from io import BytesIO
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -28,26 +27,14 @@ from malbild.followup import access as report_access
 from malbild.followup.models import InvestmentFollowUp, Report, ReportComment
 from malbild.goals.models import Goal, GoalIndicator
 from malbild.indicators.models import Measurement
+from malbild.lib import spreadsheets
 from malbild.targets.models import Comment, Investment
 from malbild.tenants.models import Organisation
 from malbild.tenants.permissions import Access
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CELL_LIMIT = 32_767  # the most characters Excel keeps in one cell
 MEASUREMENT_COLUMNS = ("enhet_kod", "indikator_kod", "period", "kön", "värde", "status")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
-
-
-def safe(value: Any) -> Any:
-    """A cell value: text defused and cut to Excel's limit, aware times made local and naive."""
-    if isinstance(value, str):
-        if value.startswith(FORMULA_STARTS):
-            value = "'" + value
-        return value[:CELL_LIMIT]
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    return value
 
 
 def _sheet(
@@ -63,7 +50,7 @@ def _sheet(
     `wrap` the indexes of long-text columns; `indent_column` takes its indentation from a
     (value, level) pair."""
     sheet = book.create_sheet(title[:31])
-    sheet.append([safe(header) for header, _width in columns])
+    sheet.append([spreadsheets.cell(header) for header, _width in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     wrapped = set(wrap)
@@ -72,7 +59,7 @@ def _sheet(
         level = 0
         if indent_column is not None:
             values[indent_column], level = values[indent_column]
-        sheet.append([safe(v) for v in values])
+        sheet.append([spreadsheets.cell(v) for v in values])
         for index, cell in enumerate(sheet[sheet.max_row]):
             if index == indent_column and level:
                 cell.alignment = Alignment(indent=min(level, 15), vertical="top", wrap_text=True)
@@ -175,9 +162,9 @@ def _report_rows(reports: list[Report]) -> list[list[Any]]:
             ", ".join(a.title for a in report.activities.all()),
             report.get_state_display(),
             _yes_no(report.late),
-            safe(report.ready_at),
+            spreadsheets.cell(report.ready_at),
             _person(report.ready_by),
-            safe(report.approved_at),
+            spreadsheets.cell(report.approved_at),
             _person(report.approved_by),
         ]
         for report in reports

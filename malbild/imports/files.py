@@ -31,8 +31,6 @@ ALIASES = {
     "status": "status",
 }  # fmt: skip
 REQUIRED = ("enhet_kod", "indikator_kod", "period", "värde")
-# Text cells that a spreadsheet would run as a formula get a leading apostrophe on export.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Signatures of files that are certainly not text: zip (xlsx, docx), PDF, PNG, JPEG, GIF, old
 # Office documents.
 BINARY_MAGIC = (b"PK\x03\x04", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
@@ -235,11 +233,6 @@ def _read_xlsx(data: bytes) -> Table:
 
 
 # Writing ------------------------------------------------------------------------------------------
-
-
-def escape_text(text: str) -> str:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def write_csv(rows: Iterator[list[Any]], out: IO[str]) -> None:

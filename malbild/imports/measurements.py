@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malbild.goals.progress import goals_measured_by, recalculate
-from malbild.imports.files import COLUMNS, FileProblem, Table, escape_text
+from malbild.imports.files import COLUMNS, FileProblem, Table
 from malbild.indicators.models import Indicator, Measurement
 from malbild.lib import periods
+from malbild.lib.spreadsheets import defuse
 from malbild.tenants.models import Organisation, OrgUnit
 
 MAX_STORED_ERRORS = 1000  # errors kept on the run; the count says how many there were
@@ -466,7 +467,7 @@ def export_rows(
             cell = int(value) if value == value.to_integral_value() else float(value)
         else:
             cell = _number(value)
-        yield [escape_text(unit), escape_text(indicator), period, gender, cell, status]
+        yield [defuse(unit), defuse(indicator), period, gender, cell, status]
 
 
 __all__ = ["Checked", "FileProblem", "Stale", "check", "export_rows", "write"]
