@@ -80,7 +80,7 @@ def load(organisation: Organisation, people: dict[str, Any]) -> None:
             defaults={"kolada_group_id": GROUP[0],
                       "members": [{"id": i, "title": name} for i, name, *_r in PEERS]},
         )  # fmt: skip
-        fetched = _last_sunday_night(date.today())
+        fetched = _last_sunday_night(timezone.localdate())
         run = ImportRun.objects.create(
             organisation=organisation,
             kind=ImportRun.Kind.KOLADA,
@@ -88,7 +88,7 @@ def load(organisation: Organisation, people: dict[str, Any]) -> None:
             via=ImportRun.Via.SCHEDULE,
             details={"kpis": [KPI], "demo": True},
         )
-        years = list(range(date.today().year - YEARS, date.today().year))
+        years = list(range(timezone.localdate().year - YEARS, timezone.localdate().year))
         areas = [("municipality", OWN[0], organisation.name, OWN[1], OWN[2])]
         areas += [("municipality", i, name, start, step) for i, name, start, step in PEERS]
         areas += [("municipality", COUNTRY, "Riket", *COUNTRY_LEVEL)]

@@ -9,7 +9,6 @@ marked failed with the reason, and it can simply be run again.
 """
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +29,7 @@ _FOUR = Decimal("0.0001")
 
 
 def default_years() -> list[int]:
-    this_year = date.today().year
+    this_year = timezone.localdate().year
     return list(range(this_year - DEFAULT_YEARS, this_year + 1))
 
 

@@ -7,7 +7,6 @@ as every member reads the measurements.
 """
 
 import io
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -133,7 +133,7 @@ def export(request: HttpRequest) -> HttpResponse:
         return render(request, "imports/export.html", {"form": form})
     indicator = form.cleaned_data["indicator"]
     ids = [indicator.pk] if indicator else None
-    stem = f"matvarden-{organisation.slug}-{date.today().isoformat()}"
+    stem = f"matvarden-{organisation.slug}-{timezone.localdate().isoformat()}"
     if indicator:
         stem += f"-{indicator.code}"
     if form.cleaned_data["format"] == files.XLSX:

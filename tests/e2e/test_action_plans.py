@@ -9,8 +9,9 @@ interface is translated.
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
+from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import check_page, log_in, new_context
@@ -36,7 +37,7 @@ def follow(page: Page, link: Locator) -> None:
 
 
 def day(offset: int) -> str:
-    return (date.today() + timedelta(days=offset)).isoformat()
+    return (timezone.localdate() + timedelta(days=offset)).isoformat()
 
 
 def test_a_rektor_plans_an_activity_and_its_revision_is_kept(

@@ -11,9 +11,10 @@ the interface is translated.
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -68,8 +69,8 @@ def test_a_rektor_reports_and_the_förvaltning_approves_and_exports(
         rektor.locator("#id_enhet").select_option(label=SCHOOL)
         submit(rektor, 'main form[method="get"]')
     rektor.locator("#id_title").fill(ACTIVITY)
-    rektor.locator("#id_starts_on").fill(date.today().isoformat())
-    rektor.locator("#id_ends_on").fill((date.today() + timedelta(days=120)).isoformat())
+    rektor.locator("#id_starts_on").fill(timezone.localdate().isoformat())
+    rektor.locator("#id_ends_on").fill((timezone.localdate() + timedelta(days=120)).isoformat())
     submit(rektor, 'main form[method="post"]')
     expect(rektor.get_by_role("heading", level=1)).to_have_text(ACTIVITY)
 

@@ -13,6 +13,7 @@ import re
 import secrets
 from datetime import date
 
+from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import check_page, log_in, new_context
@@ -110,7 +111,7 @@ def test_a_rektor_breaks_a_goal_down_and_the_förvaltning_sees_it_roll_up(
     expect(rektor.locator("#trend-heading")).to_contain_text(SCHOOL)
     follow(rektor, rektor.locator('main a[href*="/matvarden/ny/"]'))
     expect(rektor.locator("#id_unit option:checked")).to_have_text(re.compile(SCHOOL))
-    rektor.locator("#id_period").fill(this_term(date.today()))
+    rektor.locator("#id_period").fill(this_term(timezone.localdate()))
     rektor.locator("#id_value").fill(VALUE)
     submit(rektor, 'main form[method="post"]')
     check_page(rektor)

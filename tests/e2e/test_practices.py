@@ -8,8 +8,9 @@ form fields by their ids, which do not change when the interface is translated.
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
+from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import check_page, log_in, new_context
@@ -71,8 +72,8 @@ def test_ekby_finds_and_uses_mittkopings_leadership_practice(
     # Use it in Ekby's action plan. ---------------------------------------------------------
     follow(admin, admin.locator('main a[href^="/o/ekby/praxis/anvand/"]'))
     admin.locator("#id_unit").select_option(label="— Ekby skola")
-    admin.locator("#id_starts_on").fill((date.today() + timedelta(days=7)).isoformat())
-    admin.locator("#id_ends_on").fill((date.today() + timedelta(days=120)).isoformat())
+    admin.locator("#id_starts_on").fill((timezone.localdate() + timedelta(days=7)).isoformat())
+    admin.locator("#id_ends_on").fill((timezone.localdate() + timedelta(days=120)).isoformat())
     submit(admin, 'main form[method="post"]')
     expect(admin.get_by_role("heading", level=1)).to_contain_text("Ekby skola")
     expect(admin.locator("main")).to_contain_text(FIRST_TIP)

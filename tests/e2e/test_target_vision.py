@@ -9,8 +9,9 @@ by their form addresses and field ids, which do not change when the interface is
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import check_page, log_in, new_context
@@ -62,7 +63,7 @@ def open_a_draft(page: Page) -> int:
 def test_a_målbild_is_proposed_discussed_adopted_and_seen_by_all(
     browser: Browser, base_url: str
 ) -> None:
-    today = date.today()
+    today = timezone.localdate()
 
     # The administration drafts and proposes. --------------------------------------------------
     admin = new_context(browser, base_url).new_page()

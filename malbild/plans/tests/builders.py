@@ -5,12 +5,14 @@ it may be testing."""
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from malbild.goals.models import Goal
 from malbild.plans.models import Activity, ActivityRevision, Milestone
 from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.scope import scope, unscoped
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 def days(n: int) -> date:

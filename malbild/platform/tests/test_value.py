@@ -1,7 +1,7 @@
 import pytest
 from django.template.defaultfilters import date as format_date
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from malbild.platform.models import Value
 from malbild.platform.tests import builders
@@ -42,7 +42,7 @@ def test_a_value_no_longer_in_the_platform_says_since_when(client, cast):
     response = client.get(url("value", cast.org, tillit.pk))
     assert response.status_code == 200
     with translation.override("sv"):
-        since = format_date(tillit.retired_at, "j F Y")
+        since = format_date(timezone.localtime(tillit.retired_at), "j F Y")
     assert since in response.content.decode()
     assert response.context["value"].retired_at == tillit.retired_at
     # A value still in force says nothing of the kind.

@@ -5,13 +5,14 @@ a public one of the förvaltning, and a practice that Ekby shared with every org
 """
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import Cast
 from malbild.practices.models import Practice
@@ -95,7 +96,7 @@ def berga_data(c: Cast) -> dict[str, Any]:
 
 
 def use_data(c: Cast) -> dict[str, Any]:
-    today = date.today()
+    today = timezone.localdate()
     return {
         "how": "plan",
         "tips": ["0"],

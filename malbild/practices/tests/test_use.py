@@ -1,11 +1,12 @@
 """Using a practice: its tips become suggested activities in the own action plan, or a note in
 the målbild discussion, each with a line back to the practice."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from malbild.plans.models import Activity
 from malbild.practices.models import Practice, PracticeUse
@@ -16,7 +17,7 @@ from malbild.tenants.scope import scope
 
 
 def data(unit_id, **extra):
-    today = date.today()
+    today = timezone.localdate()
     return {
         "how": "plan",
         "tips": ["0", "1"],
@@ -73,7 +74,7 @@ def test_missing_dates_and_tips_give_messages_and_change_nothing(client, cast, m
     assert response.status_code == 200
     assert "Choose at least one tip" in html
     assert "Choose a start date" in html
-    response = client.post(url, data(cast.ekby_school.pk, ends_on=date.today().isoformat()))
+    response = client.post(url, data(cast.ekby_school.pk, ends_on=timezone.localdate().isoformat()))
     assert "ends before it starts" in response.content.decode()
     with scope(cast.ekby):
         assert not Activity.objects.exists()
