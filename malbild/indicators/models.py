@@ -114,9 +114,13 @@ class Measurement(models.Model):
         OK = "", _("reported")
         MISSING = "saknas", _("missing")
 
+    # No index of its own: the unique key and the series index begin with it. On PostgreSQL the
+    # indicator and the unit are composite foreign keys with the organisation (migration 0003),
+    # so a measurement can point only at its own organisation's indicator and unit.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
-    )
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False,
+        verbose_name=_("organisation"),
+    )  # fmt: skip
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="measurements",
         verbose_name=_("indicator"),
