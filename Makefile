@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check unit postgres e2e screenshot lock messages clean chromium bench
+.PHONY: demo test check unit postgres e2e screenshot lock messages clean chromium bench load
 
 ## Set-up: a virtual env with the pinned runtime (and, for tests, development) dependencies.
 $(BIN)/python:
@@ -31,6 +31,7 @@ test: $(VENV)/.dev chromium
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory check unit postgres e2e; \
 	$(BIN)/python -m bench.run --ci --scale 0.02 --seconds 3; \
+	$(BIN)/python -m bench.loadtest --ci --scale 0.02; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 check: $(VENV)/.dev
@@ -56,6 +57,14 @@ e2e: $(VENV)/.dev chromium
 BENCH_SCALE ?= 1
 bench: $(VENV)/.runtime
 	$(BIN)/python -m bench.run --scale $(BENCH_SCALE)
+
+## The load test and the fault tests on a production-mode server (docs/performance.md, "Load test").
+## LOAD_SCALE=0.1 for a quicker run; LOAD_LEVELS and LOAD_SECONDS for other levels and lengths.
+LOAD_SCALE ?= 1
+LOAD_LEVELS ?= 8,32,64
+LOAD_SECONDS ?= 60
+load: $(VENV)/.runtime
+	$(BIN)/python -m bench.loadtest --scale $(LOAD_SCALE) --levels $(LOAD_LEVELS) --seconds $(LOAD_SECONDS)
 
 ## Browser tests use Debian's Chromium; Playwright's own browser download does not work offline.
 chromium:

@@ -120,6 +120,8 @@ class Dataset:
 class Cluster:
     bin: Path
     port: int
+    data: Path | None = None  # its data directory, for restart()
+    as_postgres: tuple[str, ...] = ()  # how to run the server's programs (as `postgres` if root)
 
     @property
     def version(self) -> str:
@@ -128,6 +130,17 @@ class Cluster:
 
     def url(self, name: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def restart(self) -> None:
+        """`pg_ctl restart` (its default mode, fast: open sessions are ended), waiting until the
+        server accepts connections again."""
+        if self.data is None:
+            raise RuntimeError("this cluster was not started by the bench")
+        run(
+            [*self.as_postgres, self.bin / "pg_ctl", "-D", self.data, "-l",
+             self.data.parent / "log", "-w", "restart"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
 
     def client(self, program: str, *args: str) -> None:
         """Run a PostgreSQL client program (as the calling user, over TCP)."""
@@ -174,7 +187,7 @@ def postgres_cluster() -> Iterator[Cluster]:
              "-o", options, "start"],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        cluster = Cluster(pg_bin, port)
+        cluster = Cluster(pg_bin, port, data, tuple(as_postgres))
         say(f"PostgreSQL {cluster.version} on 127.0.0.1:{port} (throwaway)")
         yield cluster
     finally:

@@ -8,12 +8,14 @@ the session cookie it is given.
 
 import http.client
 import math
+import random
 import re
 import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from typing import Any
 from urllib.parse import urlencode
 
 LOGIN_PATH = "/konto/logga-in/"
@@ -183,3 +185,154 @@ def log_in_all(host: str, port: int, email: str, password: str, count: int) -> l
     for user in users:
         user.log_in(email, password)
     return users
+
+
+# The load test's journeys (bench/loadtest.py) ----------------------------------------------------
+
+SAVED_WITH_ERROR = b"field-error"  # the answer fragment's mark of a refused answer
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One request of a journey: when it was sent (seconds from the common start), how long
+    its answer took, and its status (0 when no answer came: a connection error)."""
+
+    at: float
+    ms: float
+    status: int
+    what: str
+    problem: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problem) or not 200 <= self.status < 400
+
+
+@dataclass(frozen=True)
+class Journeys:
+    """Every request of every user in one run of the journeys."""
+
+    outcomes: list[Outcome]
+    seconds: float
+    started: float  # time.perf_counter() at the common start
+
+    @property
+    def requests(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def errors(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.failed]
+
+    def percentile_ms(self, percent: float) -> float:
+        """The nearest-rank percentile of the answered requests' latencies."""
+        return Result("", [o.ms for o in self.outcomes if o.status], self.seconds).percentile_ms(
+            percent
+        )
+
+
+class Journey:
+    """One user's mixed journey, round after round: the municipality's dashboard, a unit's
+    dashboard, a goal, an indicator, the self-assessment page and one answer saved on it as
+    htmx saves it, another goal and indicator, and a value entered on the indicator. Two of the
+    nine requests write. The plan comes from bench/journeys.py."""
+
+    def __init__(self, user: User, plan: dict[str, Any], seed: int) -> None:
+        self.user = user
+        self.plan = plan
+        self.random = random.Random(seed)  # noqa: S311  (load, not secrets)
+        self.token = ""
+
+    def steps(self, turn: int) -> list[tuple[str, str, dict[str, str] | None]]:
+        plan = self.plan
+        answers = plan["round"]["answers"]
+        answer = answers[turn % len(answers)]
+
+        def pick(name: str, shift: int = 0) -> str:
+            pages: list[str] = plan[name]
+            return pages[(turn + shift) % len(pages)]
+
+        level = self.random.choice(plan["round"]["levels"])
+        value = f"{self.random.uniform(40, 95):.1f}".replace(".", ",")
+        write = plan["measurement"]
+        return [
+            ("GET", plan["dashboard"], None),
+            ("GET", pick("units"), None),
+            ("GET", pick("goals"), None),
+            ("GET", pick("indicators"), None),
+            ("GET", plan["round"]["page"], None),
+            ("HTMX", answer["path"], {answer["field"]: level}),
+            ("GET", pick("goals", 1), None),
+            ("GET", pick("indicators", 1), None),
+            ("POST", write["path"], {**write["form"], "value": value}),
+        ]
+
+    def send(self, method: str, path: str, form: dict[str, str] | None) -> tuple[int, str]:
+        """One step; returns the status and what was wrong with an answer that has one."""
+        if form is None:
+            status, page = self.user.request("GET", path)
+            token = CSRF_INPUT.search(page)
+            if token is not None:
+                self.token = token[1].decode()
+            return status, ""
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": self.user.origin,
+            "Referer": self.user.origin + self.plan["round"]["page"],
+            "X-CSRFToken": self.token,
+        }
+        if method == "HTMX":
+            headers["HX-Request"] = "true"
+        status, page = self.user.request("POST", path, body=urlencode(form), headers=headers)
+        if method == "HTMX" and status == 200 and SAVED_WITH_ERROR in page:
+            return status, "the answer was refused"
+        if method == "POST" and status == 200:
+            return status, "the form came back with an error"
+        return status, ""
+
+
+def journeys(
+    users: list[User], plans: list[dict[str, Any]], seconds: float, *, seed: int = 1
+) -> Journeys:
+    """Each user walks its journey again and again, with no pause, for `seconds`, all at once.
+    Errors are counted, not raised: a connection error or a server error is recorded, the
+    connection opened again and the journey goes on with its next step."""
+    outcomes: list[list[Outcome]] = [[] for _ in users]
+    start = threading.Barrier(len(users) + 1)
+    began = [0.0]
+
+    def work(index: int, user: User) -> None:
+        journey = Journey(user, plans[index], seed * 1000 + index)
+        own = outcomes[index]
+        start.wait()
+        deadline = began[0] + seconds
+        turn = 0
+        while True:
+            for method, path, form in journey.steps(turn):
+                if time.perf_counter() >= deadline:
+                    return
+                sent = time.perf_counter()
+                try:
+                    status, problem = journey.send(method, path, form)
+                except Exception as e:  # a connection error is an error like any other
+                    user.close()
+                    status, problem = 0, repr(e)
+                ms = (time.perf_counter() - sent) * 1000
+                own.append(Outcome(sent - began[0], ms, status, f"{method} {path}", problem))
+            turn += 1
+
+    threads = [
+        threading.Thread(target=work, args=(i, user), daemon=True) for i, user in enumerate(users)
+    ]
+    for thread in threads:
+        thread.start()
+    began[0] = time.perf_counter()
+    start.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began[0]
+    return Journeys([o for own in outcomes for o in own], elapsed, began[0])

@@ -9,6 +9,7 @@ says so. Linking, mapping and refreshing concern the whole organisation: they ne
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
@@ -28,11 +29,14 @@ from malbild.tenants.models import OrgUnit
 
 IMPORTING = "can_import_data"
 MAX_QUERY = 100
+PAGE_TIMEOUT = 5.0  # seconds for each request to Kolada while a page waits
 
 
 def searcher() -> Client:
-    """A client for searches while a page is built: one retry, so a page never waits long."""
-    return Client(retries=1, backoff=0.5)
+    """A client for searches while a page is built: one retry and a short timeout, so a page
+    never waits long (a Kolada that accepts connections and never answers costs a page twice
+    PAGE_TIMEOUT, not twice the background fetch's KOLADA_TIMEOUT)."""
+    return Client(retries=1, backoff=0.5, timeout=min(settings.KOLADA_TIMEOUT, PAGE_TIMEOUT))
 
 
 def _query(request: HttpRequest, name: str) -> str:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from malbild import audit
 from malbild.goals.progress import goals_measured_by, recalculate
+from malbild.imports import interrupted
 from malbild.imports.kolada import COUNTRY, Client, Figure, KoladaError
 from malbild.imports.measurements import upsert
 from malbild.imports.models import ImportRun, KoladaValue, PeerGroup
@@ -76,6 +77,17 @@ def perform(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportRun:
     """Fetch and store what `run` asks for; the run ends done or failed."""
+    with interrupted.working_on(run.pk):
+        return _perform(run, client=client, request=request, progress=progress)
+
+
+def _perform(
+    run: ImportRun,
+    *,
+    client: Client | None,
+    request: Any,
+    progress: Callable[[int, int], None] | None,
+) -> ImportRun:
     organisation = run.organisation
     client = client or Client()
     years = [int(y) for y in run.details.get("years") or default_years()]

@@ -12,13 +12,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malbild import audit
-from malbild.imports import files
+from malbild.imports import files, interrupted
 from malbild.imports.measurements import Checked, Progress, Stale, check, write
 from malbild.imports.models import ImportRun
 from malbild.tenants.models import Organisation, OrgUnit
@@ -30,20 +32,21 @@ State = ImportRun.State
 
 
 def _store(organisation: Organisation, data: bytes, kind: str) -> str:
-    folder = Path(settings.MEDIA_ROOT) / "imports" / str(organisation.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}.{kind}"
-    (folder / name).write_bytes(data)
-    return f"imports/{organisation.pk}/{name}"
+    """Keep the file through the storage API (MEDIA_ROOT, or object storage when an operator
+    configures it), where the worker on another host reads it too."""
+    name = f"imports/{organisation.pk}/{uuid.uuid4().hex}.{kind}"
+    return default_storage.save(name, ContentFile(data))
 
 
-def stored_path(run: ImportRun) -> Path:
-    return Path(settings.MEDIA_ROOT) / run.stored_file
+def stored_bytes(run: ImportRun) -> bytes:
+    with default_storage.open(run.stored_file, "rb") as handle:
+        data: bytes = handle.read()
+    return data
 
 
 def _forget_file(run: ImportRun) -> None:
     if run.stored_file:
-        stored_path(run).unlink(missing_ok=True)
+        default_storage.delete(run.stored_file)
         run.stored_file = ""
 
 
@@ -100,7 +103,7 @@ def create_file_run(
 def _read_and_check(run: ImportRun, progress: Progress | None) -> Checked | str:
     """The stored file checked, or the message saying why it cannot be read at all."""
     try:
-        data = stored_path(run).read_bytes()
+        data = stored_bytes(run)
     except OSError:
         return _("The uploaded file is no longer kept. Upload it again.")
     try:
@@ -112,6 +115,11 @@ def _read_and_check(run: ImportRun, progress: Progress | None) -> Checked | str:
 
 def check_run(run: ImportRun, request: HttpRequest | None = None, *, audit_it: bool = True) -> None:
     """Check a stored file and keep the preview on the run: columns, first rows, errors."""
+    with interrupted.working_on(run.pk):
+        _check_run(run, request, audit_it=audit_it)
+
+
+def _check_run(run: ImportRun, request: HttpRequest | None, *, audit_it: bool) -> None:
     if run.state == State.REJECTED:  # not a measurement file at all (create_file_run)
         result: Checked | str = run.message
     else:
@@ -165,6 +173,11 @@ def import_run(
     read and checked again unless `checked` is the check just made in the same process."""
     if run.state not in (State.CHECKED, State.IMPORTING):
         raise ValidationError(_("Only a checked file without errors can be imported."))
+    with interrupted.working_on(run.pk):
+        _import_run(run, request, checked)
+
+
+def _import_run(run: ImportRun, request: HttpRequest | None, checked: Checked | None) -> None:
     ImportRun.objects.filter(pk=run.pk).update(state=State.IMPORTING, rows_done=0)
     result = checked if checked is not None else _read_and_check(run, _progress_of(run))
     with transaction.atomic():
@@ -217,6 +230,12 @@ def import_file_now(
     if run.state == State.REJECTED:
         _finish_rejected(run)
         return run
+    with interrupted.working_on(run.pk):
+        return _import_file_now(run, progress)
+
+
+def _import_file_now(run: ImportRun, progress: Progress | None) -> ImportRun:
+    organisation = run.organisation
     result = _read_and_check(run, progress)
     with transaction.atomic():
         if isinstance(result, str) or result.error_count:

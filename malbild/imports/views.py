@@ -10,6 +10,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -104,8 +105,9 @@ def commit(request: HttpRequest, run_id: int) -> HttpResponse:
         messages.error(request, _("Only a checked file without errors can be imported."))
         return _to_run(run)
     if run.rows_total > BACKGROUND_ROWS:
-        ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.IMPORTING)
-        tasks.import_file.enqueue(run.organisation_id, run.pk)
+        with transaction.atomic():  # the sweep (interrupted.py) sees both or neither
+            ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.IMPORTING)
+            tasks.import_file.enqueue(run.organisation_id, run.pk)
         messages.info(request, _("The import has started; this page shows how far it has come."))
         return _to_run(run)
     try:

@@ -87,4 +87,9 @@ SCHEDULE: tuple[Entry, ...] = (
         task="malbild.server.tasks.prune_login_attempts",
         interval=timedelta(hours=1),
     ),
+    Entry(
+        name="sweep-interrupted-imports",
+        task="malbild.imports.tasks.sweep_interrupted",
+        interval=timedelta(minutes=15),
+    ),
 )

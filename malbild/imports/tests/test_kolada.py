@@ -303,3 +303,13 @@ def test_the_weekly_refresh_runs_for_every_linked_organisation(cast, kolada, lin
     assert refresh_kolada_weekly.call() == 1
     with scope(cast.org):
         assert ImportRun.objects.get().via == "schedule"
+
+
+def test_a_page_waits_for_kolada_at_most_its_own_short_timeout(settings):
+    from malbild.imports.kolada_views import PAGE_TIMEOUT, searcher
+
+    settings.KOLADA_TIMEOUT = 20
+    assert searcher().timeout == PAGE_TIMEOUT == 5
+    assert searcher().retries == 1
+    settings.KOLADA_TIMEOUT = 2
+    assert searcher().timeout == 2  # an operator's shorter timeout still holds

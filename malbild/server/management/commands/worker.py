@@ -26,6 +26,19 @@ def run_scheduler(stop: threading.Event, every: float) -> None:
         stop.wait(every)
 
 
+def sweep_interrupted_imports() -> None:
+    """Mark the imports that a stopped or killed process left unfinished failed, before taking
+    new work: they wrote nothing, and would otherwise say "being imported" for ever."""
+    from malbild.imports import interrupted
+
+    try:
+        interrupted.sweep()  # logs each run it marks
+    except Exception:
+        logger.exception("Sweeping interrupted imports failed; the schedule tries again")
+    finally:
+        connection.close()
+
+
 class Command(BaseCommand):
     help = "Run background tasks and enqueue periodic work (one or more per installation)."
 
@@ -41,6 +54,7 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, interval: float, batch: bool, no_scheduler: bool, **opts: Any
     ) -> None:
+        sweep_interrupted_imports()
         stop = threading.Event()
         if not (batch or no_scheduler):
             threading.Thread(

@@ -1,0 +1,387 @@
+"""The fault tests of the load test (bench/loadtest.py), on the same throwaway PostgreSQL cluster
+and production-mode server:
+
+1. **The worker killed in the middle of an import.** A file of N measurements is checked, then
+   imported by `malbild worker`, which is SIGKILLed once its check is done and the write has
+   begun. The run must still say "being imported" with none of its values in the database; a
+   worker started again must mark it failed (malbild/imports/interrupted.py), still with none.
+2. **PostgreSQL restarted under load.** Eight users walk their journeys while `pg_ctl restart`
+   ends every session: errors may fall only between the restart's start and ten seconds after
+   the server accepts connections again, and the site must answer again by then without anyone
+   acting.
+3. **Kolada unreachable.** The server started with MALBILD_KOLADA_URL at a closed port, then at
+   a server that accepts connections and never answers: every key page and every Kolada page,
+   searches included, answers 200.
+
+The parts that need Django run in their own process with the server's environment:
+
+    python -m bench.faults prepare-import --rows 100000
+    python -m bench.faults pages --indicator NAT-BEH9
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+RECOVERY_SECONDS = 10.0  # DESIGN: the app serves again within 10 s of PostgreSQL's restart
+GRACE_SECONDS = 11.0  # interrupted.GRACE, and a second
+
+
+@dataclass
+class Fault:
+    """One fault test's verdict and what it saw, line by line."""
+
+    name: str
+    passed: bool = True
+    seen: list[str] = field(default_factory=list)
+
+    def note(self, line: str) -> None:
+        from bench.database import say
+
+        self.seen.append(line)
+        say(f"{self.name}: {line}")
+
+    def fail(self, line: str) -> None:
+        self.passed = False
+        self.note("FAILED: " + line)
+
+
+# 1. The worker killed in the middle of an import ------------------------------------------------
+
+
+def _query(url: str, sql: str, *params: Any) -> tuple[Any, ...]:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        row = db.execute(sql, params).fetchone()
+    return tuple(row or ())
+
+
+def _run_state(url: str, run_id: int, organisation_id: int) -> tuple[str, int, int, int, str]:
+    state, done, total, message = _query(
+        url,
+        "SELECT state, rows_done, rows_total, message FROM imports_importrun WHERE id = %s",
+        run_id,
+    )
+    (count,) = _query(
+        url, "SELECT count(*) FROM indicators_measurement WHERE organisation_id = %s",
+        organisation_id,
+    )  # fmt: skip
+    return state, done, total, int(count), message
+
+
+def _writing(url: str) -> bool:
+    """Whether another session holds a transaction that has written something."""
+    (count,) = _query(
+        url,
+        "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL "
+        "AND pid <> pg_backend_pid()",
+    )
+    return int(count) > 0
+
+
+def _worker(env: dict[str, str], log: Path) -> "subprocess.Popen[bytes]":
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "malbild.cli", "worker", "--no-scheduler", "--interval", "0.2"],
+            env=env, cwd=REPO, stdout=out, stderr=out,
+        )  # fmt: skip
+
+
+def _stop(process: "subprocess.Popen[bytes]") -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def kill_worker_mid_import(env: dict[str, str], url: str, rows: int, work: Path) -> Fault:
+    from bench.database import run
+
+    fault = Fault("worker killed mid-import")
+    out = run(
+        [sys.executable, "-m", "bench.faults", "prepare-import", "--rows", str(rows)],
+        env=env, cwd=REPO, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    prepared = json.loads(out.stdout)
+    run_id, organisation_id = prepared["run"], prepared["organisation"]
+    fault.note(f"import run {run_id}: {rows:,} measurements checked, waiting for the worker")
+    log = work / "worker.log"
+    worker = _worker(env, log)
+    phase = ""
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and not phase:
+            state, done, total, count, _ = _run_state(url, run_id, organisation_id)
+            if state != "importing":
+                break
+            if total and done >= total:
+                phase = "the check done, the write under way"
+            time.sleep(0.05)
+        if not phase:
+            fault.fail(f"the import never reached its write (state {state}); see {log}")
+            return fault
+        time.sleep(0.5)  # well into the write
+        writing = _writing(url)
+        worker.kill()  # SIGKILL: no clean-up of any kind
+        worker.wait()
+    finally:
+        _stop(worker)
+    state, done, total, count, _ = _run_state(url, run_id, organisation_id)
+    fault.note(
+        f"SIGKILL with {phase} (a write transaction open: {'yes' if writing else 'no'}); "
+        f"afterwards the run is {state!r} and {count} of its {rows:,} values are stored"
+    )
+    if state != "importing" or count != 0:
+        fault.fail(f"expected the run still 'importing' with nothing stored: {state}, {count}")
+        return fault
+    # The sweep leaves alone a run whose task was taken less than interrupted.GRACE ago.
+    time.sleep(GRACE_SECONDS)
+    restarted = time.monotonic()
+    worker = _worker(env, log)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state, done, total, count, message = _run_state(url, run_id, organisation_id)
+            if state != "importing":
+                break
+            time.sleep(0.2)
+    finally:
+        _stop(worker)
+    fault.note(
+        f"worker started again: after {time.monotonic() - restarted:.1f} s the run is {state!r} "
+        f"({message!r}) and {count} values are stored"
+    )
+    if state != "failed" or count != 0:
+        fault.fail("expected the run failed with none of its values stored")
+    return fault
+
+
+def prepare_import(rows: int) -> dict[str, Any]:
+    """A scratch organisation, a file of `rows` measurements for it, checked, and its import
+    enqueued as the page's import button enqueues it (Django side)."""
+    from django.db import transaction
+
+    from bench.imports import _prepare
+    from malbild.imports import services, tasks
+    from malbild.imports.models import ImportRun
+    from malbild.tenants.scope import scope
+
+    organisation, data, _raw = _prepare(rows)
+    with scope(organisation):
+        run = services.create_file_run(organisation, name="stor.csv", data=data)
+        services.check_run(run)
+        run.refresh_from_db()
+        if run.state != ImportRun.State.CHECKED:
+            sys.exit(f"bench: the file did not pass its check: {run.message or run.errors[:3]}")
+        with transaction.atomic():
+            ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.IMPORTING)
+            tasks.import_file.enqueue(organisation.pk, run.pk)
+    return {"run": run.pk, "organisation": organisation.pk}
+
+
+# 2. PostgreSQL restarted under load -------------------------------------------------------------
+
+
+def restart_postgres_under_load(
+    cluster: Any, port: int, plans: list[dict[str, Any]], password: str, seconds: float = 25
+) -> Fault:
+    from bench import load
+    from bench.run import HOST
+
+    fault = Fault("PostgreSQL restarted under load")
+    users = [load.User(HOST, port, load.insecure_context()) for _ in plans]
+    for user, plan in zip(users, plans, strict=True):
+        user.log_in(plan["email"], password)
+    window: dict[str, float] = {}
+    result: list[load.Journeys] = []
+    runner = threading.Thread(
+        target=lambda: result.append(load.journeys(users, plans, seconds, seed=7)), daemon=True
+    )
+    started = time.perf_counter()
+    runner.start()
+    time.sleep(seconds / 5)
+    window["from"] = time.perf_counter()
+    cluster.restart()
+    window["to"] = time.perf_counter()
+    runner.join()
+    for user in users:
+        user.close()
+    journeys = result[0]
+    offset = journeys.started - started  # the journeys' clock against ours
+    begin = window["from"] - started - offset
+    end = window["to"] - started - offset
+    errors = journeys.errors
+    fault.note(
+        f"{len(users)} users for {journeys.seconds:.0f} s, {journeys.requests} requests; "
+        f"pg_ctl restart from {begin:.1f} s to {end:.1f} s ({end - begin:.1f} s)"
+    )
+    outside = [o for o in errors if o.at + o.ms / 1000 < begin or o.at > end + RECOVERY_SECONDS]
+    after = [o for o in journeys.outcomes if o.at > end + RECOVERY_SECONDS and not o.failed]
+    last = max((o.at + o.ms / 1000 for o in errors), default=end)
+    fault.note(
+        f"{len(errors)} errors, sent from {min((o.at for o in errors), default=0):.1f} s "
+        f"(in flight when the restart began) and answered by {last:.1f} s; the site answered "
+        f"again {max(0.0, last - end):.1f} s after PostgreSQL did, {len(after)} good answers "
+        f"more than {RECOVERY_SECONDS:g} s after it"
+    )
+    kinds = sorted({f"{o.status or 'no answer'}" for o in errors})
+    if kinds:
+        fault.note(f"the errors' statuses: {', '.join(kinds)}")
+    if outside:
+        fault.fail(f"{len(outside)} errors outside the restart window, first {outside[0]}")
+    if last - end > RECOVERY_SECONDS or not after:
+        fault.fail(f"not serving again within {RECOVERY_SECONDS:g} s of the restart")
+    return fault
+
+
+# 3. Kolada unreachable ---------------------------------------------------------------------------
+
+
+@contextmanager
+def hanging_server() -> Iterator[str]:
+    """A server that accepts connections (the kernel completes them: the socket listens) and
+    never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def closed_port() -> str:
+    from bench.database import free_port
+
+    return f"http://127.0.0.1:{free_port()}"  # free: nobody listens there
+
+
+def crawl(port: int, email: str, password: str, urls: list[str]) -> list[tuple[str, int, float]]:
+    """Every URL once, four at a time, each by a logged-in user: (url, status, seconds)."""
+    from bench import load
+    from bench.run import HOST
+
+    found: list[tuple[str, int, float]] = []
+    queue = list(urls)
+    lock = threading.Lock()
+
+    def work() -> None:
+        user = load.User(HOST, port, load.insecure_context())
+        user.log_in(email, password)
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    url = queue.pop(0)
+                sent = time.perf_counter()
+                try:
+                    status, _ = user.request("GET", url)
+                except Exception:
+                    user.close()
+                    status = 0
+                with lock:
+                    found.append((url, status, time.perf_counter() - sent))
+        finally:
+            user.close()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(found)
+
+
+def kolada_unreachable(
+    env: dict[str, str], cert: Path, key: Path, work: Path, password: str
+) -> Fault:
+    from bench.database import run
+    from bench.run import serving
+
+    fault = Fault("Kolada unreachable")
+    out = run(
+        [sys.executable, "-m", "bench.faults", "pages", "--indicator", "NAT-BEH9"],
+        env=env, cwd=REPO, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    pages = json.loads(out.stdout)
+    with hanging_server() as hanging:
+        for name, kolada in (("a closed port", closed_port()), ("a server that never answers",
+                                                               hanging)):  # fmt: skip
+            with serving(env | {"MALBILD_KOLADA_URL": kolada}, cert, key,
+                         work / "kolada-server.log") as port:  # fmt: skip
+                found = crawl(port, pages["email"], password, pages["urls"])
+            bad = [(url, status) for url, status, _ in found if status != 200]
+            slowest = max(found, key=lambda f: f[2])
+            fault.note(
+                f"Kolada at {name}: {len(found) - len(bad)} of {len(found)} pages answered 200; "
+                f"the slowest {slowest[0]} in {slowest[2]:.1f} s"
+            )
+            for url, status in bad:
+                fault.fail(f"{url} answered {status or 'nothing'}")
+    return fault
+
+
+def pages(indicator_code: str) -> dict[str, Any]:
+    """The key pages of the largest organisation and every Kolada page, searches included
+    (Django side)."""
+    from django.urls import reverse
+
+    from bench.probe import administrator, key_pages, largest_organisation
+    from malbild.indicators.models import Indicator
+    from malbild.tenants.models import OrgUnit
+    from malbild.tenants.scope import scope
+
+    organisation = largest_organisation()
+    slug = organisation.slug
+    with scope(organisation):
+        indicator = Indicator.objects.get(code=indicator_code)
+        school = OrgUnit.objects.filter(children__isnull=True).order_by("pk").first()
+    if school is None:
+        sys.exit(f"bench: {slug} has no school")
+    kolada = reverse("imports:kolada", args=[slug])
+    urls = [page.url for page in key_pages(organisation, indicator_code)] + [
+        reverse("imports:overview", args=[slug]),
+        kolada,
+        kolada + "?kommun=Stockholm",
+        kolada + "?grupp=Liknande",
+        reverse("imports:kolada_units", args=[slug]),
+        reverse("imports:kolada_units", args=[slug]) + f"?enhet={school.pk}",
+        reverse("imports:kolada_link", args=[slug, indicator.pk]),
+        reverse("imports:kolada_link", args=[slug, indicator.pk]) + "?q=beh%C3%B6riga",
+        reverse("imports:compare", args=[slug, indicator.pk]),
+    ]
+    return {"email": administrator(organisation, "admin@{slug}.example").email, "urls": urls}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("prepare-import").add_argument("--rows", type=int, required=True)
+    commands.add_parser("pages").add_argument("--indicator", required=True)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "malbild.settings")
+    import django
+
+    django.setup()
+    if args.command == "prepare-import":
+        print(json.dumps(prepare_import(args.rows)))
+    else:
+        print(json.dumps(pages(args.indicator)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""`make load`: the load test and the fault tests of docs/performance.md, on a production-mode
+Målbild with the national dataset on PostgreSQL.
+
+1. The dataset and the throwaway cluster of `make bench` (bench/database.py, cached in
+   bench/.cache/), `malbild serve` behind a self-signed certificate (bench/run.py).
+2. A plan per virtual user (bench/journeys.py): its organisation's administrator, the pages it
+   visits and a self-assessment round of its own.
+3. For each level (8, 32 and 64 users by default), the users walk their mixed journey with no
+   pause for `--seconds` (bench/load.py: dashboards, goals, indicators, a self-assessment
+   answer saved by htmx, a value entered). Every answer but 2xx or 3xx, and every connection
+   error, is counted as an error. Before the first level, a short warm-up.
+4. The fault tests (bench/faults.py): the worker killed mid-import, PostgreSQL restarted under
+   load, Kolada unreachable.
+
+A table per level goes to stdout (users, requests, requests per second, p50, p95, errors) with
+the fault tests' verdicts; progress goes to stderr. Exits non-zero on any error or a failed
+fault test: the load test asserts zero errors at every level.
+
+    python -m bench.loadtest [--scale 1] [--levels 8,32,64] [--seconds 60] [--no-faults]
+    python -m bench.loadtest --ci --scale 0.02     # in `make test`: 8 users for 15 s
+"""
+
+import argparse
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import faults, load
+from bench.database import REPO, Dataset, malbild, postgres_cluster, prepare_postgres, run, say
+from bench.run import (
+    HOST,
+    LOGIN,
+    certificate,
+    production_environment,
+    serving,
+    stop_on_sigterm,
+)
+
+INDICATOR = LOGIN["national"][2]
+PASSWORD = LOGIN["national"][1]
+WARM_UP_SECONDS = 5.0
+CI_LEVELS, CI_SECONDS = "8", 15.0
+FAULT_IMPORT_ROWS = 100_000
+FAULT_USERS = 8
+
+
+def plans_for(env: dict[str, str], users: int) -> list[dict[str, Any]]:
+    out = run(
+        [sys.executable, "-m", "bench.journeys", "--users", str(users), "--indicator", INDICATOR],
+        env=env, cwd=REPO, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    found: list[dict[str, Any]] = json.loads(out.stdout)
+    return found
+
+
+def log_in(port: int, plans: list[dict[str, Any]]) -> list[load.User]:
+    """A user per plan, each logged in once (one after the other, as in bench/run.py)."""
+    context = load.insecure_context()
+    users = [load.User(HOST, port, context) for _ in plans]
+    for user, plan in zip(users, plans, strict=True):
+        user.log_in(plan["email"], PASSWORD)
+    return users
+
+
+def load_levels(
+    port: int, plans: list[dict[str, Any]], levels: list[int], seconds: float
+) -> dict[int, load.Journeys]:
+    say(f"logging in {len(plans)} users")
+    users = log_in(port, plans)
+    results: dict[int, load.Journeys] = {}
+    try:
+        warm = min(levels)
+        say(f"warming up: {warm} users for {WARM_UP_SECONDS:g} s")
+        warm_up = load.journeys(users[:warm], plans[:warm], WARM_UP_SECONDS, seed=0)
+        report_errors("warm-up", warm_up)
+        for level in levels:
+            say(f"{level} users walking their journeys for {seconds:g} s")
+            results[level] = load.journeys(users[:level], plans[:level], seconds, seed=level)
+            describe(level, results[level])
+    finally:
+        for user in users:
+            user.close()
+    return results
+
+
+def describe(level: int, result: load.Journeys) -> None:
+    say(
+        f"{level} users: {result.requests} requests in {result.seconds:.1f} s, "
+        f"{result.per_second:.1f}/s, p50 {result.percentile_ms(50):.0f} ms, "
+        f"p95 {result.percentile_ms(95):.0f} ms, {len(result.errors)} errors"
+    )
+    report_errors(f"{level} users", result)
+
+
+def report_errors(what: str, result: load.Journeys) -> None:
+    for outcome in result.errors[:5]:
+        say(f"{what}: error at {outcome.at:.1f} s: {outcome.what} answered "
+            f"{outcome.status or 'nothing'} {outcome.problem}")  # fmt: skip
+
+
+def table(results: dict[int, load.Journeys]) -> list[str]:
+    lines = [
+        "| Users | Requests | Requests/s | p50 ms | p95 ms | Errors |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for level, result in results.items():
+        lines.append(
+            f"| {level} | {result.requests} | {result.per_second:.1f} | "
+            f"{result.percentile_ms(50):.0f} | {result.percentile_ms(95):.0f} | "
+            f"{len(result.errors)} |"
+        )
+    return lines
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("LOAD_SCALE") or 1))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--levels", help="users at each level (default 8,32,64; 8 with --ci)")
+    parser.add_argument(
+        "--seconds", type=float, help="of load at each level (default 60; 15 with --ci)"
+    )
+    parser.add_argument("--no-faults", action="store_true", help="the load only")
+    parser.add_argument("--no-load", action="store_true", help="the fault tests only")
+    parser.add_argument(
+        "--import-rows", type=int, default=FAULT_IMPORT_ROWS,
+        help=f"rows in the file whose import the worker dies in (default {FAULT_IMPORT_ROWS:,})",
+    )  # fmt: skip
+    parser.add_argument("--no-cache", action="store_true", help="build the dataset afresh")
+    parser.add_argument("--report", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--ci", action="store_true", help="the reduced run of `make test`")
+    args = parser.parse_args()
+    levels = args.levels or (CI_LEVELS if args.ci else "8,32,64")
+    try:
+        args.levels = [int(n) for n in levels.split(",")]
+    except ValueError:
+        parser.error("--levels: numbers of users separated by commas, such as 8,32,64")
+    if not args.levels or min(args.levels) < 1:
+        parser.error("--levels: at least one user at each level")
+    if args.seconds is None:
+        args.seconds = CI_SECONDS if args.ci else 60.0
+    return args
+
+
+def main() -> int:
+    args = parse_args()
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    started = time.monotonic()
+    results: dict[int, load.Journeys] = {}
+    verdicts: list[faults.Fault] = []
+    dataset = Dataset("national", args.scale, args.seed)
+    with tempfile.TemporaryDirectory(prefix="malbild-load.") as tmp:
+        work = Path(tmp)
+        cert, key = certificate(work)
+        say("collecting the static files")
+        malbild(production_environment(work, "sqlite:////nonexistent.sqlite3"), "collectstatic",
+                "--no-input", "--verbosity", "0")  # fmt: skip
+        (work / "postgres").mkdir()
+        with postgres_cluster() as cluster:
+            url = prepare_postgres(cluster, dataset, work / "postgres", cache=not args.no_cache)
+            env = production_environment(work, url)
+            users = max([*args.levels, FAULT_USERS])
+            say(f"planning the journeys of {users} users")
+            plans = plans_for(env, users)
+            organisations = len({plan["organisation"] for plan in plans})
+            say(f"{users} users in {organisations} organisations")
+            with serving(env, cert, key, work / "server.log") as port:
+                if not args.no_load:
+                    results = load_levels(port, plans, args.levels, args.seconds)
+                if not args.no_faults:
+                    verdicts.append(
+                        faults.restart_postgres_under_load(
+                            cluster, port, plans[:FAULT_USERS], PASSWORD
+                        )
+                    )
+            if not args.no_faults:
+                verdicts.append(faults.kolada_unreachable(env, cert, key, work, PASSWORD))
+                verdicts.append(faults.kill_worker_mid_import(env, url, args.import_rows, work))
+    errors = sum(len(result.errors) for result in results.values())
+    if results:
+        print(
+            f"Load test, scale {args.scale:g}, {args.seconds:g} s a level, "
+            f"{platform.node() or 'this machine'}, {os.cpu_count()} CPUs:"
+        )
+        for line in table(results):
+            print(line)
+    for verdict in verdicts:
+        print(f"Fault test {verdict.name}: {'passed' if verdict.passed else 'FAILED'}")
+        for line in verdict.seen:
+            print(f"  {line}")
+    if args.report:
+        write_report(args, results, verdicts)
+    failed = [v.name for v in verdicts if not v.passed]
+    say(f"done in {time.monotonic() - started:.0f} s")
+    if errors or failed:
+        say(f"FAILED: {errors} errors under load; fault tests failed: {failed or 'none'}")
+        return 1
+    say("passed: no errors under load" + (", every fault test passed" if verdicts else ""))
+    return 0
+
+
+def write_report(
+    args: argparse.Namespace, results: dict[int, load.Journeys], verdicts: list[faults.Fault]
+) -> None:
+    report = {
+        "arguments": {k: str(v) for k, v in vars(args).items()},
+        "levels": {
+            str(level): {
+                "requests": result.requests,
+                "seconds": result.seconds,
+                "per_second": result.per_second,
+                "p50_ms": result.percentile_ms(50),
+                "p95_ms": result.percentile_ms(95),
+                "errors": len(result.errors),
+            }
+            for level, result in results.items()
+        },
+        "faults": [{"name": v.name, "passed": v.passed, "seen": v.seen} for v in verdicts],
+    }
+    args.report.write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except (subprocess.CalledProcessError, load.LoadError) as e:
+        sys.exit(f"bench: failed: {e}")
