@@ -13,6 +13,16 @@ from malbild.communication.models import Announcement
 from malbild.lib.markdown import render as markdown
 
 
+@dataclass(frozen=True)
+class Notice:
+    """An entry of a personal feed that is not an announcement (an invitation to tell a story)."""
+
+    title: str
+    link: str
+    description: str
+    published: datetime
+
+
 def atom(
     *,
     title: str,
@@ -22,8 +32,10 @@ def atom(
     announcements: Iterable[Announcement],
     item_link: Callable[[Announcement], str],
     language: str,
+    notices: Iterable[Notice] = (),
 ) -> bytes:
-    """An Atom document of published announcements, newest first, with sanitised HTML."""
+    """An Atom document of published announcements, newest first, with sanitised HTML; a
+    personal feed adds the person's notices first."""
     items = list(announcements)
     feed = Atom1Feed(
         title=title,
@@ -33,6 +45,15 @@ def atom(
         language=language,
         feed_guid=feed_url,
     )
+    for notice in notices:
+        feed.add_item(
+            title=notice.title,
+            link=notice.link,
+            description=format_html("<p>{}</p>", notice.description),
+            pubdate=notice.published,
+            updateddate=notice.published,
+            unique_id=notice.link,
+        )
     for announcement in items:
         url = item_link(announcement)
         feed.add_item(

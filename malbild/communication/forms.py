@@ -11,7 +11,7 @@ from malbild.communication import images, spam
 from malbild.communication.images import ACCEPT, MAX_IMAGE_MB
 from malbild.communication.models import Announcement, Audience, ConsentBy, Story
 from malbild.tenants.forms import UnitChoiceField, active_units
-from malbild.tenants.models import Organisation, OrgUnit
+from malbild.tenants.models import CONSENT_AGE_MAX, CONSENT_AGE_MIN, Organisation, OrgUnit
 
 
 def _strip(value: str) -> str:
@@ -193,9 +193,19 @@ class StoryForm(forms.Form):
         }
 
 
-CONSENT_HELP = _(
-    "A pupil aged 16 or over consents for themselves; for a younger pupil, a guardian consents."
-)
+def consent_help(age: int) -> str:
+    return _(
+        "A pupil aged %(age)s or over consents for themselves; for a younger pupil, a guardian "
+        "consents."
+    ) % {"age": age}
+
+
+def consent_choices(age: int) -> list[tuple[str, str]]:
+    """Who may consent, with the organisation's age of consent in the pupil's choice."""
+    return [
+        (ConsentBy.PUPIL, _("The pupil (aged %(age)s or over)") % {"age": age}),
+        (ConsentBy.GUARDIAN, str(capfirst(ConsentBy.GUARDIAN.label))),
+    ]
 
 
 class QuoteForm(forms.Form):
@@ -212,9 +222,15 @@ class QuoteForm(forms.Form):
         label=_("Who gave consent to publish the quote?"),
         choices=ConsentBy.choices,
         widget=forms.RadioSelect,
-        help_text=CONSENT_HELP,
         error_messages={"required": _("Say who gave consent to publish the quote.")},
     )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["consent_by"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = consent_choices(organisation.consent_age)
+        field.help_text = consent_help(organisation.consent_age)
 
     def clean_text(self) -> str:
         text = _strip(self.cleaned_data["text"])
@@ -244,8 +260,14 @@ class ImageForm(forms.Form):
         label=_("If so, who gave consent to publish it?"),
         choices=[("", _("No pupil is shown")), *ConsentBy.choices],
         required=False,
-        help_text=CONSENT_HELP,
     )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["consent_by"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = [("", _("No pupil is shown")), *consent_choices(organisation.consent_age)]
+        field.help_text = consent_help(organisation.consent_age)
 
     def clean_alt_text(self) -> str:
         text = _strip(self.cleaned_data["alt_text"])
@@ -268,6 +290,33 @@ class ImageForm(forms.Form):
                 "consent_by", _("A picture that shows a pupil needs consent. Say who gave it.")
             )
         return data
+
+
+class ConsentAgeForm(forms.Form):
+    consent_age = forms.IntegerField(
+        label=_("Age of consent"),
+        min_value=CONSENT_AGE_MIN,
+        max_value=CONSENT_AGE_MAX,
+        help_text=format_lazy(
+            _(
+                "From this age a pupil consents for themselves to the publishing of their words "
+                "or picture; below it, a guardian consents. From {min} to {max}; 16 unless you "
+                "decide otherwise."
+            ),
+            min=CONSENT_AGE_MIN,
+            max=CONSENT_AGE_MAX,
+        ),
+        error_messages={
+            "required": _("Give the age of consent."),
+            "invalid": _("Give the age as a whole number of years, for example 16."),
+            "min_value": format_lazy(
+                _("Give an age from {min} to {max}."), min=CONSENT_AGE_MIN, max=CONSENT_AGE_MAX
+            ),
+            "max_value": format_lazy(
+                _("Give an age from {min} to {max}."), min=CONSENT_AGE_MIN, max=CONSENT_AGE_MAX
+            ),
+        },
+    )
 
 
 # The public forms -------------------------------------------------------------------------------
@@ -306,10 +355,7 @@ class SpamGuardForm(forms.Form):
 class StorySubmitForm(SpamGuardForm):
     consent_by = forms.ChoiceField(
         label=_("Who are you?"),
-        choices=[
-            (ConsentBy.PUPIL, _("A pupil aged 16 or over")),
-            (ConsentBy.GUARDIAN, _("A guardian (for a pupil under 16, a guardian sends it)")),
-        ],
+        choices=ConsentBy.choices,  # with the organisation's age of consent in __init__
         widget=forms.RadioSelect,
         error_messages={"required": _("Say whether you are a pupil or a guardian.")},
     )
@@ -337,15 +383,32 @@ class StorySubmitForm(SpamGuardForm):
         required=False,
         empty_label=_("Not a particular one"),
     )
+    image = forms.FileField(
+        label=_("A picture (if you like)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        help_text=format_lazy(
+            _("A PNG, JPEG or WebP image of at most {mb} MB. Only pictures you may share."),
+            mb=MAX_IMAGE_MB,
+        ),
+    )
+    alt_text = forms.CharField(
+        label=_("What the picture shows"),
+        max_length=300,
+        required=False,
+        help_text=_("A short description for those who cannot see it. Needed with a picture."),
+    )
     consent = forms.BooleanField(
         label=_(
-            "I agree that the organisation may publish my words on its public pages. I can "
-            "ask for them to be removed at any time."
+            "I agree that the organisation may publish my words, and my picture if I send one, "
+            "on its public pages. I can ask for them to be removed at any time."
         ),
         error_messages={"required": _("We can only publish your words if you agree to it.")},
     )
 
-    field_order = ["consent_by", "title", "text", "speaker", "unit", "consent", "website"]
+    field_order = [
+        "consent_by", "title", "text", "speaker", "unit", "image", "alt_text", "consent", "website",
+    ]  # fmt: skip
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -354,6 +417,16 @@ class StorySubmitForm(SpamGuardForm):
         unit_field.queryset = active_units(organisation).filter(
             kind__in=[OrgUnit.Kind.SCHOOL, OrgUnit.Kind.PRESCHOOL]
         )
+        age = organisation.consent_age
+        who = self.fields["consent_by"]
+        assert isinstance(who, forms.ChoiceField)  # noqa: S101
+        who.choices = [
+            (ConsentBy.PUPIL, _("A pupil aged %(age)s or over") % {"age": age}),
+            (
+                ConsentBy.GUARDIAN,
+                _("A guardian (for a pupil under %(age)s, a guardian sends it)") % {"age": age},
+            ),
+        ]
 
     def clean_title(self) -> str:
         title = _strip(self.cleaned_data["title"])
@@ -369,6 +442,22 @@ class StorySubmitForm(SpamGuardForm):
 
     def clean_speaker(self) -> str:
         return _strip(self.cleaned_data["speaker"])
+
+    def clean_image(self) -> Any:
+        upload = self.cleaned_data["image"]
+        if upload:
+            try:
+                images.check(upload)
+            except forms.ValidationError as e:
+                raise forms.ValidationError(e.messages) from None
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["alt_text"] = _strip(data.get("alt_text", ""))
+        if data.get("image") and not data["alt_text"]:
+            self.add_error("alt_text", _("Describe the picture for those who cannot see it."))
+        return data
 
 
 class FeedbackForm(SpamGuardForm):

@@ -156,14 +156,12 @@ class Subscription(models.Model):
 
 # Celebrating --------------------------------------------------------------------------------------
 
-# Below this age a guardian consents for a pupil's quote or image (DESIGN.md: GDPR art. 8 style).
-CONSENT_AGE = 16
-
 
 class ConsentBy(models.TextChoices):
-    """Who gave consent for a quote or an image that shows a pupil."""
+    """Who gave consent for a quote or an image that shows a pupil: the pupil from the age the
+    organisation sets (`Organisation.consent_age`, 16 unless changed), a guardian below it."""
 
-    PUPIL = "pupil", _("the pupil (aged 16 or over)")
+    PUPIL = "pupil", _("the pupil")
     GUARDIAN = "guardian", _("a guardian")
 
 
@@ -213,6 +211,10 @@ class Story(models.Model):
         _("origin"), max_length=10, choices=Origin.choices, default=Origin.WRITTEN
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    highlighted = models.BooleanField(
+        _("highlighted"), default=False,
+        help_text=_("Shown on the dashboards and the public start page while it is published."),
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("written by"),
@@ -300,6 +302,38 @@ class StoryImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+
+class StoryInvitation(models.Model):
+    """The record that a goal's owner unit was invited to tell the story of a reached target:
+    one per goal and final target value, so a goal that dips below its target and reaches it
+    again is not announced twice, while a raised target can be celebrated anew."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    goal = models.ForeignKey(
+        "goals.Goal", on_delete=models.CASCADE, related_name="+", verbose_name=_("goal")
+    )
+    target_key = models.CharField(
+        _("target"), max_length=64, editable=False,
+        help_text=_("A fingerprint of the goal's final indicator targets when it was reached."),
+    )  # fmt: skip
+    recipients = models.PositiveIntegerField(_("people invited"), default=0)
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation to tell a story")
+        verbose_name_plural = _("invitations to tell a story")
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "target_key"], name="comm_invitation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.goal)
 
 
 # Listening ----------------------------------------------------------------------------------------

@@ -7,17 +7,19 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from malbild.accounts.models import User
-from malbild.communication import calendar, feeds, services
+from malbild.communication import calendar, feeds, invitations, services
 from malbild.communication.models import Subscription
 from malbild.communication.public import cached_bytes, newest
 from malbild.tenants.models import Membership, Organisation
 from malbild.tenants.scope import scope
 
 FEED_SIZE = 50
+INVITATIONS = 10  # invitations to tell a story at the top of a personal feed
 DIGEST_SALT = "communication.digest-off"
 
 
@@ -50,7 +52,26 @@ def atom(request: HttpRequest, org: str, token: str) -> HttpResponse:
             .filter(services.concerning(memberships))
             .select_related("unit")[:FEED_SIZE]
         )
+        invited = list(invitations.for_person(subscription.user, memberships)[:INVITATIONS])
     language = subscription.user.language
+    write = request.build_absolute_uri(
+        reverse("communication:story_create", args=[organisation.slug])
+    )
+    with translation.override(language):
+        notices = [
+            feeds.Notice(
+                title=_("A goal has been reached: %(goal)s. Tell the story!")
+                % {"goal": invitation.goal.title},
+                link=f"{write}?mal={invitation.goal_id}",
+                description=_(
+                    "The goal %(goal)s of %(unit)s has reached its target. Tell the story of how "
+                    "you got there, best with the pupils' own words."
+                )
+                % {"goal": invitation.goal.title, "unit": invitation.goal.unit.name},
+                published=invitation.created_at,
+            )
+            for invitation in invited
+        ]
 
     def link(item: object) -> str:
         return request.build_absolute_uri(
@@ -65,13 +86,14 @@ def atom(request: HttpRequest, org: str, token: str) -> HttpResponse:
         announcements=items,
         item_link=link,
         language=language,
+        notices=notices,
     )
     return cached_bytes(
         request,
         body,
         "application/atom+xml; charset=utf-8",
-        parts=[(a.pk, a.updated_at) for a in items],
-        last_modified=newest(*(a.updated_at for a in items)),
+        parts=[*((a.pk, a.updated_at) for a in items), *((i.pk, i.goal_id) for i in invited)],
+        last_modified=newest(*(a.updated_at for a in items), *(i.created_at for i in invited)),
     )
 
 

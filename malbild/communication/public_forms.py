@@ -46,7 +46,7 @@ def story_submit(request: HttpRequest) -> HttpResponse:
     organisation = organisation_of(request)
     if request.method == "GET" and SENT in request.GET:
         return render(request, "communication/public/story_sent.html", _context(request))
-    form = StorySubmitForm(request.POST or None, organisation=organisation)
+    form = StorySubmitForm(request.POST or None, request.FILES or None, organisation=organisation)
     status = 200
     if request.method == "POST":
         save, status = _guarded(request, form, "story")
@@ -61,6 +61,8 @@ def story_submit(request: HttpRequest) -> HttpResponse:
                     consent_by=data["consent_by"],
                     unit=data["unit"],
                     request=request,
+                    image=data["image"],
+                    alt_text=data["alt_text"],
                 )
             url = reverse("communication_public:story_submit", args=[organisation.slug])
             return redirect(f"{url}?{SENT}=1")

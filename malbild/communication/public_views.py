@@ -137,19 +137,24 @@ def goals(request: HttpRequest) -> HttpResponse:
     )
     page = paginate(request, units)
     rows = list(page.object_list)
+    highlights = services.highlights()
     return cached_render(
         request,
         "communication/public/goals.html",
         {"organisation": organisation, "target": target, "page": page, "rows": rows,
-         "feeds": feed_links(request)},
+         "highlights": highlights, "feeds": feed_links(request)},
         parts=[
             organisation.name,
             target.pk if target else None,
             target.adopted_at if target else None,
             page.paginator.count,
             *((u.pk, u.name, u.progress, u.goal_count) for u in rows),
+            *services.highlight_parts(highlights),
         ],
-        last_modified=target.adopted_at if target else organisation.created_at,
+        last_modified=newest(
+            target.adopted_at if target else organisation.created_at,
+            *(s.updated_at for s in highlights),
+        ),
     )  # fmt: skip
 
 

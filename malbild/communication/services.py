@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -31,7 +31,13 @@ from malbild.communication.models import (
     StoryImage,
     Subscription,
 )
-from malbild.tenants.models import Membership, Organisation, OrgUnit
+from malbild.tenants.models import (
+    CONSENT_AGE_MAX,
+    CONSENT_AGE_MIN,
+    Membership,
+    Organisation,
+    OrgUnit,
+)
 
 Status = Announcement.Status
 FIELDS = ("kind", "title", "summary", "body", "unit", *(f"to_{a}" for a in Audience.values))
@@ -433,9 +439,12 @@ def submit_story(
     consent_by: str,
     unit: OrgUnit | None,
     request: HttpRequest | None,
+    image: Any = None,
+    alt_text: str = "",
 ) -> Story:
     """A pupil's or guardian's own experience from the public form: a story waiting for review,
-    whose text is the pupil's voice as a quote with the consent given in the form."""
+    whose text is the pupil's voice as a quote with the consent given in the form, and the
+    picture sent with it (if any) under the same consent."""
     _same_organisation(organisation.pk, unit)
     story = Story.objects.create(
         organisation=organisation,
@@ -457,9 +466,18 @@ def submit_story(
         request=request,
         target=story,
         summary=story.title,
-        after={**_story_state(story), "consent_by": consent_by},
+        after={**_story_state(story), "consent_by": consent_by, "image": bool(image)},
         organisation=organisation,
     )
+    if image:
+        add_image(
+            story,
+            request,
+            upload=image,
+            alt_text=alt_text,
+            shows_pupil=True,  # sent by the pupil or a guardian: consent is recorded either way
+            consent_by=consent_by,
+        )
     return story
 
 
@@ -569,8 +587,9 @@ def reject_story(story: Story, request: HttpRequest | None) -> Story:
         raise ValidationError(_("The story has already been declined."))
     before = story.status
     story.status = StoryStatus.REJECTED
+    story.highlighted = False  # taken down, it leaves the dashboards and the start page too
     story.reviewed_by = _user(request)
-    story.save(update_fields=["status", "reviewed_by", "updated_at"])
+    story.save(update_fields=["status", "highlighted", "reviewed_by", "updated_at"])
     audit.record(
         "communication.story_rejected",
         request=request,
@@ -580,6 +599,82 @@ def reject_story(story: Story, request: HttpRequest | None) -> Story:
         after={"status": story.status},
     )
     return story
+
+
+@transaction.atomic
+def set_highlight(story: Story, request: HttpRequest | None, on: bool) -> Story:
+    """Lift a published story onto the dashboards and the public start page, or take it off.
+    Audited, so the cached dashboards show the change at once."""
+    if on and story.status != StoryStatus.PUBLISHED:
+        raise ValidationError(_("Only a published story can be highlighted."))
+    if story.highlighted == on:
+        raise ValidationError(
+            _("The story is already highlighted.") if on else _("The story is not highlighted.")
+        )
+    story.highlighted = on
+    story.save(update_fields=["highlighted", "updated_at"])
+    audit.record(
+        "communication.story_highlighted" if on else "communication.story_unhighlighted",
+        request=request,
+        target=story,
+        summary=story.title,
+        before={"highlighted": not on},
+        after={"highlighted": on},
+    )
+    return story
+
+
+HIGHLIGHTS = 3  # highlighted stories shown on a dashboard or the public start page
+
+
+def highlights(unit: OrgUnit | None = None, limit: int = HIGHLIGHTS) -> list[Story]:
+    """The newest highlighted, published stories (of `unit`'s subtree, if given), each with
+    the first quote whose consent stands as `quote_text` and `quote_speaker`: one query.
+    A quote whose consent is withdrawn is never shown; a story taken down drops out."""
+    first_quote = live_quotes().filter(story=OuterRef("pk")).order_by("id")
+    stories = published_stories().filter(highlighted=True)
+    if unit is not None:
+        stories = stories.filter(unit__path__startswith=unit.path)
+    return list(
+        stories.select_related("unit")
+        .annotate(
+            quote_text=Subquery(first_quote.values("text")[:1]),
+            quote_speaker=Subquery(first_quote.values("speaker")[:1]),
+        )
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def highlight_parts(stories: list[Story]) -> list[tuple[Any, ...]]:
+    """What a page's ETag needs of the highlights it shows."""
+    return [
+        (s.pk, s.updated_at, getattr(s, "quote_text", None), getattr(s, "quote_speaker", None))
+        for s in stories
+    ]
+
+
+@transaction.atomic
+def set_consent_age(organisation: Organisation, request: HttpRequest | None, age: int) -> None:
+    """The age from which a pupil consents for themselves (below it a guardian does)."""
+    before = organisation.consent_age
+    if not CONSENT_AGE_MIN <= age <= CONSENT_AGE_MAX:
+        raise ValidationError(
+            {
+                "consent_age": gettext("Give an age from {min} to {max}.").format(
+                    min=CONSENT_AGE_MIN, max=CONSENT_AGE_MAX
+                )
+            }
+        )
+    organisation.consent_age = age
+    organisation.save(update_fields=["consent_age"])
+    audit.record(
+        "communication.consent_age_changed",
+        request=request,
+        target=organisation,
+        before={"consent_age": before},
+        after={"consent_age": age},
+        organisation=organisation,
+    )
 
 
 @transaction.atomic

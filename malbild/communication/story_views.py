@@ -21,14 +21,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from malbild.communication import services
-from malbild.communication.forms import ImageForm, QuoteForm, StoryForm
+from malbild.communication import invitations, services
+from malbild.communication.forms import ConsentAgeForm, ImageForm, QuoteForm, StoryForm
 from malbild.communication.models import Quote, Story, StoryImage
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.tenants.decorators import access_of, member_view, organisation_of
 
 PUBLISH = "can_publish_stories"
+INVITATIONS_SHOWN = 5
 Status = Story.Status
 
 
@@ -76,9 +77,15 @@ def _in_subtrees(request: HttpRequest) -> Q:
 @require_safe
 @member_view()
 def stories(request: HttpRequest) -> HttpResponse:
-    """Published stories; with ?visa=granska the drafts and those sent in, for reviewers."""
+    """Published stories; with ?visa=granska the drafts and those sent in, for reviewers. Above
+    them, the person's invitations to tell the story of a goal that reached its target."""
     access = access_of(request)
     may_publish = access.can(PUBLISH, anywhere=True)
+    invited = (
+        list(invitations.for_person(request.user, access.memberships)[:INVITATIONS_SHOWN])
+        if may_publish
+        else []
+    )
     show = request.GET.get("visa", "")
     if show == "granska" and may_publish:
         items = Story.objects.filter(
@@ -90,7 +97,13 @@ def stories(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "communication/stories.html",
-        {"page": paginate(request, with_parts(items)), "show": show, "may_publish": may_publish},
+        {
+            "page": paginate(request, with_parts(items)),
+            "show": show,
+            "may_publish": may_publish,
+            "invitations": invited,
+            "may_set_consent_age": access.can("can_edit_consent_age"),
+        },
     )
 
 
@@ -111,7 +124,10 @@ def story_create(request: HttpRequest) -> HttpResponse:
     organisation = organisation_of(request)
     access = access_of(request)
     form = StoryForm(
-        request.POST or None, organisation=organisation, subtrees=access.subtrees(PUBLISH)
+        request.POST or None,
+        organisation=organisation,
+        subtrees=access.subtrees(PUBLISH),
+        initial=_from_goal(request),
     )
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -128,6 +144,23 @@ def story_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect("communication:story_detail", organisation.slug, story.pk)
     return render(request, "communication/story_form.html", {"form": form})
+
+
+def _from_goal(request: HttpRequest) -> dict[str, Any]:
+    """A new story prefilled from `?mal=<goal>` (the invitation when a goal reaches its target):
+    the goal, its unit and a headline. An unknown goal prefills nothing."""
+    from malbild.goals.models import Goal
+
+    value = request.GET.get("mal", "")
+    wellformed = value.isdigit() and len(value) <= 9  # a number the database can hold
+    goal = Goal.objects.filter(pk=int(value)).first() if wellformed else None
+    if goal is None:
+        return {}
+    return {
+        "title": _("We reached the goal: %(goal)s") % {"goal": goal.title},
+        "unit": goal.unit_id,
+        "goals": [goal.pk],
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,7 +192,7 @@ def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
 @member_view(PUBLISH)
 def quote_add(request: HttpRequest, story_id: int) -> HttpResponse:
     story = _editable(request, story_id)
-    form = QuoteForm(request.POST or None)
+    form = QuoteForm(request.POST or None, organisation=organisation_of(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_quote(story, request, **form.cleaned_data)
@@ -175,7 +208,9 @@ def quote_add(request: HttpRequest, story_id: int) -> HttpResponse:
 @member_view(PUBLISH)
 def image_add(request: HttpRequest, story_id: int) -> HttpResponse:
     story = _editable(request, story_id)
-    form = ImageForm(request.POST or None, request.FILES or None)
+    form = ImageForm(
+        request.POST or None, request.FILES or None, organisation=organisation_of(request)
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -232,6 +267,22 @@ def story_reject(request: HttpRequest, story_id: int) -> HttpResponse:
         story_id,
         services.reject_story,
         _("%(title)s will not be published."),
+    )
+
+
+@require_POST
+@member_view(PUBLISH)
+def story_highlight(request: HttpRequest, story_id: int) -> HttpResponse:
+    """Lift a published story onto the dashboards and the public start page (`on=1`), or take
+    it off (`on=0`)."""
+    on = request.POST.get("on") == "1"
+    return _transition(
+        request,
+        story_id,
+        lambda story, request: services.set_highlight(story, request, on),
+        _("%(title)s is now highlighted on the dashboards and the public start page.")
+        if on
+        else _("%(title)s is no longer highlighted."),
     )
 
 
@@ -302,6 +353,28 @@ def story_image(request: HttpRequest, image_id: int) -> HttpResponse:
     ):
         raise Http404
     return image_response(image, public=False)
+
+
+@require_http_methods(["GET", "POST"])
+@member_view("can_edit_consent_age")
+def consent_age(request: HttpRequest) -> HttpResponse:
+    """The organisation's age of consent: from it a pupil consents for themselves, below it a
+    guardian does."""
+    organisation = organisation_of(request)
+    form = ConsentAgeForm(request.POST or None, initial={"consent_age": organisation.consent_age})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_consent_age(organisation, request, form.cleaned_data["consent_age"])
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("From now on, pupils aged %(age)s or over consent for themselves.")
+                % {"age": organisation.consent_age},
+            )
+            return redirect("communication:stories", organisation.slug)
+    return render(request, "communication/consent_age.html", {"form": form})
 
 
 def review_url(request: HttpRequest) -> str:

@@ -1,5 +1,6 @@
 """The weekly e-mail digest: for each person, the announcements of the week that concern them
-and the organisation's omvärld digest, in their language, with a signed link that turns it off."""
+and the organisation's omvärld digest, in their language, with a signed link that turns it off.
+And the hourly invitations to tell the story of a goal that has reached its target."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from django_tasks import task
 
 from malbild import audit
 from malbild.accounts.tasks import send_email
-from malbild.communication import services
+from malbild.communication import invitations, services
 from malbild.communication.models import Subscription
 from malbild.communication.personal import digest_off_token
 from malbild.scanning import services as scanning
@@ -78,3 +79,14 @@ def _send(organisation: Organisation, user: Any, news: list[Any], outlook: Any) 
         subject = loader.render_to_string("communication/email/digest_subject.txt", context)
         body = loader.render_to_string("communication/email/digest.txt", context)
     send_email.enqueue(to=[user.email], subject=" ".join(subject.split()), body=body)
+
+
+@task()
+def invite_storytellers() -> int:
+    """Invite the owners of goals that have newly reached their target to tell the story
+    (`invitations.py`); returns how many goals were announced. Idempotent."""
+    invited = 0
+    for organisation in Organisation.objects.all():
+        with scope(organisation):
+            invited += invitations.invite(organisation)
+    return invited

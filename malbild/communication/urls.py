@@ -38,6 +38,12 @@ urlpatterns = [
     path("berattelser/<int:story_id>/publicera/", story_views.story_publish, name="story_publish"),
     path("berattelser/<int:story_id>/avsla/", story_views.story_reject, name="story_reject"),
     path(
+        "berattelser/<int:story_id>/lyft-fram/",
+        story_views.story_highlight,
+        name="story_highlight",
+    ),
+    path("berattelser/samtycke/", story_views.consent_age, name="consent_age"),
+    path(
         "berattelser/citat/<int:quote_id>/aterkalla/",
         story_views.quote_withdraw,
         name="quote_withdraw",

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from malbild.communication import services as communication_services
 from malbild.goals.models import Evidence, Goal
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
@@ -187,7 +188,7 @@ def _dashboard(
     def render_content() -> str:
         return render_to_string(
             "dashboards/_content.html",
-            _content(request, own_goals, subtree_goals, units_below)
+            _content(request, unit, own_goals, subtree_goals, units_below)
             | {"organisation": organisation, "unit": unit, "breadcrumbs": breadcrumbs()},
             request,
         )
@@ -203,6 +204,7 @@ def _dashboard(
 
 def _content(
     request: HttpRequest,
+    unit: OrgUnit | None,
     own_goals: QuerySet[Goal],
     subtree_goals: QuerySet[Goal],
     units_below: QuerySet[OrgUnit],
@@ -230,6 +232,7 @@ def _content(
         "attention": _attention(subtree_goals, counts),
         "attention_limit": ATTENTION_LIMIT,
         "review": _review(timezone.localdate()),
+        "highlights": communication_services.highlights(unit),
     }
 
 

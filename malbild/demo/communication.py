@@ -60,6 +60,7 @@ ANNOUNCEMENTS = (
 
 def load(organisation: Organisation, people: dict[str, User]) -> None:
     load_stories(organisation, people)
+    load_highlight(organisation, people)
     load_feedback(organisation, people)
     now = timezone.now()
     with scope(organisation):
@@ -175,6 +176,62 @@ def load_stories(organisation: Organisation, people: dict[str, User]) -> None:
                 summary=title,
                 organisation=organisation,
             )
+
+
+# The highlighted story, on the dashboards and the public start page: (title, summary, body,
+# quote, speaker, consent by)
+HIGHLIGHT = (
+    "Klass 5B gjorde en podd om sin skolgård",
+    "Eleverna i 5B på Åsens skola intervjuade varandra och grannarna, och skolgården fick nya "
+    "bänkar.",
+    "Under hösten spelade klass 5B in en podd i sex avsnitt om hur skolgården kunde bli bättre. "
+    "Eleverna planerade frågorna, spelade in med lärplattorna och klippte ljudet själva.\n\n"
+    "Podden spelades upp för föräldrarådet, och till våren står det nya bänkar och en "
+    "läshörna under tallarna.",
+    "Först var jag nervös för att höra min egen röst. Nu vill jag bli radioreporter!",
+    "Elev i åk 5",
+    "guardian",
+)
+
+
+def load_highlight(organisation: Organisation, people: dict[str, User]) -> None:
+    """One published story lifted onto the dashboards and the public start page, with a
+    pupil's words and a guardian's consent."""
+    from malbild.communication.models import Quote, Story
+
+    title, summary, body, text, speaker, consent_by = HIGHLIGHT
+    now = timezone.now()
+    with scope(organisation):
+        if Story.objects.filter(title=title).exists():
+            return
+        story = Story.objects.create(
+            organisation=organisation,
+            title=title,
+            summary=summary,
+            body=body,
+            unit=OrgUnit.objects.filter(code="ASEN").first(),
+            status=Story.Status.PUBLISHED,
+            origin=Story.Origin.WRITTEN,
+            published_at=now - timedelta(days=2),
+            highlighted=True,
+            created_by=people["rektor"],
+            reviewed_by=people["rektor"],
+        )
+        Quote.objects.create(
+            organisation=organisation,
+            story=story,
+            text=text,
+            speaker=speaker,
+            consent_by=consent_by,
+            consent_at=now - timedelta(days=6),
+        )
+        audit.record(
+            "communication.story_highlighted",
+            actor=people["rektor"],
+            target=story,
+            summary=title,
+            organisation=organisation,
+        )
 
 
 def load_feedback(organisation: Organisation, people: dict[str, User]) -> None:

@@ -92,4 +92,9 @@ SCHEDULE: tuple[Entry, ...] = (
         task="malbild.imports.tasks.sweep_interrupted",
         interval=timedelta(minutes=15),
     ),
+    Entry(
+        name="invite-storytellers",
+        task="malbild.communication.tasks.invite_storytellers",
+        interval=timedelta(hours=1),
+    ),
 )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,11 @@ def validate_slug(value: str) -> None:
         )
 
 
+# The bounds of an organisation's age of consent: 13 is the lowest age GDPR art. 8 allows, 18
+# the age of majority.
+CONSENT_AGE_MIN, CONSENT_AGE_MAX = 13, 18
+
+
 class Organisation(models.Model):
     """A huvudman: usually a municipality. The tenant that every other table belongs to."""
 
@@ -56,6 +61,15 @@ class Organisation(models.Model):
         _("public pages"),
         default=True,
         help_text=_("Show published content to everyone, without login, under /offentlig/."),
+    )
+    consent_age = models.PositiveSmallIntegerField(
+        _("age of consent for pupils"),
+        default=16,
+        validators=[MinValueValidator(CONSENT_AGE_MIN), MaxValueValidator(CONSENT_AGE_MAX)],
+        help_text=_(
+            "From this age a pupil consents for themselves to the publishing of their words or "
+            "picture; below it, a guardian consents."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     data_version = models.PositiveBigIntegerField(

@@ -80,6 +80,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_publish_stories": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
     # Moderate and answer the public's feedback, and turn it into a signal.
     "can_moderate_feedback": frozenset({Role.ADMIN}),
+    # Set the age from which pupils consent for themselves to their words and pictures.
+    "can_edit_consent_age": frozenset({Role.ADMIN}),
 }
 
 # The roles each role may give to others, within its own subtree.

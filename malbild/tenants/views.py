@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.accounts.models import User
+from malbild.communication import services as communication_services
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import PAGE_SIZE, paginate
 from malbild.platform import services as platform_services
@@ -524,5 +525,6 @@ def public_home(request: HttpRequest) -> HttpResponse:
             "investments": target.investments.all() if target else [],
             "focus_areas": target.focus_areas.all() if target else [],
             "page": paginate(request, units),
+            "highlights": communication_services.highlights(),
         },
     )

@@ -1,7 +1,8 @@
 """Communication, listening and celebrating (issue 11, "Done when"): an announcement reaches the
 right feeds and not the others; a guardian leaves feedback that is answered publicly; a success
 story with a pupil's quote is approved, shows on the public page, and disappears from it and from
-the feed when the consent is withdrawn. axe runs on every page visited.
+the feed (and from the public start page, where it was highlighted) when the consent is withdrawn.
+axe runs on every page visited.
 
 The test finds its way by links, form fields' ids and the texts it writes, never by ids it
 assumes, so it does not depend on the interface's language.
@@ -125,6 +126,12 @@ def test_news_feedback_and_a_story_with_a_pupils_voice(browser: Browser, base_ur
     public_story = guardian.url
     assert QUOTE in feed(guardian, f"{PUBLIC}/berattelser.atom")
 
+    # The rektor highlights it: it shows on the public start page with the pupil's words. ------
+    rektor.goto(story_url)
+    submit(rektor, "main form[action$='/lyft-fram/']")
+    fresh(guardian, f"{PUBLIC}/")
+    expect(guardian.locator("main")).to_contain_text(QUOTE)
+
     # The guardian withdraws the consent: the quote leaves the page and the feed. --------------
     rektor.goto(story_url)
     submit(rektor, "main form[action$='/aterkalla/']")
@@ -135,3 +142,6 @@ def test_news_feedback_and_a_story_with_a_pupils_voice(browser: Browser, base_ur
     fresh(guardian, f"{PUBLIC}/berattelser/")
     expect(guardian.locator("main")).not_to_contain_text(QUOTE)
     assert QUOTE not in feed(guardian, f"{PUBLIC}/berattelser.atom")
+    fresh(guardian, f"{PUBLIC}/")
+    expect(guardian.locator("main")).to_contain_text(STORY)
+    expect(guardian.locator("main")).not_to_contain_text(QUOTE)

@@ -63,6 +63,7 @@ NOT_CRAWLED: dict[str, str] = {
     "communication:story_reject": "POST only",
     "communication:quote_withdraw": "POST only",
     "communication:image_withdraw": "POST only",
+    "communication:story_highlight": "POST only",
     "communication:feedback_answer": "POST only",
     "communication:feedback_reject": "POST only",
     "communication:feedback_signal": "POST only",

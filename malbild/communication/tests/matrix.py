@@ -408,3 +408,15 @@ CASES.update({
         Case("post", public_story("feedback_form"), 302, 302, None, (None, 302), feedback_data),
     ],
 })  # fmt: skip
+
+CASES.update({
+    "communication:story_highlight": [
+        Case("post", story_item("story_highlight", STORY), LOGIN, 404, ("teacher", 403),
+             ("rektor", 302), lambda c: {"on": "1"}),
+    ],
+    "communication:consent_age": [
+        Case("get", story_page("consent_age"), LOGIN, 404, ("rektor", 403), ("admin", 200)),
+        Case("post", story_page("consent_age"), LOGIN, 404, ("rektor", 403), ("admin", 302),
+             lambda c: {"consent_age": "15"}),
+    ],
+})  # fmt: skip
