@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "malbild.communication",
     "malbild.server",
     "malbild.demo",
+    "malbild.api",
 ]
 
 MIDDLEWARE = [
@@ -360,6 +361,10 @@ KOLADA_URL = env("KOLADA_URL", "https://api.kolada.se").rstrip("/")
 KOLADA_TIMEOUT = float(env("KOLADA_TIMEOUT", "20"))
 # Measurement files larger than this are refused before they are read.
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 25)
+
+# The JSON API (docs/api.md): requests a minute per key, and per address without a valid key.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_ANONYMOUS_RATE_LIMIT = env_int("API_ANONYMOUS_RATE_LIMIT", 30)
 
 # Background work --------------------------------------------------------------------------------
 

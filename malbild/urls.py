@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from malbild import views
 from malbild.accounts import views as account_views
+from malbild.api.endpoints import api
 from malbild.scanning import views as scanning_views
 from malbild.tenants import views as tenant_views
 
@@ -44,6 +45,9 @@ urlpatterns = [
     # Personal feeds and the digest's off switch: no session, a secret in the address.
     path("flode/<slug:org>/", include("malbild.communication.personal_urls")),
     path("django-admin/", admin.site.urls),
+    # The JSON API: personal bearer keys, not sessions (malbild/api, docs/api.md).
+    path("api/v1/", api.urls),
+    path("konto/api-nycklar/", include("malbild.api.urls")),
 ]
 
 handler400 = "malbild.views.bad_request"

@@ -155,6 +155,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "assessments.sharing_changed": _("Sharing of a self-assessment summary changed"),
     "assessments.suggestion_adopted": _("Self-assessment suggestion adopted"),
     "assessments.demo_loaded": _("Self-assessment demo loaded"),
+    "api.token_created": _("API key created"),
+    "api.token_revoked": _("API key revoked"),
+    "api.measurements_written": _("Measurements written through the API"),
 }
 
 

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PASSWORD, Cast, audit_events
+from malbild.api.tests.matrix import CASES as API_TOKEN_CASES
 from malbild.assessments.tests.matrix import CASES as ASSESSMENT_CASES
 from malbild.communication.tests.matrix import CASES as COMMUNICATION_CASES
 from malbild.dashboards.tests.matrix import CASES as DASHBOARD_CASES
@@ -175,6 +176,7 @@ MATRIX.update(SCANNING_CASES)
 MATRIX.update(PRACTICE_CASES)
 MATRIX.update(ASSESSMENT_CASES)
 MATRIX.update(COMMUNICATION_CASES)
+MATRIX.update(API_TOKEN_CASES)
 
 
 def named_routes() -> set[str]:
@@ -184,6 +186,8 @@ def named_routes() -> set[str]:
             if isinstance(p, URLResolver):
                 if p.namespace == "admin":
                     continue  # the technical Django admin, superusers only
+                if p.namespace == "api":
+                    continue  # bearer keys, not sessions: malbild/api/tests/test_matrix.py
                 inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
                 names |= walk(p.url_patterns, inner)
             elif isinstance(p, URLPattern) and p.name:

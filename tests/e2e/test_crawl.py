@@ -155,6 +155,22 @@ NOT_CRAWLED: dict[str, str] = {
     # The demo's own RSS/Atom files for its feed sources to fetch: not a page, linked from no
     # page, and 404 unless MALBILD_FEED_ALLOW_PRIVATE (tested in malbild/scanning/tests).
     "demo_feed": "a feed for the demo's worker, not a page",
+    # The JSON API: bearer keys and JSON, not pages (malbild/api/tests/test_matrix.py).
+    "api:activities": "JSON API",
+    "api:activity_status": "JSON API",
+    "api:announcements": "JSON API",
+    "api:api-root": "JSON API",
+    "api:goals": "JSON API",
+    "api:indicators": "JSON API",
+    "api:measurements": "JSON API",
+    "api:openapi-json": "JSON API",
+    "api:platform": "JSON API",
+    "api:reports": "JSON API",
+    "api:target_vision": "JSON API",
+    "api:units": "JSON API",
+    "api:write_measurements": "JSON API",
+    # The button beside each of one's API keys on the profile page.
+    "api_tokens:revoke": "POST only",
 }
 
 
