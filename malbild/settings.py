@@ -228,6 +228,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Keeps people logged in who came through single sign-on (accounts.oidc).
+    "malbild.accounts.oidc.OidcBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -248,6 +250,20 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Single sign-on with the municipality's OpenID Connect provider (accounts.oidc); off without
+# an issuer. The local login stays either way.
+OIDC_ISSUER = env("OIDC_ISSUER").strip()
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID").strip()
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", True)
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "MALBILD_OIDC_ISSUER needs MALBILD_OIDC_CLIENT_ID and MALBILD_OIDC_CLIENT_SECRET too: "
+        "the client that the municipality's identity provider registered for Målbild."
+    )
+if OIDC_ISSUER and PRODUCTION and not OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("MALBILD_OIDC_ISSUER must be an https:// address in production.")
 
 # django-axes: lock the pair (e-mail, IP address), never a whole school behind one address.
 AXES_FAILURE_LIMIT = 5

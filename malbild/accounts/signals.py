@@ -5,6 +5,7 @@ Django reports these only through its auth signals, so this is the one place sig
 
 from typing import Any
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -15,7 +16,11 @@ from malbild.accounts.models import UserManager
 
 @receiver(user_logged_in, dispatch_uid="malbild_audit_login")
 def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    audit.record("accounts.login", actor=user, request=request, target=user)
+    from malbild.accounts.oidc import BACKEND
+
+    # login() keeps the backend in the session: say when the municipality's login service vouched.
+    how = "OpenID Connect" if request.session.get(BACKEND_SESSION_KEY) == BACKEND else ""
+    audit.record("accounts.login", actor=user, request=request, target=user, summary=how)
 
 
 @receiver(user_logged_out, dispatch_uid="malbild_audit_logout")

@@ -7,6 +7,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("logga-in/", views.LoginView.as_view(), name="login"),
+    path("logga-in/kommun/", views.sso_login, name="sso_login"),
+    path("logga-in/kommun/svar/", views.sso_callback, name="sso_callback"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
     path("losenord/", views.PasswordChangeView.as_view(), name="password_change"),

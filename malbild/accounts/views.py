@@ -2,19 +2,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from malbild import audit
+from malbild.accounts import oidc
 from malbild.accounts.forms import LoginForm, PasswordResetForm, ProfileForm, SetPasswordForm
 from malbild.accounts.models import User, UserManager
 
@@ -31,13 +34,66 @@ def locked_out(
     """Answer a locked-out login with the login page and a plain explanation."""
     form = LoginForm(request)
     form.initial["username"] = axes_username(request, credentials)
-    return render(request, "accounts/login.html", {"form": form, "locked_out": True}, status=429)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "locked_out": True, "sso": oidc.enabled()},
+        status=429,
+    )
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"sso": oidc.enabled()}
+
+
+def _safe_next(request: HttpRequest, url: str) -> str:
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if allowed else ""
+
+
+# Starting a login is a GET (a link on the login page), as with every OpenID Connect client: it
+# writes only the one-time state, nonce and PKCE verifier into the visitor's own session.
+@require_safe
+@never_cache
+def sso_login(request: HttpRequest) -> HttpResponse:
+    """Send the person to the municipality's login service."""
+    if not oidc.enabled():
+        raise Http404
+    try:
+        url = oidc.begin(request, _safe_next(request, request.GET.get("next", "")))
+    except oidc.LoginFailed as e:
+        return _sso_failed(request, e)
+    return HttpResponseRedirect(url)
+
+
+@require_safe
+@never_cache
+def sso_callback(request: HttpRequest) -> HttpResponse:
+    """Where the login service sends the person back: check its answer, then log them in."""
+    if not oidc.enabled():
+        raise Http404
+    try:
+        claims, next_url = oidc.finish(request)
+        with transaction.atomic():
+            user = oidc.person_for(claims, request)
+            login(request, user, backend=oidc.BACKEND)
+    except oidc.LoginFailed as e:
+        return _sso_failed(request, e)
+    return redirect(_safe_next(request, next_url) or settings.LOGIN_REDIRECT_URL)
+
+
+def _sso_failed(request: HttpRequest, error: oidc.LoginFailed) -> HttpResponse:
+    oidc.logger.warning("Single sign-on failed: %s", error.detail)
+    return render(
+        request, "accounts/sso_failed.html", {"message": error.message}, status=error.status
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -22,6 +22,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "accounts.password_changed": _("Password changed"),
     "accounts.password_reset": _("Password reset"),
     "accounts.password_reset_requested": _("Password reset requested"),
+    "accounts.sso_person_created": _("Account created at login with the municipality's account"),
     "tenants.unit_created": _("Unit created"),
     "tenants.unit_changed": _("Unit changed"),
     "tenants.unit_moved": _("Unit moved"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from malbild.accounts import oidc
 from malbild.accounts.models import User
 from malbild.communication import services as communication_services
 from malbild.lib.forms import apply_errors
@@ -496,6 +497,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
             "needs_login": user is None and existing is not None,
             "login_url": f"{reverse('accounts:login')}?next={request.path}",
+            "sso_url": f"{reverse('accounts:sso_login')}?next={request.path}"
+            if oidc.enabled()
+            else "",
         },
     )
 

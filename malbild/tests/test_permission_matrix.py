@@ -61,6 +61,14 @@ MATRIX: dict[str, list[Case]] = {
         Case("post", lambda cl, c: reverse("accounts:login"), None, None, None, (None, 302),
              lambda c: {"username": c.teacher.email, "password": PASSWORD}),
     ],
+    # Single sign-on is off here (no MALBILD_OIDC_ISSUER): both answer 404 to everyone. With it
+    # on, malbild/accounts/tests/test_sso.py walks them against a provider on loopback.
+    "accounts:sso_login": [
+        Case("get", lambda cl, c: reverse("accounts:sso_login"), 404, 404, None, (None, 404)),
+    ],
+    "accounts:sso_callback": [
+        Case("get", lambda cl, c: reverse("accounts:sso_callback"), 404, 404, None, (None, 404)),
+    ],
     "accounts:logout": [
         Case("post", lambda cl, c: reverse("accounts:logout"), 302, 302, None, ("teacher", 302)),
     ],
