@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "malbild.imports",
     "malbild.practices",
     "malbild.communication",
+    "malbild.reports",
     "malbild.server",
     "malbild.demo",
     "malbild.api",

@@ -38,6 +38,7 @@ urlpatterns = [
     # Across organisations: only through tenants.shared (DESIGN.md §4).
     path("delat/", include("malbild.assessments.shared_urls")),
     path("o/<slug:org>/", include("malbild.communication.urls")),
+    path("o/<slug:org>/", include("malbild.reports.urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),
     path("offentlig/<slug:org>/praxis/", include("malbild.practices.public_urls")),

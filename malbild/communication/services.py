@@ -695,6 +695,9 @@ def withdraw_quote(quote: Quote, request: HttpRequest | None) -> Quote:
         before={"quote": quote.pk},
         after={"quote": quote.pk, "withdrawn": True},
     )
+    from malbild.reports import services as reports  # kept follow-up documents, rendered again
+
+    reports.after_withdrawal(quote_id=quote.pk)
     return quote
 
 
@@ -719,6 +722,9 @@ def withdraw_image(image: StoryImage, request: HttpRequest | None) -> StoryImage
     )
     if name:
         transaction.on_commit(lambda: storage.exists(name) and storage.delete(name))
+    from malbild.reports import services as reports  # kept follow-up documents, rendered again
+
+    reports.after_withdrawal(image_id=image.pk)
     return image
 
 

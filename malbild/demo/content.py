@@ -18,6 +18,7 @@ from malbild.accounts.models import User
 from malbild.demo import assessments, communication, followup, goals, plans, scanning, strategy
 from malbild.demo import practices as practices_demo
 from malbild.imports import demo as imports_demo
+from malbild.reports import demo as reports_demo
 from malbild.tenants.models import Membership, Organisation, OrgUnit
 from malbild.tenants.scope import scope
 from malbild.tenants.services import create_unit
@@ -365,6 +366,7 @@ def load() -> None:
     practices_demo.load(organisations, people)
     assessments.load(organisations["mittkoping"], people)
     communication.load(organisations["mittkoping"], people)
+    reports_demo.load(organisations["mittkoping"], people)
 
 
 def where(person: DemoPerson) -> str:

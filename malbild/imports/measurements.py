@@ -448,15 +448,21 @@ def _number(value: Decimal) -> str:
 
 
 def export_rows(
-    organisation: Organisation, *, indicator_ids: list[int] | None = None, numbers: bool = False
+    organisation: Organisation,
+    *,
+    indicator_ids: list[int] | None = None,
+    numbers: bool = False,
+    unit_path: str | None = None,
 ) -> Iterator[list[Any]]:
     """The header and one row per measurement of `organisation`, ordered by indicator, unit,
     period and gender (one query, streamed). `numbers=True` gives values as numbers (Excel),
-    else as text with a decimal comma (CSV)."""
+    else as text with a decimal comma (CSV); `unit_path` keeps the units of one subtree."""
     yield list(COLUMNS)
     measurements = Measurement.objects.filter(organisation=organisation)
     if indicator_ids is not None:
         measurements = measurements.filter(indicator_id__in=indicator_ids)
+    if unit_path is not None:
+        measurements = measurements.filter(org_unit__path__startswith=unit_path)
     rows = measurements.order_by(
         "indicator__code", "org_unit__code", "position", "gender"
     ).values_list("org_unit__code", "indicator__code", "period", "gender", "value", "status")

@@ -82,6 +82,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_moderate_feedback": frozenset({Role.ADMIN}),
     # Set the age from which pupils consent for themselves to their words and pictures.
     "can_edit_consent_age": frozenset({Role.ADMIN}),
+    # Have a follow-up document (PDF and Excel) generated for a unit in one's subtree: the
+    # administration for the nämnd, unit leads for their own units, elected members.
+    "can_generate_reports": frozenset({Role.ADMIN, Role.UNIT_LEAD, Role.ELECTED}),
 }
 
 # The roles each role may give to others, within its own subtree.

@@ -25,6 +25,7 @@ from malbild.indicators.tests.matrix import CASES as INDICATOR_CASES
 from malbild.plans.tests.matrix import CASES as PLAN_CASES
 from malbild.platform.tests.matrix import CASES as PLATFORM_CASES
 from malbild.practices.tests.matrix import CASES as PRACTICE_CASES
+from malbild.reports.tests.matrix import CASES as REPORT_CASES
 from malbild.scanning.tests.matrix import CASES as SCANNING_CASES
 from malbild.steering.tests.matrix import CASES as STEERING_CASES
 from malbild.targets.tests.matrix import CASES as TARGET_CASES
@@ -185,6 +186,7 @@ MATRIX.update(PRACTICE_CASES)
 MATRIX.update(ASSESSMENT_CASES)
 MATRIX.update(COMMUNICATION_CASES)
 MATRIX.update(API_TOKEN_CASES)
+MATRIX.update(REPORT_CASES)
 
 
 def named_routes() -> set[str]:

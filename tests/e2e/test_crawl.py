@@ -174,6 +174,9 @@ NOT_CRAWLED: dict[str, str] = {
     "api:write_measurements": "JSON API",
     # The button beside each of one's API keys on the profile page.
     "api_tokens:revoke": "POST only",
+    # Follow-up documents: the form that asks for one and the button that retries a failed one.
+    "reports:request": "POST only",
+    "reports:retry": "POST only",
 }
 
 

@@ -1,0 +1,34 @@
+"""Mittköping's demo holds a generated follow-up document of its finished period, as PDF and
+Excel; loading again changes nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from malbild.demo import content
+from malbild.reports.models import GeneratedReport
+from malbild.reports.tests.builders import pdf_text
+from malbild.tenants.models import Organisation
+from malbild.tenants.scope import scope
+
+
+@pytest.fixture
+def mittkoping(db):
+    call_command("demo", "--no-serve")
+    organisation = Organisation.objects.get(slug="mittkoping")
+    with scope(organisation):
+        yield organisation
+
+
+def test_the_demo_keeps_a_pdf_and_an_excel_file_of_the_finished_period(mittkoping):
+    (document,) = GeneratedReport.objects.select_related("period", "unit")
+    assert document.period.name.startswith("Delår 1")
+    assert document.unit.parent_id is None
+    assert document.status == GeneratedReport.Status.DONE
+    assert document.pdf_file.storage.exists(document.pdf_file.name)
+    assert document.xlsx_file.storage.exists(document.xlsx_file.name)
+    assert document.contents["goals"]
+    text = " ".join(pdf_text(document).split())
+    for goal in document.contents["goals"][:3]:
+        assert goal["title"] in text
+    content.load()
+    assert GeneratedReport.objects.count() == 1
