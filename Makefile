@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check unit postgres e2e screenshot lock messages clean chromium bench load
+.PHONY: demo test check unit postgres e2e screenshot lock messages clean chromium bench load audit
 
 ## Set-up: a virtual env with the pinned runtime (and, for tests, development) dependencies.
 $(BIN)/python:
@@ -32,6 +32,7 @@ test: $(VENV)/.dev chromium
 	$(MAKE) --no-print-directory check unit postgres e2e; \
 	$(BIN)/python -m bench.run --ci --scale 0.02 --seconds 3; \
 	$(BIN)/python -m bench.loadtest --ci --scale 0.02; \
+	$(BIN)/python scripts/audit.py || echo "make test: make audit reported findings (report only)"; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 check: $(VENV)/.dev
@@ -84,6 +85,10 @@ screenshot: $(VENV)/.dev chromium
 messages: $(VENV)/.dev
 	cd malbild && ../$(BIN)/malbild makemessages -l sv --no-obsolete --add-location file
 	cd malbild && ../$(BIN)/malbild compilemessages -l sv
+
+## Known vulnerabilities in the pinned dependencies (pip-audit); assessed ones in audit-ignore.txt.
+audit: $(VENV)/.dev
+	$(BIN)/python scripts/audit.py
 
 ## Re-pin the dependencies (needs uv: pip install uv).
 lock:

@@ -274,7 +274,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "malbild.accounts.views.locked_out"
 AXES_USERNAME_CALLABLE = "malbild.accounts.views.axes_username"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1 if PRODUCTION else 0)
+# django-ipware is not installed: without this, axes would count every login behind the proxy
+# as coming from the proxy's address.
+AXES_CLIENT_IP_CALLABLE = "malbild.accounts.views.client_ip"
 AXES_VERBOSE = False
+# Logins are in the audit trail (with its retention); axes' own log of them would be kept forever.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Audit events older than this are removed by the scheduled task audit.tasks.prune_events.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 1826)  # five years
+if AUDIT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("MALBILD_AUDIT_RETENTION_DAYS must be at least 1 (days).")
 
 # Language and time ------------------------------------------------------------------------------
 

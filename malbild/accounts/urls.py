@@ -11,6 +11,7 @@ urlpatterns = [
     path("logga-in/kommun/svar/", views.sso_callback, name="sso_callback"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
+    path("profil/mina-uppgifter/", views.personal_data, name="personal_data"),
     path("losenord/", views.PasswordChangeView.as_view(), name="password_change"),
     path("aterstall/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -1,3 +1,4 @@
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,12 +21,35 @@ from malbild import audit
 from malbild.accounts import oidc
 from malbild.accounts.forms import LoginForm, PasswordResetForm, ProfileForm, SetPasswordForm
 from malbild.accounts.models import User, UserManager
+from malbild.accounts.personal_data import export_json
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
     """The key django-axes counts failures under: the e-mail, normalised as the login form does."""
     raw = (credentials or {}).get("username") or request.POST.get("username", "")
     return UserManager.normalize(str(raw))
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address, for login lockouts and the audit trail.
+
+    Behind `MALBILD_PROXY_COUNT` proxies, REMOTE_ADDR is the nearest proxy's, and each proxy
+    appends the address it saw to X-Forwarded-For: the visitor's is the one the outermost proxy
+    added, counted from the right. Entries further left come from the visitor and may be forged.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
+    if proxies <= 0:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if len(forwarded) < proxies:
+        return remote
+    candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def locked_out(
@@ -164,6 +188,26 @@ def profile(request: HttpRequest) -> HttpResponse:
     else:
         form = ProfileForm(instance=user)
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+@login_required
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """Everything Målbild holds about the signed-in person, as a JSON file (GDPR art. 15, 20).
+
+    A POST, since the download is audited; the event names no data, only that it was taken.
+    """
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    with transaction.atomic():
+        body = export_json(user)
+        audit.record("accounts.data_exported", request=request, target=user)
+    filename = f"malbild-mina-uppgifter-{timezone.localdate():%Y-%m-%d}.json"
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

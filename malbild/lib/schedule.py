@@ -97,4 +97,9 @@ SCHEDULE: tuple[Entry, ...] = (
         task="malbild.communication.tasks.invite_storytellers",
         interval=timedelta(hours=1),
     ),
+    Entry(
+        name="prune-audit-events",
+        task="malbild.audit.tasks.prune_events",
+        interval=timedelta(days=1),
+    ),
 )

@@ -25,6 +25,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Read people's e-mail addresses and the audit trail.
     "can_view_personal_data": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
     "can_view_audit": frozenset({Role.ADMIN}),
+    # Anonymise a person who has left (only people whose every role the admin may take away).
+    "can_anonymise_people": frozenset({Role.ADMIN}),
     # Draft a new version of the common platform and record the decision that puts it in force.
     "can_edit_platform": frozenset({Role.ADMIN}),
     # Draft, edit and propose the målbild, its investments and focus areas; record its reviews.

@@ -22,4 +22,5 @@ urlpatterns = [
         views.role_revoke,
         name="role_revoke",
     ),
+    path("personer/<int:user_id>/anonymisera/", views.person_anonymise, name="person_anonymise"),
 ]

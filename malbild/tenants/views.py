@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.accounts import oidc
+from malbild.accounts import services as account_services
 from malbild.accounts.models import User
 from malbild.communication import services as communication_services
 from malbild.lib.forms import apply_errors
@@ -386,6 +387,7 @@ def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "person": person,
             "rows": [(m, access.can_grant(m.role, m.unit)) for m in memberships],
             "form": RoleForm(organisation=organisation),
+            "may_anonymise": access.can("can_anonymise_people", anywhere=True),
         },
     )
 
@@ -439,6 +441,38 @@ def role_revoke(request: HttpRequest, user_id: int, membership_id: int) -> HttpR
     ):
         return redirect("home")
     return redirect("tenants:person_detail", organisation.slug, person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@member_view("can_anonymise_people")
+def person_anonymise(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Confirm, then anonymise a person who has left (accounts.services.anonymise)."""
+    organisation = organisation_of(request)
+    person, memberships = _person(request, user_id)
+    access = access_of(request)
+    problem = ""
+    try:
+        account_services.check_anonymise(access, person, request.user)
+    except ValidationError as e:
+        problem = " ".join(e.messages)
+    if request.method == "POST" and not problem:
+        try:
+            account_services.anonymise(access, person, request)
+        except ValidationError as e:  # a concurrent change since the check above
+            problem = " ".join(e.messages)
+        else:
+            messages.success(
+                request,
+                _("The person has been anonymised as “%(name)s” and no longer has any role.")
+                % {"name": person.name},
+            )
+            return redirect("tenants:people", organisation.slug)
+    return render(
+        request,
+        "tenants/person_anonymise.html",
+        {"person": person, "memberships": memberships, "problem": problem},
+        status=400 if request.method == "POST" and problem else 200,
+    )
 
 
 # Invitations --------------------------------------------------------------------------------------

@@ -78,6 +78,10 @@ MATRIX: dict[str, list[Case]] = {
         Case("post", lambda cl, c: reverse("accounts:profile"), LOGIN, None, None, ("teacher", 302),
              lambda c: {"name": "Lars Larsson", "language": "sv"}),
     ],
+    "accounts:personal_data": [
+        Case("post", lambda cl, c: reverse("accounts:personal_data"), LOGIN, None, None,
+             ("teacher", 200)),
+    ],
     "accounts:password_change": [
         Case("get", lambda cl, c: reverse("accounts:password_change"), LOGIN, 200, None,
              ("teacher", 200)),
@@ -167,6 +171,12 @@ MATRIX: dict[str, list[Case]] = {
     "tenants:role_revoke": [
         Case("post", org_url("tenants:role_revoke", person("teacher"), teacher_membership),
              LOGIN, 404, ("elected", 403), ("rektor", 302)),
+    ],
+    "tenants:person_anonymise": [
+        Case("get", org_url("tenants:person_anonymise", person("teacher")), LOGIN, 404,
+             ("rektor", 403), ("admin", 200)),
+        Case("post", org_url("tenants:person_anonymise", person("teacher")), LOGIN, 404,
+             ("rektor", 403), ("admin", 302)),
     ],
     "audit:event_list": [
         Case("get", org_url("audit:event_list"), LOGIN, 404, ("rektor", 403), ("admin", 200)),

@@ -72,6 +72,8 @@ NOT_CRAWLED: dict[str, str] = {
     "communication_public:story_image": "an image, not an HTML page",
     # The language switch is a POST form in every page's header.
     "set_language": "POST only",
+    # A button on the profile page; the answer is a JSON file, not a page.
+    "accounts:personal_data": "POST only",
     # A POST button in every page's header, and it would end the crawl's session.
     "accounts:logout": "POST only",
     # Single sign-on is off in the crawled demo; test_sso.py logs in through both, with axe.
