@@ -41,6 +41,13 @@ def tokens_of(user: Any) -> list[ApiToken]:
         return list(ApiToken.objects.filter(user=user).select_related("organisation"))
 
 
+def revoke_all(user: Any) -> int:
+    """Revoke every live key of the person, in every organisation, inside the caller's
+    transaction (anonymisation, which audits the count). Returns how many were live."""
+    with unscoped():
+        return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+
+
 def find(key: str) -> ApiToken | None:
     """The key's live token with its person and organisation, or None (one query)."""
     if not key.startswith(PREFIX) or len(key) > 100:

@@ -91,3 +91,25 @@ def test_another_persons_key_cannot_be_revoked(client, cast):
     assert client.post(reverse("api_tokens:revoke", args=[token.pk])).status_code == 404
     with scope(cast.org):
         assert ApiToken.objects.get().revoked_at is None
+
+
+def test_anonymising_a_person_revokes_their_keys_and_leaves_the_hash_out_of_their_data(
+    client, cast
+):
+    from malbild.accounts import personal_data
+    from malbild.accounts.models import User
+    from malbild.accounts.services import anonymise
+    from malbild.tenants.models import Membership
+    from malbild.tenants.permissions import Access
+
+    token, secret = tokens.create(cast.teacher, cast.org, "Elevregistret", "read", None)
+    exported = personal_data.export(cast.teacher)
+    rows = exported["api.tokens"]
+    assert [row["name"] for row in rows] == ["Elevregistret"]
+    assert "key_hash" not in rows[0]
+    with scope(cast.org):
+        access = Access(cast.org, list(Membership.objects.filter(user=cast.admin)))
+        anonymise(access, User.objects.get(pk=cast.teacher.pk))
+    with unscoped():
+        assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    assert call(client, "get", f"{BASE}/units", secret).status_code == 401
