@@ -114,12 +114,12 @@ class Measurement(models.Model):
         OK = "", _("reported")
         MISSING = "saknas", _("missing")
 
-    # No index of its own: the unique key and the series index begin with it. On PostgreSQL the
-    # indicator and the unit are composite foreign keys with the organisation (migration 0003),
-    # so a measurement can point only at its own organisation's indicator and unit.
+    # Neither an index of its own (the unique key and the series index begin with it) nor a
+    # database constraint: every writer sets it from its organisation, and a bulk import then
+    # checks two keys per row instead of three (migration 0003, docs/performance.md).
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", db_index=False,
-        verbose_name=_("organisation"),
+        db_constraint=False, verbose_name=_("organisation"),
     )  # fmt: skip
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="measurements",
