@@ -299,7 +299,7 @@ def test_an_answer_with_another_state_is_refused(client, provider, anna):
 def test_an_answer_that_was_not_started_in_this_session_is_refused(client, provider, anna):
     callback = provider_answer(client, provider)
     client.cookies.clear()  # another browser, e.g. a link an attacker sends
-    assert_nothing_changed(client, client.get(callback))
+    assert_nothing_changed(client, client.get(callback, headers={"Accept-Language": "en"}))
 
 
 @pytest.mark.django_db

@@ -54,7 +54,8 @@ def test_the_age_of_consent_is_16_unless_the_organisation_sets_another(client, c
         assert "aged 15 or over" in body
         assert "16" not in body.split("<main", 1)[1]
     client.logout()
-    submit = client.get(public_url("story_submit")).content.decode()
+    submit = client.get(public_url("story_submit"), headers={"Accept-Language": "en"})
+    submit = submit.content.decode()
     assert "A pupil aged 15 or over" in submit
     assert "for a pupil under 15" in submit
 
