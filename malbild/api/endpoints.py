@@ -50,8 +50,8 @@ from malbild.imports.files import COLUMNS, Table
 from malbild.imports.models import ImportRun
 from malbild.indicators.models import Indicator, Measurement
 from malbild.plans import services as plans
+from malbild.plans.access import updatable as updatable_activity
 from malbild.plans.models import Activity
-from malbild.plans.views import _updatable as updatable_activity
 from malbild.platform.models import PlatformVersion
 from malbild.targets.models import TargetVision
 from malbild.tenants.models import OrgUnit

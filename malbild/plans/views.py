@@ -10,7 +10,7 @@ Writes go through `plans.services`, which keeps a revision and an audit event.
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,15 +22,13 @@ from malbild.goals.models import Goal
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.plans import services, timeline
+from malbild.plans.access import EDIT, UPDATE, activity_or_404, may_update, updatable
 from malbild.plans.forms import ActivityForm, FilterForm, MilestoneForm, StatusForm
 from malbild.plans.models import Activity, Milestone
 from malbild.scanning.services import signals_behind
 from malbild.tenants.decorators import access_of, member_view, organisation_of
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.permissions import Access
-
-EDIT = "can_edit_action_plans"
-UPDATE = "can_update_activities"
 
 
 def _id_param(request: HttpRequest, name: str) -> int | None:
@@ -42,35 +40,9 @@ def _id_param(request: HttpRequest, name: str) -> int | None:
     return int(value)
 
 
-def _activity(activity_id: int) -> Activity:
-    """An activity of the organisation in scope, or 404 (also for another organisation's id)."""
-    return get_object_or_404(Activity.objects.select_related("unit", "owner"), pk=activity_id)
-
-
-def may_update(request: HttpRequest, activity: Activity) -> bool:
-    """Whether the person may update the activity's status, progress and milestones: with
-    `can_edit_action_plans` for its unit, or as its responsible person with
-    `can_update_activities` for it."""
-    access = access_of(request)
-    if access.can(EDIT, activity.unit):
-        return True
-    return activity.owner_id == request.user.pk and access.can(UPDATE, activity.unit)
-
-
 def _editable(request: HttpRequest, activity_id: int) -> Activity:
-    activity = _activity(activity_id)
+    activity = activity_or_404(activity_id)
     access_of(request).require(EDIT, activity.unit)
-    return activity
-
-
-def _updatable(request: HttpRequest, activity_id: int) -> Activity:
-    activity = _activity(activity_id)
-    if not may_update(request, activity):
-        raise PermissionDenied(
-            _("Only the person responsible for the activity, or someone who may change the "
-              "action plan of %(unit)s (administration or its unit lead), may update it.")
-            % {"unit": activity.unit.name}
-        )  # fmt: skip
     return activity
 
 
@@ -163,7 +135,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     """One activity: its facts, the goals and values it serves, its milestones and every
     revision, newest first (paged)."""
-    activity = _activity(activity_id)
+    activity = activity_or_404(activity_id)
     revisions = paginate(request, activity.revisions.select_related("changed_by"))
     return render(
         request,
@@ -281,7 +253,7 @@ def edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 @member_view(UPDATE)
 def status(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Record where the activity stands: status, progress and a comment."""
-    activity = _updatable(request, activity_id)
+    activity = updatable(request, activity_id)
     initial = {"status": activity.status, "progress": activity.progress}
     form = StatusForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -314,7 +286,7 @@ def _milestone(activity: Activity, milestone_id: int) -> Milestone:
 @require_http_methods(["GET", "POST"])
 @member_view(UPDATE)
 def milestone_add(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity = _updatable(request, activity_id)
+    activity = updatable(request, activity_id)
     form = MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -332,7 +304,7 @@ def milestone_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view(UPDATE)
 def milestone_edit(request: HttpRequest, activity_id: int, milestone_id: int) -> HttpResponse:
-    activity = _updatable(request, activity_id)
+    activity = updatable(request, activity_id)
     milestone = _milestone(activity, milestone_id)
     initial = {"title": milestone.title, "due_on": milestone.due_on, "done_on": milestone.done_on}
     form = MilestoneForm(request.POST or None, milestone=milestone, initial=initial)
@@ -361,7 +333,7 @@ def milestone_edit(request: HttpRequest, activity_id: int, milestone_id: int) ->
 @require_POST
 @member_view(UPDATE)
 def milestone_done(request: HttpRequest, activity_id: int, milestone_id: int) -> HttpResponse:
-    activity = _updatable(request, activity_id)
+    activity = updatable(request, activity_id)
     milestone = _milestone(activity, milestone_id)
     try:
         services.mark_milestone_done(milestone, request)
