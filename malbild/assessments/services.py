@@ -33,7 +33,7 @@ from malbild.assessments.models import (
 from malbild.goals.models import Evidence, Goal
 from malbild.plans import services as plan_services
 from malbild.plans.models import Activity
-from malbild.tenants.models import Membership, Organisation, OrgUnit
+from malbild.tenants.models import Membership, Organisation, OrgUnit, within
 from malbild.tenants.permissions import Access
 
 Role = Membership.Role
@@ -93,10 +93,7 @@ def readable(access: Access) -> Q:
     found = subtrees(access)
     if found is None:
         return Q()
-    within = Q(pk__in=[])
-    for unit in found:
-        within |= Q(unit__path__startswith=unit.path)
-    return within
+    return within(found, "unit__path")
 
 
 def eligible_people(unit: OrgUnit) -> Any:

@@ -38,7 +38,7 @@ from malbild.assessments.models import (
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.tenants.decorators import access_of, member_view, organisation_of
-from malbild.tenants.models import OrgUnit
+from malbild.tenants.models import OrgUnit, within
 
 RUN = "can_run_assessments"
 PLAN = "can_edit_action_plans"
@@ -118,10 +118,7 @@ def _startable_units(request: HttpRequest) -> Any:
     units = OrgUnit.objects.filter(archived_at__isnull=True).order_by("path")
     if subtrees is None:
         return units
-    within = Q(pk__in=[])
-    for unit in subtrees:
-        within |= Q(path__startswith=unit.path)
-    return units.filter(within)
+    return units.filter(within(subtrees))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

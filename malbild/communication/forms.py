@@ -3,7 +3,6 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +10,7 @@ from malbild.communication import images, spam
 from malbild.communication.images import ACCEPT, MAX_IMAGE_MB
 from malbild.communication.models import Announcement, Audience, ConsentBy, Story
 from malbild.tenants.forms import UnitChoiceField, active_units
-from malbild.tenants.models import CONSENT_AGE_MAX, CONSENT_AGE_MIN, Organisation, OrgUnit
+from malbild.tenants.models import CONSENT_AGE_MAX, CONSENT_AGE_MIN, Organisation, OrgUnit, within
 
 
 def _strip(value: str) -> str:
@@ -52,10 +51,7 @@ class AnnouncementForm(forms.Form):
         super().__init__(*args, **kwargs)
         units = active_units(organisation)
         if subtrees is not None:
-            q = Q(pk__in=[])
-            for unit in subtrees:
-                q |= Q(path__startswith=unit.path)
-            units = units.filter(q)
+            units = units.filter(within(subtrees))
             self.fields["unit"].required = True
             self.fields["unit"].help_text = _(
                 "Announcements to units in your part of the organisation."
@@ -150,10 +146,7 @@ class StoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         units = active_units(organisation)
         if subtrees is not None:
-            q = Q(pk__in=[])
-            for unit in subtrees:
-                q |= Q(path__startswith=unit.path)
-            units = units.filter(q)
+            units = units.filter(within(subtrees))
             self.fields["unit"].required = True
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, UnitChoiceField)  # noqa: S101  (for mypy)

@@ -27,6 +27,7 @@ from malbild.communication.models import Quote, Story, StoryImage
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.models import within
 
 PUBLISH = "can_publish_stories"
 INVITATIONS_SHOWN = 5
@@ -68,10 +69,7 @@ def _in_subtrees(request: HttpRequest) -> Q:
     subtrees = access_of(request).subtrees(PUBLISH)
     if subtrees is None:
         return Q()
-    q = Q(pk__in=[])
-    for unit in subtrees:
-        q |= Q(unit__path__startswith=unit.path)
-    return q
+    return within(subtrees, "unit__path")
 
 
 @require_safe

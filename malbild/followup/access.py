@@ -10,7 +10,7 @@ they are ready. Everyone else gets 404 for a draft.
 from django.db.models import Q
 
 from malbild.followup.models import Report
-from malbild.tenants.models import Membership, OrgUnit
+from malbild.tenants.models import Membership, OrgUnit, within
 from malbild.tenants.permissions import Access
 
 PUBLISHED = (Report.State.READY, Report.State.APPROVED)
@@ -45,7 +45,4 @@ def readable(access: Access) -> Q:
     subtrees = draft_subtrees(access)
     if subtrees is None:
         return Q()
-    within = Q(state__in=PUBLISHED)
-    for unit in subtrees:
-        within |= Q(unit__path__startswith=unit.path)
-    return within
+    return Q(state__in=PUBLISHED) | within(subtrees, "unit__path")

@@ -35,7 +35,7 @@ from malbild.lib.paging import paginate
 from malbild.targets import services as target_services
 from malbild.targets.models import TargetVision
 from malbild.tenants.decorators import access_of, member_view, organisation_of
-from malbild.tenants.models import OrgUnit
+from malbild.tenants.models import OrgUnit, within
 from malbild.tenants.permissions import Access
 
 EDIT = "can_edit_goals"
@@ -298,10 +298,7 @@ def _editable_units(access: Access, parent: Goal | None) -> QuerySet[OrgUnit]:
     units = OrgUnit.objects.filter(archived_at__isnull=True)
     subtrees = access.subtrees(EDIT)
     if subtrees is not None:
-        within = Q(pk__in=[])
-        for unit in subtrees:
-            within |= Q(path__startswith=unit.path)
-        units = units.filter(within)
+        units = units.filter(within(subtrees))
     if parent is not None:
         units = units.filter(path__startswith=parent.unit.path).exclude(pk=parent.unit_id)
     return units.order_by("path")

@@ -3,7 +3,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +11,7 @@ from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
 from malbild.indicators.services import period_of
 from malbild.indicators.templatetags.indicators import measure
 from malbild.lib import periods
-from malbild.tenants.models import OrgUnit
+from malbild.tenants.models import OrgUnit, within
 
 # Longer than any period, so that a wrong one gets the message that names the expected form.
 PERIOD_INPUT_LENGTH = 20
@@ -135,10 +135,7 @@ def entry_units(subtrees: list[OrgUnit] | None) -> QuerySet[OrgUnit]:
     units = OrgUnit.objects.filter(archived_at__isnull=True).order_by("path")
     if subtrees is None:
         return units
-    inside = Q(pk__in=[])
-    for unit in subtrees:
-        inside |= Q(path__startswith=unit.path)
-    return units.filter(inside)
+    return units.filter(within(subtrees))
 
 
 class MeasurementForm(forms.Form):

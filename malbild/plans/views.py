@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,7 +27,7 @@ from malbild.plans.forms import ActivityForm, FilterForm, MilestoneForm, StatusF
 from malbild.plans.models import Activity, Milestone
 from malbild.scanning.services import signals_behind
 from malbild.tenants.decorators import access_of, member_view, organisation_of
-from malbild.tenants.models import OrgUnit
+from malbild.tenants.models import OrgUnit, within
 from malbild.tenants.permissions import Access
 
 
@@ -162,10 +162,7 @@ def _plannable_units(access: Access, goal: Goal | None) -> QuerySet[OrgUnit]:
     units = OrgUnit.objects.filter(archived_at__isnull=True)
     subtrees = access.subtrees(EDIT)
     if subtrees is not None:
-        within = Q(pk__in=[])
-        for unit in subtrees:
-            within |= Q(path__startswith=unit.path)
-        units = units.filter(within)
+        units = units.filter(within(subtrees))
     if goal is not None:
         units = units.filter(path__startswith=goal.unit.path)
     return units.order_by("path")

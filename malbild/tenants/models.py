@@ -1,5 +1,6 @@
 import re
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -101,6 +102,15 @@ class Organisation(models.Model):
             )
 
         transaction.on_commit(bump, robust=True)
+
+
+def within(subtrees: Iterable["OrgUnit"], field: str = "path") -> models.Q:
+    """A filter for what lies in any of `subtrees`: units by their `path`, or rows that hang on a
+    unit by `unit__path` (or another path lookup in `field`). No subtrees: it matches nothing."""
+    found = models.Q(pk__in=[])
+    for unit in subtrees:
+        found |= models.Q(**{f"{field}__startswith": unit.path})
+    return found
 
 
 class OrgUnit(models.Model):

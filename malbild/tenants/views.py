@@ -36,7 +36,7 @@ from malbild.tenants.forms import (
     RoleForm,
     UnitForm,
 )
-from malbild.tenants.models import Invitation, Membership, OrgUnit
+from malbild.tenants.models import Invitation, Membership, OrgUnit, within
 from malbild.tenants.permissions import Access
 from malbild.tenants.scope import scope
 
@@ -298,10 +298,7 @@ def _visible_memberships(access: Access) -> Any:
     memberships = Membership.objects.all()
     subtrees = access.subtrees("can_manage_people")
     if subtrees is not None:
-        within = Q(pk__in=[])
-        for unit in subtrees:
-            within |= Q(unit__path__startswith=unit.path)
-        memberships = memberships.filter(within)
+        memberships = memberships.filter(within(subtrees, "unit__path"))
     return memberships
 
 
