@@ -128,9 +128,9 @@ def _raw_insert(raw: list[tuple[Any, ...]]) -> float:
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in raw:
                         copy.write_row((*row, now))
-                # The foreign keys are deferred to the commit, which a rolled-back insert never
-                # reaches: check them now, as the importer's commit does (SQLite checks them
-                # row by row).
+                # The keys are checked by the table's triggers at the end of the COPY
+                # (indicators migration 0004); should a deferred constraint come back, check it
+                # now, as the importer's commit would, which a rolled-back insert never reaches.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             else:
                 stamp = connection.ops.adapt_datetimefield_value(now)

@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,8 @@ GENDERS = {"": "T", "T": "T", "K": "K", "M": "M"}
 STATUSES = {"": "", "SAKNAS": "saknas"}
 
 Progress = Callable[[int, int], None]
+# A checked row: indicator id, unit id, period, its position, gender, value, status.
+Row = tuple[int, int, str, float, str, Decimal | None, str]
 
 
 @dataclass
@@ -45,7 +47,7 @@ class Checked:
 
     columns: list[str]
     preview: list[list[str]] = field(default_factory=list)
-    rows: list[tuple[int, int, str, float, str, Decimal | None, str]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
     error_count: int = 0
     total: int = 0
@@ -340,6 +342,7 @@ CONFLICT = (
 # 2 MiB, so that the measurement table's five indexes stay in memory instead of spilling to the
 # write-ahead log in the middle of the transaction (a fifth faster at 200,000 rows).
 SQLITE_BULK_CACHE_KIB = 65536
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 
 
 @contextmanager
@@ -372,15 +375,14 @@ def _count(cursor: CursorWrapper, organisation_id: int, indicator_ids: set[int])
 
 def upsert(
     organisation_id: int,
-    rows: list[tuple[int, int, str, float, str, Decimal | None, str]],
+    rows: list[Row],
     import_run: str,
 ) -> int:
     """Insert or replace measurements; the caller holds the transaction. Every row gets
     `organisation_id`, which the rows themselves do not carry. Returns how many were new.
 
     The rows must be unique on (indicator, unit, period, gender). SQLite: one `executemany` of
-    plain tuples. PostgreSQL: COPY into a temporary table (in the sorted order, which a plain
-    scan of it gives back), then one INSERT … ON CONFLICT from it."""
+    plain tuples. PostgreSQL: see :func:`_upsert_postgres`."""
     if not rows:
         return 0
     table = Measurement._meta.db_table
@@ -392,7 +394,7 @@ def upsert(
         # The keys are unique, so the sort never compares the values (None against Decimal).
         ordered = sorted(rows)
         if connection.vendor == "postgresql":
-            _upsert_postgres(cursor, organisation_id, ordered, import_run, now)
+            _upsert_postgres(cursor, organisation_id, ordered, import_run, now, fresh=not before)
         else:
             stamp = connection.ops.adapt_datetimefield_value(now)
             cursor.executemany(
@@ -409,20 +411,44 @@ def upsert(
 def _upsert_postgres(
     cursor: CursorWrapper,
     organisation_id: int,
-    rows: list[tuple[int, int, str, float, str, Decimal | None, str]],
+    rows: list[Row],
     import_run: str,
     now: datetime,
+    *,
+    fresh: bool,
 ) -> None:
+    """COPY the rows straight into the table when none of their indicators has a value yet
+    (`fresh`: the first import of a file, as fast as a raw COPY); otherwise, or when a value
+    was written meanwhile after all, COPY into a temporary table (in the sorted order, which a
+    plain scan of it gives back) and INSERT … ON CONFLICT from it."""
     table = Measurement._meta.db_table
+    if fresh:
+        try:
+            # A savepoint: a key written meanwhile undoes only this. Django's errors, as COPY
+            # goes to psycopg's own cursor.
+            with (
+                transaction.atomic(),
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({COLUMNS_WRITTEN}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row((organisation_id, *row, import_run, now))
+            return
+        except IntegrityError as error:
+            if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+                raise
     cursor.execute(
         "CREATE TEMPORARY TABLE malbild_import_rows (indicator_id integer, org_unit_id integer, "
         "period varchar(10), position double precision, gender varchar(1), "
         "value numeric(14, 4), status varchar(10)) ON COMMIT DROP"
     )
-    with cursor.cursor.copy(
-        "COPY malbild_import_rows (indicator_id, org_unit_id, period, position, gender, value, "
-        "status) FROM STDIN"
-    ) as copy:
+    with (
+        connection.wrap_database_errors,
+        cursor.cursor.copy(
+            "COPY malbild_import_rows (indicator_id, org_unit_id, period, position, gender, value, "
+            "status) FROM STDIN"
+        ) as copy,
+    ):
         for row in rows:
             copy.write_row(row)
     cursor.execute(
@@ -476,4 +502,4 @@ def export_rows(
         yield [defuse(unit), defuse(indicator), period, gender, cell, status]
 
 
-__all__ = ["Checked", "FileProblem", "Stale", "check", "export_rows", "write"]
+__all__ = ["Checked", "FileProblem", "Row", "Stale", "check", "export_rows", "write"]
