@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from malbild.reports.models import GeneratedReport
 from malbild.tenants.forms import UnitChoiceField, active_units
-from malbild.tenants.models import Organisation
+from malbild.tenants.models import Organisation, OrgUnit, within
 
 
 class RequestForm(forms.Form):
@@ -24,6 +24,18 @@ class RequestForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation,
+        subtrees: list[OrgUnit] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`subtrees`: offer only the units in these, as the page's form does. Without them
+        every active unit is a choice: a submission is checked against those, so that a unit
+        outside the person's subtrees gets 403 with the reason, not "not one of the choices"."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = active_units(organisation)  # type: ignore[attr-defined]
+        units = active_units(organisation)
+        if subtrees is not None:
+            units = units.filter(within(subtrees))
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

@@ -66,10 +66,8 @@ def _list(request: HttpRequest, period: Period, form: RequestForm, status: int =
 def documents(request: HttpRequest, period_id: int) -> HttpResponse:
     period = get_object_or_404(Period, pk=period_id)
     organisation = organisation_of(request)
-    access = access_of(request)
-    subtrees = access.subtrees(GENERATE)
-    initial = {"unit": subtrees[0].pk} if subtrees else {}
-    return _list(request, period, RequestForm(organisation=organisation, initial=initial))
+    subtrees = access_of(request).subtrees(GENERATE)
+    return _list(request, period, RequestForm(organisation=organisation, subtrees=subtrees))
 
 
 @require_POST

@@ -137,6 +137,21 @@ def test_a_rektor_may_not_ask_for_the_subtree_above_their_school(
 
 
 @pytest.mark.django_db
+def test_the_form_offers_the_units_the_person_may_ask_for(cast, client):
+    f = followup(cast)
+
+    def offered(user) -> list[int]:
+        client.force_login(user)
+        form = client.get(url("documents", f.period.pk)).context["form"]
+        return list(form.fields["unit"].queryset.values_list("pk", flat=True))
+
+    assert offered(cast.rektor) == [cast.school.pk, cast.team.pk]
+    assert set(offered(cast.admin)) == {
+        cast.root.pk, cast.area.pk, cast.school.pk, cast.team.pk, cast.other_school.pk
+    }  # fmt: skip
+
+
+@pytest.mark.django_db
 def test_staff_and_readers_may_not_ask_for_documents(cast, client):
     f = followup(cast)
     assert ask(client, cast.teacher, f.period, cast.school).status_code == 403
