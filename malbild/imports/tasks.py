@@ -77,12 +77,3 @@ def refresh_kolada_weekly() -> int:
             refresh.perform(run)
             count += 1
     return count
-
-
-@task()
-def sweep_interrupted() -> int:
-    """Mark the runs that an interrupted process left "being imported" failed (interrupted.py);
-    returns how many."""
-    from malbild.imports import interrupted
-
-    return len(interrupted.sweep())

@@ -88,8 +88,8 @@ SCHEDULE: tuple[Entry, ...] = (
         interval=timedelta(hours=1),
     ),
     Entry(
-        name="sweep-interrupted-imports",
-        task="malbild.imports.tasks.sweep_interrupted",
+        name="sweep-interrupted-work",
+        task="malbild.server.tasks.sweep_interrupted_work",
         interval=timedelta(minutes=15),
     ),
     Entry(

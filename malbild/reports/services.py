@@ -25,11 +25,13 @@ from django.utils.translation import gettext as _
 from malbild import audit
 from malbild.followup import access as report_access
 from malbild.followup.models import Period
+from malbild.lib import worklocks
 from malbild.reports import contents as document_contents
 from malbild.reports import excel, pdf
 from malbild.reports.models import GeneratedReport
 from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.permissions import Access
+from malbild.tenants.scope import scope, unscoped
 
 log = logging.getLogger(__name__)
 Status = GeneratedReport.Status
@@ -203,13 +205,19 @@ def _render(document: GeneratedReport, contents: dict[str, Any], **options: Any)
 
 def generate(document: GeneratedReport) -> GeneratedReport:
     """Gather, render and keep the document (in the worker, or at once in the demo). A failure
-    leaves it failed with the reason and no files."""
-    claimed = GeneratedReport.objects.filter(pk=document.pk, status=Status.QUEUED).update(
-        status=Status.RUNNING, progress=5
-    )
-    if not claimed:
-        return document  # another worker has it, or it is no longer waiting
-    document.status = Status.RUNNING
+    leaves it failed with the reason and no files; so does a process that dies meanwhile, once
+    :func:`sweep_interrupted` has found that nobody holds the document's lock any more."""
+    with worklocks.working_on(worklocks.DOCUMENT, document.pk):
+        claimed = GeneratedReport.objects.filter(pk=document.pk, status=Status.QUEUED).update(
+            status=Status.RUNNING, progress=5
+        )
+        if not claimed:
+            return document  # another worker has it, or it is no longer waiting
+        document.status = Status.RUNNING
+        return _generate(document)
+
+
+def _generate(document: GeneratedReport) -> GeneratedReport:
     try:
         contents = document_contents.gather(
             document.organisation,
@@ -228,18 +236,7 @@ def generate(document: GeneratedReport) -> GeneratedReport:
             reason = _("The document could not be generated (%(error)s).") % {
                 "error": f"{type(e).__name__}: {e}"[:300]
             }
-        with transaction.atomic():
-            GeneratedReport.objects.filter(pk=document.pk).update(
-                status=Status.FAILED, error=reason, finished_at=timezone.now()
-            )
-            audit.record(
-                "reports.failed",
-                actor=document.requested_by,
-                target=document,
-                summary=str(document),
-                after={"error": reason},
-                organisation=document.organisation,
-            )
+        _fail(document, reason)
         document.refresh_from_db()
         return document
     with transaction.atomic():
@@ -260,6 +257,60 @@ def generate(document: GeneratedReport) -> GeneratedReport:
     # A consent withdrawn while it was being generated: take the words out at once.
     _rerender_withdrawn([document])
     return document
+
+
+def _fail(document: GeneratedReport, reason: str, **facts: Any) -> bool:
+    """Mark a document that is being generated failed, with its audit event; False when it
+    was not being generated any more."""
+    with transaction.atomic():
+        failed = GeneratedReport.objects.filter(pk=document.pk, status=Status.RUNNING).update(
+            status=Status.FAILED, error=reason, finished_at=timezone.now()
+        )
+        if failed:
+            audit.record(
+                "reports.failed",
+                actor=document.requested_by,
+                target=document,
+                summary=str(document),
+                after={"error": reason, **facts},
+                organisation=document.organisation,
+            )
+    return bool(failed)
+
+
+TASKS = ("malbild.reports.tasks.generate",)
+
+
+def sweep_interrupted() -> list[GeneratedReport]:
+    """Mark failed every document left "being generated" by a process that died (nobody holds
+    its lock, no task has just taken it), so that it can be generated again instead of
+    blocking the same request for ever; returns them."""
+    with unscoped():
+        candidates = list(
+            GeneratedReport.objects.filter(
+                status=Status.RUNNING, requested_at__lt=timezone.now() - worklocks.GRACE
+            )
+            .select_related("organisation", "period", "unit", "requested_by")
+            .order_by("pk")
+        )
+    if not candidates:
+        return []
+    waiting = worklocks.waiting_for_a_task(TASKS)
+    failed = []
+    for document in candidates:
+        if document.pk in waiting or not worklocks.is_abandoned(worklocks.DOCUMENT, document.pk):
+            continue
+        reason = _(
+            "The document was interrupted: the server stopped while it was being generated. "
+            "Generate it again."
+        )
+        with scope(document.organisation):
+            if not _fail(document, reason, interrupted=True):
+                continue  # finished meanwhile
+        worklocks.fail_running_tasks(TASKS, document.pk)
+        log.warning("Follow-up document %s was interrupted; marked failed", document.pk)
+        failed.append(document)
+    return failed
 
 
 # Withdrawn consent -----------------------------------------------------------------------------

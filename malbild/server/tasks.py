@@ -35,3 +35,19 @@ def prune_login_attempts() -> int:
         attempt_time__lt=timezone.now() - settings.AXES_COOLOFF_TIME
     ).delete()
     return deleted
+
+
+def sweep_interrupted() -> int:
+    """Mark failed the imports and follow-up documents that a stopped or killed process left
+    unfinished (`lib/worklocks.py`); returns how many. The worker runs this when it starts."""
+    from malbild.imports import interrupted
+    from malbild.reports import services as reports
+
+    return len(interrupted.sweep()) + len(reports.sweep_interrupted())
+
+
+@task()
+def sweep_interrupted_work() -> int:
+    """The schedule's sweep of interrupted work, every quarter of an hour: a process that died
+    on one host is cleared by a worker on another."""
+    return sweep_interrupted()

@@ -20,6 +20,7 @@ from malbild.imports import interrupted, services, tasks
 from malbild.imports.models import ImportRun
 from malbild.imports.tests.builders import csv_bytes, indicators_for
 from malbild.indicators.models import Indicator
+from malbild.lib import worklocks
 from malbild.tenants.scope import scope
 
 
@@ -73,7 +74,7 @@ def abandoned_seen_from_elsewhere(run_id: int) -> bool:
 
     def look() -> None:
         try:
-            found.append(interrupted._is_abandoned(run_id))
+            found.append(worklocks.is_abandoned(worklocks.IMPORT_RUN, run_id))
         finally:
             connection.close()
 
@@ -137,6 +138,9 @@ def test_a_run_whose_task_a_worker_has_just_taken_is_left_alone_for_a_moment(cas
 
     taken.update(started_at=timezone.now() - timedelta(minutes=1))  # and its worker died
     assert [r.pk for r in interrupted.sweep()] == [run.pk]
+    task = taken.get()
+    assert task.status == "FAILED"  # not "running" for ever in the task queue's table
+    assert task.exception_class_path == "malbild.lib.worklocks.Interrupted"
 
 
 @pytest.mark.django_db
@@ -158,7 +162,7 @@ def test_the_worker_sweeps_when_it_starts_and_the_schedule_names_the_sweep(cast,
 
     run.refresh_from_db()
     assert run.state == ImportRun.State.FAILED
-    assert "malbild.imports.tasks.sweep_interrupted" in {entry.task for entry in SCHEDULE}
+    assert "malbild.server.tasks.sweep_interrupted_work" in {entry.task for entry in SCHEDULE}
 
 
 @pytest.mark.django_db(transaction=True)

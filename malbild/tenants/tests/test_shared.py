@@ -71,9 +71,10 @@ def test_only_known_places_step_outside_the_tenant_scope():
         # with the URL's), a person's own keys on the profile page, and revoking them all when
         # the person is anonymised.
         "malbild/api/tokens.py",
-        # The sweep that marks imports failed whose process died, in every organisation (each
-        # run is then handled inside its own organisation's scope).
+        # The sweeps that mark imports and follow-up documents failed whose process died, in
+        # every organisation (each is then handled inside its own organisation's scope).
         "malbild/imports/interrupted.py",
+        "malbild/reports/services.py",
     }
 
 

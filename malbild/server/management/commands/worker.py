@@ -26,15 +26,16 @@ def run_scheduler(stop: threading.Event, every: float) -> None:
         stop.wait(every)
 
 
-def sweep_interrupted_imports() -> None:
-    """Mark the imports that a stopped or killed process left unfinished failed, before taking
-    new work: they wrote nothing, and would otherwise say "being imported" for ever."""
-    from malbild.imports import interrupted
+def sweep_interrupted_work() -> None:
+    """Mark the imports and documents that a stopped or killed process left unfinished failed,
+    before taking new work: they wrote nothing, and would otherwise say "being imported" or
+    "being generated" for ever."""
+    from malbild.server.tasks import sweep_interrupted
 
     try:
-        interrupted.sweep()  # logs each run it marks
+        sweep_interrupted()  # logs each run and document it marks
     except Exception:
-        logger.exception("Sweeping interrupted imports failed; the schedule tries again")
+        logger.exception("Sweeping interrupted work failed; the schedule tries again")
     finally:
         connection.close()
 
@@ -54,7 +55,7 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, interval: float, batch: bool, no_scheduler: bool, **opts: Any
     ) -> None:
-        sweep_interrupted_imports()
+        sweep_interrupted_work()
         stop = threading.Event()
         if not (batch or no_scheduler):
             threading.Thread(
