@@ -3,15 +3,11 @@
 The whole kill (a worker SIGKILLed in the middle of a large import, then started again) runs
 against PostgreSQL in `python -m bench.loadtest --ci` (bench/faults.py)."""
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -20,7 +16,8 @@ from malbild.imports import interrupted, services, tasks
 from malbild.imports.models import ImportRun
 from malbild.imports.tests.builders import csv_bytes, indicators_for
 from malbild.indicators.models import Indicator
-from malbild.lib import worklocks
+from malbild.lib.tests.worklocks import abandoned_seen_from_elsewhere, held_elsewhere
+from malbild.lib.worklocks import IMPORT_RUN
 from malbild.tenants.scope import scope
 
 
@@ -42,46 +39,6 @@ def started_run(org, *, minutes_ago: float = 5, state=ImportRun.State.IMPORTING)
         )
         run.refresh_from_db()
     return run
-
-
-@contextmanager
-def held_elsewhere(run_id: int) -> Iterator[None]:
-    """The run's lock held by another thread (its own database connection), as a live worker
-    holds it."""
-    holding, done = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        try:
-            with interrupted.working_on(run_id):
-                holding.set()
-                done.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    assert holding.wait(10)
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()
-
-
-def abandoned_seen_from_elsewhere(run_id: int) -> bool:
-    """Whether another process (here a thread with its own connection) finds the lock free."""
-    found: list[bool] = []
-
-    def look() -> None:
-        try:
-            found.append(worklocks.is_abandoned(worklocks.IMPORT_RUN, run_id))
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=look)
-    thread.start()
-    thread.join()
-    return found[0]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -106,7 +63,7 @@ def test_an_abandoned_run_is_marked_failed_with_one_audit_event_and_its_file_for
 @pytest.mark.django_db(transaction=True)
 def test_a_run_that_a_live_process_works_on_is_left_alone(cast):
     run = started_run(cast.org, state=ImportRun.State.CHECKING)
-    with held_elsewhere(run.pk):
+    with held_elsewhere(IMPORT_RUN, run.pk):
         assert interrupted.sweep() == []
     run.refresh_from_db()
     assert run.state == ImportRun.State.CHECKING
@@ -172,7 +129,7 @@ def test_an_import_holds_the_lock_while_it_works(cast, monkeypatch):
     real_write = services.write
 
     def write(*args, **kwargs):
-        seen.append(abandoned_seen_from_elsewhere(run.pk))
+        seen.append(abandoned_seen_from_elsewhere(IMPORT_RUN, run.pk))
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(services, "write", write)
@@ -181,7 +138,7 @@ def test_an_import_holds_the_lock_while_it_works(cast, monkeypatch):
     run.refresh_from_db()
     assert run.state == ImportRun.State.DONE
     assert seen == [False]
-    assert abandoned_seen_from_elsewhere(run.pk)  # let go of afterwards
+    assert abandoned_seen_from_elsewhere(IMPORT_RUN, run.pk)  # let go of afterwards
 
 
 @pytest.mark.django_db(transaction=True)
@@ -193,13 +150,13 @@ def test_the_command_line_import_holds_the_lock_from_its_check_to_its_write(cast
     def check(*args, **kwargs):
         with scope(cast.org):
             run = ImportRun.objects.get()
-        seen.append(("check", abandoned_seen_from_elsewhere(run.pk)))
+        seen.append(("check", abandoned_seen_from_elsewhere(IMPORT_RUN, run.pk)))
         return real_check(*args, **kwargs)
 
     def write(*args, **kwargs):
         with scope(cast.org):
             run = ImportRun.objects.get()
-        seen.append(("write", abandoned_seen_from_elsewhere(run.pk)))
+        seen.append(("write", abandoned_seen_from_elsewhere(IMPORT_RUN, run.pk)))
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(services, "check", check)

@@ -1,17 +1,16 @@
 """A document left "being generated" by a worker that died is marked failed, so that it can be
 generated again; one that a live process works on, or that was just taken, is left alone."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import audit_events
 from malbild.followup.models import Period
-from malbild.lib import worklocks
+from malbild.lib.tests.worklocks import abandoned_seen_from_elsewhere, held_elsewhere
+from malbild.lib.worklocks import DOCUMENT
 from malbild.reports import services, tasks
 from malbild.reports.models import GeneratedReport
 from malbild.reports.tests.builders import followup
@@ -19,6 +18,11 @@ from malbild.server.tasks import sweep_interrupted
 from malbild.tenants.scope import scope
 
 Status = GeneratedReport.Status
+
+
+@pytest.fixture(autouse=True)
+def _own_data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # the SQLite lock files
 
 
 def running_document(
@@ -71,25 +75,33 @@ def test_a_document_that_a_live_worker_generates_or_that_was_just_asked_for_is_l
     period = followup(cast).period
     document = running_document(cast, period)
     fresh = running_document(cast, period, language="sv", minutes_ago=0)
-    holding, done = threading.Event(), threading.Event()
-
-    def generate_elsewhere() -> None:
-        try:
-            with worklocks.working_on(worklocks.DOCUMENT, document.pk):
-                holding.set()
-                done.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=generate_elsewhere)
-    thread.start()
-    assert holding.wait(10)
-    try:
+    with held_elsewhere(DOCUMENT, document.pk):  # a live worker generating it
         assert services.sweep_interrupted() == []
-    finally:
-        done.set()
-        thread.join()
     assert [d.pk for d in services.sweep_interrupted()] == [document.pk]
     with scope(cast.org):
         fresh.refresh_from_db()
     assert fresh.status == Status.RUNNING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generating_holds_the_documents_lock(cast, monkeypatch):
+    f = followup(cast)
+    with scope(cast.org):
+        document = GeneratedReport.objects.create(
+            organisation=cast.org, period=f.period, unit=cast.root, language="en",
+            with_drafts=True, requested_by=cast.admin,
+        )  # fmt: skip
+    seen = []
+    real_render = services._render
+
+    def render(*args, **kwargs):
+        seen.append(abandoned_seen_from_elsewhere(DOCUMENT, document.pk))
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_render", render)
+    with scope(cast.org):
+        services.generate(document)
+        document.refresh_from_db()
+    assert document.status == Status.DONE
+    assert seen == [False]
+    assert abandoned_seen_from_elsewhere(DOCUMENT, document.pk)  # let go of afterwards
