@@ -9,7 +9,7 @@ runs this module in its own process (Django set up against that database) and re
 
 with suffix `_sqlite` or `_postgres`. Everything it writes goes into a scratch organisation that
 it removes again; the raw insert is rolled back, after checking its foreign keys as a commit
-would. Raw insert and import take two turns each; the faster of each counts.
+would. Raw insert and import take three turns each; the fastest of each counts.
 
     python -m bench.imports [--rows 200000]
 """
@@ -29,7 +29,7 @@ from bench.figures import IMPORT_SUFFIXES
 REPO = Path(__file__).resolve().parent.parent
 
 ROWS = 200_000
-ROUNDS = 2  # turns of raw insert, then import; the faster of each counts
+ROUNDS = 3  # turns of raw insert, then import; the fastest of each counts
 
 
 def measure_imports(env: dict[str, str], backend: str, rows: int = ROWS) -> dict[str, float]:
@@ -206,7 +206,7 @@ def main() -> None:
     rate, raw_rate = args.rows / import_seconds, args.rows / raw_seconds
     print(
         f"bench imports: {args.rows} rows, import {import_seconds:.2f} s, raw insert "
-        f"{raw_seconds:.2f} s (the faster of {ROUNDS} turns: import "
+        f"{raw_seconds:.2f} s (the fastest of {ROUNDS} turns: import "
         f"{', '.join(f'{t:.2f}' for t in import_times)} s, raw "
         f"{', '.join(f'{t:.2f}' for t in raw_times)} s)",
         file=sys.stderr,
