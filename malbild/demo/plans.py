@@ -63,6 +63,7 @@ class DemoActivity:
     status: str = Status.NOT_STARTED
     progress: int = 0
     owner: str = ""  # key of the demo person responsible ("" : the one who planned it)
+    added_by: str = ""  # key of the demo person who added it ("": the rektor or the förvaltning)
     values: tuple[str, ...] = ()
     milestones: tuple[DemoMilestone, ...] = ()
     changes: tuple[DemoChange, ...] = ()  # oldest first
@@ -175,6 +176,27 @@ ACTIVITIES = (
             ),
         ),
         planned=100,
+    ),
+    DemoActivity(
+        "ASEN",
+        "Eleverna i 5B gör instruktionsfilmer till varandra",
+        "Eleverna gör korta filmer där de visar sina klasskamrater hur de använder ett "
+        "verktyg i ett ämne, till exempel hur man bygger en graf i kalkylprogrammet. Filmerna "
+        "samlas på lärplattformen så att andra klasser kan använda dem.",
+        (ASEN_UPPL,),
+        starts=-14,
+        ends=100,
+        status=Status.IN_PROGRESS,
+        progress=15,
+        owner="larare",
+        added_by="larare",
+        values=("oppenhet",),
+        milestones=(
+            DemoMilestone("De första filmerna visas för klassen", 30),
+            DemoMilestone("Filmerna finns på lärplattformen", 90),
+        ),
+        updates=(DemoStatus(5, Status.IN_PROGRESS, 15, "Eleverna har valt verktyg och manus."),),
+        planned=20,
     ),
     DemoActivity(
         "NORRBY",
@@ -384,7 +406,7 @@ def load(organisation: Organisation, people: dict[str, User]) -> None:
         for spec in ACTIVITIES:
             if spec.unit not in units:
                 continue
-            by = rektor if spec.unit == "ASEN" else admin
+            by = people.get(spec.added_by) or (rektor if spec.unit == "ASEN" else admin)
             served = [goals[title] for title in spec.goals if title in goals]
             expressed = [values[key] for key in spec.values if key in values]
             activity = Activity.objects.create(
@@ -393,6 +415,7 @@ def load(organisation: Organisation, people: dict[str, User]) -> None:
                 starts_on=_day(today, spec.starts), ends_on=_day(today, spec.ends),
                 status=spec.status, progress=spec.progress, created_by=by,
             )  # fmt: skip
+            Activity.objects.filter(pk=activity.pk).update(created_at=_at(today, spec.planned))
             activity.goals.set(served)
             activity.values.set(expressed)
             Milestone.objects.bulk_create(

@@ -9,12 +9,14 @@ from malbild.plans.models import Activity
 from malbild.tenants.decorators import access_of
 
 EDIT = "can_edit_action_plans"
+ADD = "can_add_activities"
 UPDATE = "can_update_activities"
 
 
 def activity_or_404(activity_id: int) -> Activity:
     """An activity of the organisation in scope, or 404 (also for another organisation's id)."""
-    return get_object_or_404(Activity.objects.select_related("unit", "owner"), pk=activity_id)
+    activities = Activity.objects.select_related("unit", "owner", "created_by")
+    return get_object_or_404(activities, pk=activity_id)
 
 
 def may_update(request: HttpRequest, activity: Activity) -> bool:

@@ -42,7 +42,8 @@ class GoalsField(OrgMultipleChoiceField):
 
 class ActivityForm(forms.Form):
     """An activity of `unit` (fixed by the page): plan it, or change it (`activity`, which adds
-    the reason)."""
+    the reason). With `responsible` (someone who may add activities but not choose who carries
+    them out) there is no choice of owner: the activity will be theirs."""
 
     title = forms.CharField(label=_("Activity"), max_length=200)
     description = forms.CharField(
@@ -71,10 +72,16 @@ class ActivityForm(forms.Form):
     ends_on = date_field(_("End date"))
 
     def __init__(
-        self, *args: Any, unit: OrgUnit, activity: Activity | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        unit: OrgUnit,
+        activity: Activity | None = None,
+        responsible: User | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.unit = unit
+        self.responsible = responsible
         fields: Any = self.fields
         # Any goal of the organisation may be sent (the service explains which may not be
         # served); offered: the open goals of the unit and the units above, and those served now.
@@ -90,9 +97,12 @@ class ActivityForm(forms.Form):
         if activity is not None:
             values = values | Value.objects.filter(activities=activity)
         fields["values"].queryset = values.distinct().order_by("position", "name")
-        fields["owner"].queryset = User.objects.filter(
-            pk__in=Membership.objects.values("user_id"), is_active=True
-        ).order_by("name", "pk")
+        if responsible is not None:
+            del fields["owner"]
+        else:
+            fields["owner"].queryset = User.objects.filter(
+                pk__in=Membership.objects.values("user_id"), is_active=True
+            ).order_by("name", "pk")
         if activity is not None:
             self.fields["reason"] = forms.CharField(
                 label=_("Why the change"),

@@ -1,16 +1,17 @@
 """Action plans: a unit's plan (a timeline that is also a table), the organisation's activities
 filtered by unit, status and goal, one activity with its milestones and history, and the forms.
 
-Every member reads all of it. Planning and changing activities needs `can_edit_action_plans`
-for the activity's unit; updating status, progress and milestones needs that, or
-`can_update_activities` for the unit and being the activity's responsible person (staff).
+Every member reads all of it. Adding an activity needs `can_add_activities` for its unit: with
+`can_edit_action_plans` for it too the person chooses who is responsible, otherwise (staff) they
+are. Changing an activity needs `can_edit_action_plans`; updating status, progress and milestones
+needs that, or `can_update_activities` for the unit and being the activity's responsible person.
 Writes go through `plans.services`, which keeps a revision and an audit event.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from malbild.accounts.models import User
 from malbild.goals.models import Goal
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.plans import services, timeline
-from malbild.plans.access import EDIT, UPDATE, activity_or_404, may_update, updatable
+from malbild.plans.access import ADD, EDIT, UPDATE, activity_or_404, may_update, updatable
 from malbild.plans.forms import ActivityForm, FilterForm, MilestoneForm, StatusForm
 from malbild.plans.models import Activity, Milestone
 from malbild.scanning.services import signals_behind
@@ -63,8 +65,9 @@ def _plan_rows(activities: QuerySet[Activity]) -> QuerySet[Activity]:
 
 
 def _may_plan_somewhere(access: Access, unit: OrgUnit | None = None) -> bool:
-    """Whether the person may plan activities at all (or, with `unit`, for it or a unit below)."""
-    subtrees = access.subtrees(EDIT)
+    """Whether the person may add activities at all (or, with `unit`, for it, a unit below it
+    or a unit above it)."""
+    subtrees = access.subtrees(ADD)
     if subtrees is None:
         return True
     if unit is None:
@@ -92,7 +95,7 @@ def unit_plan(request: HttpRequest, unit_id: int) -> HttpResponse:
             "page": page,
             "activities": activities,
             "timeline": timeline.build(activities, timezone.localdate()),
-            "may_plan": access_of(request).can(EDIT, unit) and not unit.is_archived,
+            "may_plan": access_of(request).can(ADD, unit) and not unit.is_archived,
             "today": timezone.localdate(),
         },
     )
@@ -158,9 +161,10 @@ def detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 def _plannable_units(access: Access, goal: Goal | None) -> QuerySet[OrgUnit]:
-    """The active units the person may plan for (the goal's unit and those below, if given)."""
+    """The active units the person may add activities to (the goal's unit and those below, if
+    given)."""
     units = OrgUnit.objects.filter(archived_at__isnull=True)
-    subtrees = access.subtrees(EDIT)
+    subtrees = access.subtrees(ADD)
     if subtrees is not None:
         units = units.filter(within(subtrees))
     if goal is not None:
@@ -168,11 +172,25 @@ def _plannable_units(access: Access, goal: Goal | None) -> QuerySet[OrgUnit]:
     return units.order_by("path")
 
 
+def _require_add(access: Access, unit: OrgUnit) -> None:
+    if not access.can(ADD, unit):
+        raise PermissionDenied(
+            _("You may add activities only to the action plans of the units where you work and "
+              "of the units below them. %(unit)s is not one of them: ask its unit lead or the "
+              "administration.")
+            % {"unit": unit.name}
+        )  # fmt: skip
+
+
 @require_http_methods(["GET", "POST"])
-@member_view(EDIT)
+@member_view(ADD)
 def create(request: HttpRequest) -> HttpResponse:
-    """Plan an activity for a unit (`?enhet=`), serving a goal (`?mal=`) if given; without a
-    unit, first choose one of the units the person may plan for."""
+    """Add an activity to a unit's plan (`?enhet=`), serving a goal (`?mal=`) if given; without a
+    unit, first choose one of the units the person may add to.
+
+    Someone who may also change the unit's plan chooses who is responsible; anyone else (staff)
+    is responsible for what they add: the form offers no choice, and an `owner` sent anyway is
+    not read."""
     organisation = organisation_of(request)
     access = access_of(request)
     unit_id = _id_param(request, "enhet")
@@ -188,7 +206,7 @@ def create(request: HttpRequest) -> HttpResponse:
             {"units": [(u.pk, "— " * (u.depth - top) + u.name) for u in units], "goal": goal},
             status=400 if request.method == "POST" else 200,
         )
-    access.require(EDIT, unit)
+    _require_add(access, unit)
     if unit.is_archived:
         return render(
             request,
@@ -197,12 +215,16 @@ def create(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     initial = {"goals": [goal.pk]} if goal is not None else {}
-    form = ActivityForm(request.POST or None, unit=unit, initial=initial)
+    # Someone who may not change the unit's plan is responsible for what they add (member_view
+    # lets only signed-in members in, so the user is a User).
+    responsible = None if access.can(EDIT, unit) else cast(User, request.user)
+    form = ActivityForm(request.POST or None, unit=unit, initial=initial, responsible=responsible)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if responsible is not None:
+            data["owner"] = responsible
         try:
-            activity = services.create_activity(
-                organisation, request, unit=unit, **form.cleaned_data
-            )
+            activity = services.create_activity(organisation, request, unit=unit, **data)
         except ValidationError as e:
             apply_errors(form, e)
         else:

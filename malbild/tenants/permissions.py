@@ -55,11 +55,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_curate_signals": frozenset({Role.ADMIN}),
     # Add, pause and fetch the organisation's RSS and Atom sources.
     "can_manage_feeds": frozenset({Role.ADMIN}),
-    # Plan activities for a unit in one's subtree, change them and their milestones.
+    # Plan activities for a unit in one's subtree (choosing who is responsible), change their
+    # title, dates, scope and responsible person, and their milestones.
     "can_edit_action_plans": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Add an activity to the action plan of a unit in one's subtree. Without
+    # can_edit_action_plans for the unit (staff) the person adding it is its responsible person,
+    # whatever the form sends (plans.views).
+    "can_add_activities": frozenset({Role.ADMIN, Role.UNIT_LEAD, Role.STAFF}),
     # Update the status, progress and milestones of activities: with can_edit_action_plans any
-    # in one's subtree; staff only the activities they are responsible for (plans.views checks
-    # the owner), and staff create none.
+    # in one's subtree; staff only the activities they are responsible for (plans.access checks
+    # the owner), which includes those they added themselves.
     "can_update_activities": frozenset({Role.ADMIN, Role.UNIT_LEAD, Role.STAFF}),
     # Define follow-up periods, approve or send back reports, record what investments achieved.
     "can_manage_followup": frozenset({Role.ADMIN}),

@@ -1,7 +1,8 @@
 """The action plan's journey (issue 7, item 1): the rektor of Åsens skola plans an activity for a
 goal of the school from the goal's page, adds a milestone, moves the end date (first without a
 reason, which is refused, then with one) and finds the change with its reason in the activity's
-history and on the school's action plan. axe runs on every page visited.
+history and on the school's action plan; and a teacher adds an activity to the school's plan,
+is responsible for it and updates its status. axe runs on every page visited.
 
 The test finds its way by links and visible names, never by ids it assumes: the goal by its demo
 title, links by their addresses, form fields by their ids, which do not change when the
@@ -101,3 +102,36 @@ def test_a_rektor_plans_an_activity_and_its_revision_is_kept(
     follow(rektor, rektor.locator('nav.breadcrumbs a[href*="/handlingsplan/"]'))
     expect(rektor.locator(".timeline")).to_contain_text(TITLE)
     expect(rektor.locator("table.activity-table")).to_contain_text(TITLE)
+
+
+def test_a_teacher_adds_an_activity_and_updates_it(browser: Browser, base_url: str) -> None:
+    teacher = new_context(browser, base_url).new_page()
+    log_in(teacher, "larare@mittkoping.example")
+    title = f"Eleverna i 4B läser e-böcker hemma ({secrets.token_hex(3)})"
+
+    # From the activities to "plan an activity", then the school. -----------------------------
+    teacher.goto(f"{ORG}/handlingsplaner/")
+    check_page(teacher)
+    follow(teacher, teacher.locator('main ul.actions a[href$="/aktiviteter/ny/"]'))
+    teacher.locator("#id_enhet").select_option(label=SCHOOL)
+    submit(teacher, 'main form[method="get"]')
+    expect(teacher.locator("main")).to_contain_text(SCHOOL)
+    expect(teacher.locator("#id_owner")).to_have_count(0)  # no choice: the teacher is responsible
+    expect(teacher.locator("main dl.facts")).to_contain_text("Johan Berg")
+
+    teacher.locator("#id_title").fill(title)
+    teacher.locator("#id_starts_on").fill(day(3))
+    teacher.locator("#id_ends_on").fill(day(60))
+    submit(teacher, 'main form[method="post"]')
+    expect(teacher.get_by_role("heading", level=1)).to_have_text(title)
+    expect(teacher.locator("main dl.facts")).to_contain_text("Johan Berg")
+    expect(teacher.locator('main ul.actions a[href$="/andra/"]')).to_have_count(0)
+    expect(teacher.locator("#history-section li.revision").first).to_contain_text("Johan Berg")
+
+    # Theirs to update. ------------------------------------------------------------------------
+    follow(teacher, teacher.locator('main ul.actions a[href$="/status/"]'))
+    teacher.locator("#id_status").select_option("in_progress")
+    teacher.locator("#id_progress").fill("10")
+    submit(teacher, 'main form[method="post"]')
+    expect(teacher.get_by_role("heading", level=1)).to_have_text(title)
+    expect(teacher.locator("main dl.facts")).to_contain_text("10 %")

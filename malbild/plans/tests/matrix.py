@@ -3,8 +3,9 @@
 Each path builds the same small world: an adopted målbild, a förvaltning goal, Åsens skola's goal
 that breaks it down and a goal of Berga skola; Åsens skola plans an activity that the teacher is
 responsible for (with a milestone), and Berga skola one of its own. The rektor leads Åsens skola:
-Åsen's plan is theirs to change, Berga's is not (403). The teacher updates the status and
-milestones of their own activity, and nothing else.
+Åsen's plan is theirs to change, Berga's is not (403). The teacher (staff at Åsens skola) adds
+activities to Åsen's plan, which are then theirs, but not to the förvaltning's or Berga's (403);
+they update the status and milestones of their own activity, and change nothing else.
 """
 
 from collections.abc import Callable
@@ -57,10 +58,10 @@ def unit_plan_url(client: Client, c: Cast) -> str:
     return _url("unit_plan", c.school.pk)
 
 
-def create_url(unit: str) -> PathFn:
+def create_url(unit: str | None) -> PathFn:
     def path(client: Client, c: Cast) -> str:
         world(c)
-        return _url("create", query=f"?enhet={getattr(c, unit).pk}")
+        return _url("create", query=f"?enhet={getattr(c, unit).pk}" if unit else "")
 
     return path
 
@@ -133,10 +134,18 @@ CASES: dict[str, list[Case]] = {
         Case("get", unit_plan_url, LOGIN, 404, None, ("teacher", 200)),
     ],
     "plans:create": [
-        Case("get", create_url("school"), LOGIN, 404, ("teacher", 403), ("rektor", 200)),
-        Case("post", create_url("school"), LOGIN, 404, ("teacher", 403), ("rektor", 302),
+        # Choosing the unit: anyone who may add activities somewhere; a reader may not.
+        Case("get", create_url(None), LOGIN, 404, ("reader", 403), ("teacher", 200)),
+        Case("get", create_url("school"), LOGIN, 404, ("reader", 403), ("teacher", 200)),
+        Case("post", create_url("school"), LOGIN, 404, ("reader", 403), ("teacher", 302),
              activity_data),
-        # A rektor plans nothing for another school; an admin plans anywhere.
+        Case("post", create_url("school"), LOGIN, 404, ("elected", 403), ("rektor", 302),
+             activity_data),
+        # Staff add to their own school's plan only, not the förvaltning's.
+        Case("get", create_url("root"), LOGIN, 404, ("teacher", 403), ("admin", 200)),
+        # Nobody at Åsens skola adds to Berga's plan; an admin adds anywhere.
+        Case("post", create_url("other_school"), LOGIN, 404, ("teacher", 403), ("admin", 302),
+             berga_data),
         Case("post", create_url("other_school"), LOGIN, 404, ("rektor", 403), ("admin", 302),
              berga_data),
     ],

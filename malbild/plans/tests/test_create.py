@@ -114,11 +114,100 @@ def test_another_organisations_unit_answers_404(client, cast, goals):
 
 
 @pytest.mark.django_db
-def test_a_teacher_may_not_plan_activities(client, cast, goals):
+def test_a_teacher_adds_an_activity_to_their_schools_plan_and_is_responsible_for_it(
+    client, cast, goals
+):
     client.force_login(cast.teacher)
+    page = client.get(url(cast.school, goals["asen"]))
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert "owner" not in form.fields  # no choice of who is responsible
+    assert form.initial["goals"] == [goals["asen"].pk]
+    html = page.content.decode()
+    assert 'name="owner"' not in html
+    assert "You (Lars Lärare)" in html
+    assert "You are responsible for the activity you add" in html
+
     response = client.post(url(cast.school), data(goals=[goals["asen"].pk]))
-    assert response.status_code == 403
+    assert response.status_code == 302
+    (activity,) = activities()
+    assert activity.owner == cast.teacher
+    assert activity.created_by == cast.teacher
+    assert activity.unit_id == cast.school.pk
+    (first,) = revisions(activity)
+    assert first.kind == ActivityRevision.Kind.CREATED
+    assert first.changed_by == cast.teacher
+    assert first.changes["owner"] == {"before": None, "after": "Lars Lärare"}
+    (event,) = audit_events(action="plans.activity_created")
+    assert event.actor == cast.teacher
+
+    # The activity's page says who added it, and lets them update it but not change it.
+    detail = client.get(response["Location"])
+    assert detail.context["may_update"]
+    assert not detail.context["may_edit"]
+    assert "Added by" in detail.content.decode()
+    status = reverse("plans:status", args=["mittkoping", activity.pk])
+    assert client.post(status, {"status": "in_progress", "progress": "10"}).status_code == 302
+    with unscoped():
+        activity.refresh_from_db()
+    assert (activity.status, activity.progress) == (Activity.Status.IN_PROGRESS, 10)
+    edit = reverse("plans:edit", args=["mittkoping", activity.pk])
+    assert client.get(edit).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_teacher_adds_to_a_team_of_their_school(client, cast, goals):
+    client.force_login(cast.teacher)
+    assert client.post(url(cast.team), data()).status_code == 302
+    (activity,) = activities()
+    assert (activity.unit_id, activity.owner) == (cast.team.pk, cast.teacher)
+
+
+@pytest.mark.django_db
+def test_an_owner_a_teacher_sends_is_not_used(client, cast, goals):
+    """The form offers staff no owner; one sent anyway (a tampered request) is not read: the
+    activity is theirs."""
+    client.force_login(cast.teacher)
+    response = client.post(url(cast.school), data(owner=cast.rektor.pk))
+    assert response.status_code == 302
+    (activity,) = activities()
+    assert activity.owner == cast.teacher
+    (event,) = audit_events(action="plans.activity_created")
+    assert event.after["owner"] == "Lars Lärare"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", ["root", "area", "other_school"])
+def test_a_teacher_may_not_add_outside_their_school(client, cast, goals, where):
+    unit = getattr(cast, where)
+    client.force_login(cast.teacher)
+    for response in (client.get(url(unit)), client.post(url(unit), data())):
+        assert response.status_code == 403
+        html = response.content.decode()
+        assert "You may add activities only to the action plans of the units where you work" in html
+        assert unit.name in html
     assert activities() == []
+    assert audit_events(action="plans.activity_created") == []
+
+
+@pytest.mark.django_db
+def test_a_reader_and_an_elected_member_add_nothing(client, cast, goals):
+    for person in (cast.reader, cast.elected):
+        client.force_login(person)
+        assert client.get(url()).status_code == 403
+        assert client.post(url(cast.school), data()).status_code == 403
+    assert activities() == []
+
+
+@pytest.mark.django_db
+def test_a_rektor_still_chooses_anyone_as_responsible(client, cast, goals):
+    client.force_login(cast.rektor)
+    page = client.get(url(cast.school))
+    assert "owner" in page.context["form"].fields
+    assert "You are responsible for the activity you add" not in page.content.decode()
+    assert client.post(url(cast.school), data(owner=cast.reader.pk)).status_code == 302
+    assert client.post(url(cast.school), data(owner="")).status_code == 302
+    assert {a.owner for a in activities()} == {cast.reader, None}
 
 
 @pytest.mark.django_db
@@ -151,6 +240,17 @@ def test_without_a_unit_it_offers_the_units_one_may_plan_for(client, cast, goals
     client.force_login(cast.admin)
     page = client.get(url(goal=goals["berga"]))
     assert [pk for pk, _label in page.context["units"]] == [cast.other_school.pk]
+    # A teacher: their school and its team; none below Berga's goal.
+    client.force_login(cast.teacher)
+    page = client.get(url())
+    assert [pk for pk, _label in page.context["units"]] == [cast.school.pk, cast.team.pk]
+    page = client.get(url(goal=goals["top"]))
+    assert [pk for pk, _label in page.context["units"]] == [cast.school.pk, cast.team.pk]
+    page = client.get(url(goal=goals["berga"]))
+    assert page.context["units"] == []
+    assert "There is no unit here to whose action plan you may add activities." in (
+        page.content.decode()
+    )
 
 
 @pytest.mark.django_db

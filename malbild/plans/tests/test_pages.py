@@ -135,12 +135,16 @@ def test_the_goal_page_lists_the_activities_serving_it(client, cast, goals):
     assert "Något annat" not in html
     plan = reverse("plans:create", args=["mittkoping"]) + f"?mal={goals['asen'].pk}"
     assert plan in html
+    # Staff add activities to their school's plan, so the link is theirs too; not a reader's.
     client.force_login(cast.teacher)
+    assert plan in client.get(goal_url).content.decode()
+    client.force_login(cast.reader)
     assert plan not in client.get(goal_url).content.decode()
-    # Berga's goal: the rektor may plan nothing that could serve it.
-    client.force_login(cast.rektor)
+    # Berga's goal: nobody at Åsens skola may add anything that could serve it.
     berga = reverse("goals:detail", args=["mittkoping", goals["berga"].pk])
-    assert "?mal=" not in client.get(berga).content.decode()
+    for person in (cast.rektor, cast.teacher):
+        client.force_login(person)
+        assert "?mal=" not in client.get(berga).content.decode()
 
 
 @pytest.mark.django_db
@@ -166,3 +170,18 @@ def test_every_page_stays_within_the_query_budget(client, cast, goals):
         reverse("goals:detail", args=["mittkoping", goals["asen"].pk]),
     ):
         assert queries(client, url) <= 15, url
+
+
+@pytest.mark.django_db
+def test_the_new_activity_links_show_where_staff_may_add(client, cast, goals):
+    create = reverse("plans:create", args=["mittkoping"])
+    school_plan = reverse("plans:unit_plan", args=["mittkoping", cast.school.pk])
+    berga_plan = reverse("plans:unit_plan", args=["mittkoping", cast.other_school.pk])
+    activity_list = reverse("plans:list", args=["mittkoping"])
+    client.force_login(cast.teacher)
+    assert f"{create}?enhet={cast.school.pk}" in client.get(school_plan).content.decode()
+    assert create not in client.get(berga_plan).content.decode()
+    assert f'href="{create}"' in client.get(activity_list).content.decode()
+    client.force_login(cast.reader)
+    for page in (school_plan, activity_list):
+        assert create not in client.get(page).content.decode()
