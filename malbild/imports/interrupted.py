@@ -48,13 +48,8 @@ def sweep() -> list[ImportRun]:
             .select_related("organisation", "started_by")
             .order_by("pk")
         )
-    if not candidates:
-        return []
-    waiting = worklocks.waiting_for_a_task(TASKS)
     failed = []
-    for run in candidates:
-        if run.pk in waiting or not worklocks.is_abandoned(worklocks.IMPORT_RUN, run.pk):
-            continue
+    for run in worklocks.abandoned(worklocks.IMPORT_RUN, TASKS, candidates):
         with scope(run.organisation), transaction.atomic():
             claimed = ImportRun.objects.filter(pk=run.pk, state__in=WORKING).update(
                 state=ImportRun.State.FAILED

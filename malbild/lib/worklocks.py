@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def is_abandoned(kind: Kind, key: int) -> bool:
     return True
 
 
-def _tasks_for(task_paths: Iterable[str], status: Q) -> Iterator[tuple[object, int]]:
+def _tasks_for(task_paths: Iterable[str], status: Q) -> Iterator[tuple[Any, int]]:
     """(task result, row id) for the tasks of `task_paths` in `status`; their second argument
     is the id of the row they work on (the first is its organisation's)."""
     from django_tasks_db.models import DBTaskResult
@@ -135,6 +136,20 @@ def waiting_for_a_task(task_paths: Iterable[str]) -> set[int]:
     return {key for _, key in _tasks_for(task_paths, Q(status="READY") | just_taken)}
 
 
+Row = TypeVar("Row", bound=Model)
+
+
+def abandoned(kind: Kind, task_paths: Iterable[str], candidates: list[Row]) -> Iterator[Row]:
+    """The candidates nobody works on any more: no task of `task_paths` waits for them or has
+    just taken them, and nobody holds their lock."""
+    if not candidates:
+        return
+    waiting = waiting_for_a_task(task_paths)
+    for row in candidates:
+        if row.pk not in waiting and is_abandoned(kind, row.pk):
+            yield row
+
+
 class Interrupted(Exception):
     """What a task killed in mid-run is recorded as having failed with."""
 
@@ -144,6 +159,6 @@ def fail_running_tasks(task_paths: Iterable[str], key: int) -> None:
     died, so they would otherwise say "running" for ever in the task queue's table."""
     for result, found in _tasks_for(task_paths, Q(status="RUNNING")):
         if found == key:
-            result.set_failed(  # type: ignore[attr-defined]
+            result.set_failed(
                 Interrupted(f"The process working on {key} stopped before the task ended.")
             )

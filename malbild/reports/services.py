@@ -293,13 +293,8 @@ def sweep_interrupted() -> list[GeneratedReport]:
             .select_related("organisation", "period", "unit", "requested_by")
             .order_by("pk")
         )
-    if not candidates:
-        return []
-    waiting = worklocks.waiting_for_a_task(TASKS)
     failed = []
-    for document in candidates:
-        if document.pk in waiting or not worklocks.is_abandoned(worklocks.DOCUMENT, document.pk):
-            continue
+    for document in worklocks.abandoned(worklocks.DOCUMENT, TASKS, candidates):
         reason = _(
             "The document was interrupted: the server stopped while it was being generated. "
             "Generate it again."
