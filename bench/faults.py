@@ -2,13 +2,15 @@
 and production-mode server:
 
 1. **The worker killed in the middle of an import.** A file of N measurements is checked, then
-   imported by `malbild worker`, which is SIGKILLed once its check is done and the write has
-   begun. The run must still say "being imported" with none of its values in the database; a
-   worker started again must mark it failed (malbild/imports/interrupted.py), still with none.
+   imported by `malbild worker`, which the test holds still at the fault point `imports.written`
+   (malbild/lib/faultpoints.py: every row written, the transaction open) and SIGKILLs there. The
+   run must still say "being imported" with none of its values in the database; a worker
+   started again must mark it failed (malbild/imports/interrupted.py), still with none.
 2. **PostgreSQL restarted under load.** Eight users walk their journeys while `pg_ctl restart`
-   ends every session: errors may fall only between the restart's start and ten seconds after
-   the server accepts connections again, and the site must answer again by then without anyone
-   acting.
+   ends every session. Requests must have been sent during the restart; every error must be a
+   503 (the "back shortly" page, malbild/views.py) and fall between the restart's start and ten
+   seconds after the server accepts connections again; and the site must answer again by then
+   without anyone acting.
 3. **Kolada unreachable.** The server started with MALBILD_KOLADA_URL at a closed port, then at
    a server that accepts connections and never answers: every key page and every Kolada page,
    searches included, answers 200.
@@ -20,6 +22,7 @@ The parts that need Django run in their own process with the server's environmen
 """
 
 import argparse
+import fcntl
 import json
 import os
 import signal
@@ -28,11 +31,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from malbild.lib import faultpoints
 
 REPO = Path(__file__).resolve().parent.parent
 RECOVERY_SECONDS = 10.0  # DESIGN: the app serves again within 10 s of PostgreSQL's restart
@@ -69,30 +74,31 @@ def _query(url: str, sql: str, *params: Any) -> tuple[Any, ...]:
     return tuple(row or ())
 
 
-def _run_state(url: str, run_id: int, organisation_id: int) -> tuple[str, int, int, int, str]:
-    state, done, total, message = _query(
-        url,
-        "SELECT state, rows_done, rows_total, message FROM imports_importrun WHERE id = %s",
-        run_id,
+def _run_state(url: str, run_id: int, organisation_id: int) -> tuple[str, int, str]:
+    """The run's state, how many measurements its organisation has, and the run's message."""
+    state, message = _query(
+        url, "SELECT state, message FROM imports_importrun WHERE id = %s", run_id
     )
     (count,) = _query(
         url, "SELECT count(*) FROM indicators_measurement WHERE organisation_id = %s",
         organisation_id,
     )  # fmt: skip
-    return state, done, total, int(count), message
+    return state, int(count), message
 
 
-def _writing(url: str) -> bool:
-    """Whether another session holds a transaction that has written something."""
+def _writing_transactions(url: str) -> int:
+    """How many other sessions hold a transaction that has written something and not ended."""
     (count,) = _query(
         url,
         "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL "
-        "AND pid <> pg_backend_pid()",
+        "AND state = 'idle in transaction' AND pid <> pg_backend_pid()",
     )
-    return int(count) > 0
+    return int(count)
 
 
-def _worker(env: dict[str, str], log: Path) -> "subprocess.Popen[bytes]":
+def _worker(env: dict[str, str], log: Path, pause_at: str = "") -> "subprocess.Popen[bytes]":
+    if pause_at:
+        env = env | {faultpoints.ENVIRONMENT: pause_at}
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "malbild.cli", "worker", "--no-scheduler", "--interval", "0.2"],
@@ -110,7 +116,25 @@ def _stop(process: "subprocess.Popen[bytes]") -> None:
             process.wait()
 
 
+def _wait_for(what: str, done: Callable[[], bool], worker: "subprocess.Popen[bytes]",
+              seconds: float) -> None:  # fmt: skip
+    """Wait until `done()`, for at most `seconds`; fail loudly if the worker exits first."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if worker.poll() is not None:
+            raise FaultNotArranged(f"the worker exited ({worker.returncode}) before {what}")
+        if time.monotonic() > deadline:
+            raise FaultNotArranged(f"no {what} within {seconds:g} s")
+        time.sleep(0.05)
+
+
+class FaultNotArranged(RuntimeError):
+    """The test could not bring the program to the point where the fault was to strike."""
+
+
 def kill_worker_mid_import(env: dict[str, str], url: str, rows: int, work: Path) -> Fault:
+    """The worker stops at the fault point `imports.written` (every row written, the
+    transaction open) and is SIGKILLed there: no clock decides whether the kill came in time."""
     from bench.database import run
 
     fault = Fault("worker killed mid-import")
@@ -122,47 +146,54 @@ def kill_worker_mid_import(env: dict[str, str], url: str, rows: int, work: Path)
     run_id, organisation_id = prepared["run"], prepared["organisation"]
     fault.note(f"import run {run_id}: {rows:,} measurements checked, waiting for the worker")
     log = work / "worker.log"
-    worker = _worker(env, log)
-    phase = ""
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and not phase:
-            state, done, total, count, _ = _run_state(url, run_id, organisation_id)
-            if state != "importing":
-                break
-            if total and done >= total:
-                phase = "the check done, the write under way"
-            time.sleep(0.05)
-        if not phase:
-            fault.fail(f"the import never reached its write (state {state}); see {log}")
+    hold = work / "imports.written.lock"
+    hold.touch()
+    reached = Path(f"{hold}.reached")
+    reached.unlink(missing_ok=True)
+    with hold.open("rb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the worker waits at the point until this goes
+        worker = _worker(env, log, pause_at=f"imports.written:{hold}")
+        try:
+            _wait_for("the fault point imports.written", reached.exists, worker, 180)
+            # The worker's session is idle inside the transaction that wrote the rows.
+            _wait_for(
+                "an open write transaction",
+                lambda: _writing_transactions(url) >= 1,
+                worker,
+                10,
+            )
+            worker.kill()  # SIGKILL: no clean-up of any kind
+            worker.wait()
+        except FaultNotArranged as e:
+            fault.fail(f"could not arrange the fault: {e}; see {log}")
             return fault
-        time.sleep(0.5)  # well into the write
-        writing = _writing(url)
-        worker.kill()  # SIGKILL: no clean-up of any kind
-        worker.wait()
-    finally:
-        _stop(worker)
-    state, done, total, count, _ = _run_state(url, run_id, organisation_id)
+        finally:
+            _stop(worker)
     fault.note(
-        f"SIGKILL with {phase} (a write transaction open: {'yes' if writing else 'no'}); "
-        f"afterwards the run is {state!r} and {count} of its {rows:,} values are stored"
+        "SIGKILL at the fault point imports.written: every row written, the write transaction open"
     )
+    state, count, _ = _run_state(url, run_id, organisation_id)
+    fault.note(f"afterwards the run is {state!r} and {count} of its {rows:,} values are stored")
     if state != "importing" or count != 0:
         fault.fail(f"expected the run still 'importing' with nothing stored: {state}, {count}")
         return fault
-    # The sweep leaves alone a run whose task was taken less than interrupted.GRACE ago.
+    # The sweep leaves alone a run whose task was taken less than interrupted.GRACE ago; the
+    # task was taken before the kill, so after this pause it is certainly older.
     time.sleep(GRACE_SECONDS)
     restarted = time.monotonic()
     worker = _worker(env, log)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            state, done, total, count, message = _run_state(url, run_id, organisation_id)
-            if state != "importing":
-                break
-            time.sleep(0.2)
+        _wait_for(
+            "sweep of the interrupted run",
+            lambda: _run_state(url, run_id, organisation_id)[0] != "importing",
+            worker,
+            60,
+        )
+    except FaultNotArranged as e:
+        fault.fail(str(e))
     finally:
         _stop(worker)
+    state, count, message = _run_state(url, run_id, organisation_id)
     fault.note(
         f"worker started again: after {time.monotonic() - restarted:.1f} s the run is {state!r} "
         f"({message!r}) and {count} values are stored"
@@ -243,6 +274,12 @@ def restart_postgres_under_load(
     kinds = sorted({f"{o.status or 'no answer'}" for o in errors})
     if kinds:
         fault.note(f"the errors' statuses: {', '.join(kinds)}")
+    during = [o for o in journeys.outcomes if begin <= o.at <= end]
+    fault.note(f"{len(during)} requests sent while PostgreSQL restarted")
+    if not during:
+        fault.fail("could not arrange the fault: no request was sent during the restart")
+    if kinds and kinds != ["503"]:
+        fault.fail(f"while the database was down, pages must answer 503 only, not {kinds}")
     if outside:
         fault.fail(f"{len(outside)} errors outside the restart window, first {outside[0]}")
     if last - end > RECOVERY_SECONDS or not after:

@@ -1,17 +1,30 @@
 """Pages that belong to the site as a whole: start, health, accessibility, errors."""
 
+import logging
+import sys
+import threading
+import time
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from malbild.tenants.models import Membership, Organisation
+
+logger = logging.getLogger(__name__)
+
+# A task waiting longer than this tells the health check that no worker is taking tasks.
+TASKS_LATE = timedelta(minutes=5)
+# Seconds a visitor is asked to wait while the database is unreachable (Retry-After).
+RETRY_AFTER_SECONDS = 10
 
 
 @require_safe
@@ -34,18 +47,45 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Report whether the database answers; load balancers and monitoring poll this."""
+    """Say which part of Målbild is down, if any; load balancers and monitoring poll this.
+
+    The answer is 503 only when the database is unreachable, since then no page can be served.
+    Background tasks waiting longer than TASKS_LATE (no worker, or one that is stuck) show as
+    `"tasks": "late"` while the answer stays 200: a load balancer must not take a web server out
+    of service for the worker's sake."""
+    parts = {"database": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        database = "ok"
-    except Exception:
-        database = "unreachable"
-    status = 200 if database == "ok" else 503
-    return JsonResponse(
-        {"status": "ok" if status == 200 else "error", "database": database}, status=status
+        tasks = _tasks_state()
+        if tasks:
+            parts["tasks"] = tasks
+    except DatabaseError:
+        parts["database"] = "unreachable"
+    down = parts["database"] != "ok"
+    response = JsonResponse(
+        {"status": "error" if down else "ok", **parts}, status=503 if down else 200
     )
+    if down:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _tasks_state() -> str:
+    """ "ok" or "late" when tasks go through the database queue; "" when they do not (tests run
+    them at once). Runs one query, on the queue's partial index of ready tasks."""
+    if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        return ""
+    from django_tasks_db.models import DBTaskResult
+
+    oldest = (
+        DBTaskResult.objects.ready()
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)
+        .first()
+    )
+    return "late" if oldest and timezone.now() - oldest > TASKS_LATE else "ok"
 
 
 @require_safe
@@ -79,8 +119,47 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 while the database is unreachable (a restart, a failover): that is no error
+    in Målbild, and the visitor need only wait. Django calls this inside its handling of the
+    exception, so `sys.exc_info()` names it."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(sys.exc_info()[1])
     # No request context: whatever broke may be what the context processors need.
     return HttpResponse(loader.render_to_string("errors/500.html"), status=500)
+
+
+class _Outage:
+    """Log an outage of the database once, when it begins, instead of once per request: a
+    restart under load would otherwise write hundreds of identical tracebacks. An outage ends
+    when no request has met it for QUIET seconds (per process)."""
+
+    QUIET = 60.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = -self.QUIET
+
+    def met(self, error: BaseException | None) -> None:
+        now = time.monotonic()
+        with self._lock:
+            begins = now - self._last > self.QUIET
+            self._last = now
+        if begins:
+            logger.error(
+                "The database is unreachable; pages answer 503 until it is back: %s", error
+            )
+
+
+_outage = _Outage()
+
+
+def database_unavailable(error: BaseException | None) -> HttpResponse:
+    _outage.met(error)
+    response = HttpResponse(loader.render_to_string("errors/503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # Django's request log would write one line per request; the outage is logged once above.
+    response._has_been_logged = True  # type: ignore[attr-defined]  # django.utils.log's flag
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "", **kwargs: Any) -> HttpResponse:

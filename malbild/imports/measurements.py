@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from malbild.goals.progress import goals_measured_by, recalculate
 from malbild.imports.files import COLUMNS, FileProblem, Table
 from malbild.indicators.models import Indicator, Measurement
-from malbild.lib import periods
+from malbild.lib import faultpoints, periods
 from malbild.lib.spreadsheets import defuse
 from malbild.tenants.models import Organisation, OrgUnit
 
@@ -322,6 +322,7 @@ def write(checked: Checked, organisation: Organisation, run_id: int) -> tuple[in
     if not checked.unit_ids <= live_units or not checked.indicator_ids <= live_indicators:
         raise Stale(_("A unit or an indicator in the file was archived or removed meanwhile."))
     new = upsert(organisation.pk, checked.rows, str(run_id))
+    faultpoints.pause("imports.written")
     goal_ids: set[int] = set()
     for indicator_id in checked.indicator_ids:
         goal_ids.update(goals_measured_by(indicator_id))

@@ -7,7 +7,6 @@ answer with something that is not JSON, or with JSON of another shape.
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -76,13 +75,15 @@ class FakeKolada:
         self.page_size = page_size
         self.data = default_data()
         self.faults: dict[str, list[str]] = {}  # path prefix → faults to give, in order
-        self.delay = 0.0
+        # Set when the server stops: a "slow" answer waits for it, so it comes only after any
+        # client timeout (no clock decides whether the client gave up first).
+        self.stopping = threading.Event()
         self.log: list[str] = []
         self.url = ""
 
     def fail(self, prefix: str, *faults: str) -> None:
         """The next requests whose path starts with `prefix` answer with `faults` in turn:
-        "503", "slow", "notjson" or "shape"."""
+        "503", "slow" (no answer until the server stops), "notjson" or "shape"."""
         self.faults.setdefault(prefix, []).extend(faults)
 
     def _fault_for(self, path: str) -> str | None:
@@ -148,12 +149,10 @@ def _handler(fake: FakeKolada) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             fake.log.append(self.path)
             fault = fake._fault_for(parts.path)
-            if fake.delay:
-                time.sleep(fake.delay)
             if fault == "503":
                 return self._send(503, b"Service Unavailable", "text/plain")
             if fault == "slow":
-                time.sleep(1.5)
+                fake.stopping.wait(30)
             if fault == "notjson":
                 return self._send(200, b"<html>Kolada underh\xc3\xa5lls</html>", "text/html")
             if fault == "shape":
@@ -188,6 +187,7 @@ def serving(fake: FakeKolada | None = None) -> Iterator[FakeKolada]:
     try:
         yield fake
     finally:
+        fake.stopping.set()
         server.shutdown()
         server.server_close()
 

@@ -159,15 +159,18 @@ def _huge(handler: http.server.BaseHTTPRequestHandler) -> None:
 
 
 def _slow(handler: http.server.BaseHTTPRequestHandler) -> None:
-    """A feed that trickles in, one piece a second."""
+    """A feed that trickles in, a piece every quarter second, and does not end before the
+    client gives up (or half a minute has passed): whatever the client's time limit, it is
+    reached first."""
     handler.send_response(200)
     handler.send_header("Content-Type", "application/rss+xml")
     handler.end_headers()
     try:
-        for line in RSS.split(b"\n"):
-            handler.wfile.write(line + b"\n")
+        handler.wfile.write(RSS.split(b"\n")[0] + b"\n")
+        for _ in range(120):
+            handler.wfile.write(b"\n")
             handler.wfile.flush()
-            time.sleep(1)
+            time.sleep(0.25)
     except (BrokenPipeError, ConnectionResetError):
         pass
 
