@@ -7,7 +7,7 @@ and production-mode server:
    run must still say "being imported" with none of its values in the database; a worker
    started again must mark it failed (malbild/imports/interrupted.py), still with none.
 2. **PostgreSQL restarted under load.** Eight users walk their journeys while `pg_ctl restart`
-   ends every session. Requests must have been sent during the restart; every error must be a
+   ends every session. Requests must have been under way during the restart; every error must be a
    503 (the "back shortly" page, malbild/views.py) and fall between the restart's start and ten
    seconds after the server accepts connections again; and the site must answer again by then
    without anyone acting.
@@ -274,10 +274,10 @@ def restart_postgres_under_load(
     kinds = sorted({f"{o.status or 'no answer'}" for o in errors})
     if kinds:
         fault.note(f"the errors' statuses: {', '.join(kinds)}")
-    during = [o for o in journeys.outcomes if begin <= o.at <= end]
-    fault.note(f"{len(during)} requests sent while PostgreSQL restarted")
+    during = [o for o in journeys.outcomes if o.at <= end and o.at + o.ms / 1000 >= begin]
+    fault.note(f"{len(during)} requests under way while PostgreSQL restarted")
     if not during:
-        fault.fail("could not arrange the fault: no request was sent during the restart")
+        fault.fail("could not arrange the fault: no request was under way during the restart")
     if kinds and kinds != ["503"]:
         fault.fail(f"while the database was down, pages must answer 503 only, not {kinds}")
     if outside:
