@@ -35,29 +35,33 @@ IMPORT_BUDGETS = [
 ]
 # Unlike the page figures, the import figures name both databases.
 IMPORT_SUFFIXES = {"postgres": "_postgres", "sqlite": "_sqlite"}
-PARTS = ("pages", "imports")
+# Drawing a chart needs no database: measured once a run (bench/charts.py), without a suffix.
+CHART_BUDGETS = [Budget("chart_draw_p95_ms", 20.0, at_least=False, decimals=2, part="charts")]
+PARTS = ("pages", "imports", "charts")
 QUERY_LIMIT = 15  # the only budget the reduced run in `make test` enforces
 
 
 def suffix_of(budget: Budget, backend: str) -> str:
+    if budget.part == "charts":
+        return ""
     return (IMPORT_SUFFIXES if budget.part == "imports" else SUFFIXES)[backend]
 
 
 def budget_of(name: str) -> Budget:
-    for budget in BUDGETS + IMPORT_BUDGETS:
+    for budget in BUDGETS + IMPORT_BUDGETS + CHART_BUDGETS:
         if any(name == budget.name + suffix_of(budget, backend) for backend in SUFFIXES):
             return budget
     raise KeyError(name)
 
 
 def expected_names(backends: list[str], parts: tuple[str, ...] = PARTS) -> list[str]:
-    """Every figure a complete run prints, in order."""
+    """Every figure a complete run prints, in order: each database's, then the charts'."""
     return [
         budget.name + suffix_of(budget, backend)
         for backend in backends
         for budget in BUDGETS + IMPORT_BUDGETS
         if budget.part in parts
-    ]
+    ] + [budget.name for budget in CHART_BUDGETS if budget.part in parts]
 
 
 def line(name: str, value: float) -> str:

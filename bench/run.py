@@ -10,12 +10,14 @@ For each database (PostgreSQL with the national dataset, SQLite with one municip
 4. with the server stopped, the import of 200,000 measurements from CSV against the raw insert
    of the same rows (bench/imports.py).
 
+Then, once, drawing charts with nothing cached, in a process of its own (bench/charts.py).
+
 The figures go to stdout, one `name: value` line each, then the check against the budget;
 everything else goes to stderr. Exits non-zero when a figure is outside its budget only with
 BENCH_STRICT=1; with --ci (the reduced run in `make test`) when a figure is missing or a key
 page runs more than 15 queries.
 
-    python -m bench.run [--scale 1] [--seconds 20] [--only pages|imports]
+    python -m bench.run [--scale 1] [--seconds 20] [--only pages|imports|charts]
 """
 
 import argparse
@@ -215,6 +217,20 @@ def measure_pages(
     return {"probe": found, **measured}
 
 
+def measure_charts(work: Path) -> dict[str, float]:
+    """Drawing charts in a fresh process with the server's settings (no database needed)."""
+    say("drawing charts, each with data of its own and nothing cached")
+    env = production_environment(work, "sqlite:////nonexistent.sqlite3")
+    out = run([sys.executable, "-m", "bench.charts"], env=env, cwd=REPO, stdout=subprocess.PIPE)
+    result: dict[str, float] = json.loads(out.stdout)
+    say(
+        f"charts: {result['draws']:.0f} draws, the first {result['first_ms']:.2f} ms, then p50 "
+        f"{result['p50_ms']:.2f} ms, p95 {result['p95_ms']:.2f} ms, max {result['max_ms']:.2f} "
+        f"ms; {result['resident_mb']:.0f} MB resident"
+    )
+    return result
+
+
 def figures_of(backend: str, measured: dict[str, Any]) -> dict[str, float]:
     found: dict[str, float] = measured.get("imports", {})
     if "probe" not in measured:
@@ -280,7 +296,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--report", type=Path, help="also write every measurement as JSON here")
     parser.add_argument(
         "--only", choices=figures.PARTS,
-        help="measure only the pages (with the roll-up) or only the imports",
+        help="measure only the pages (with the roll-up), only the imports or only the charts",
     )  # fmt: skip
     parser.add_argument(
         "--import-rows", type=int,
@@ -310,27 +326,33 @@ def main() -> int:
     started = time.monotonic()
     backends = args.backends.split(",")
     measured: dict[str, dict[str, Any]] = {}
+    drawn: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="malbild-bench.") as tmp:
         work = Path(tmp)
-        certificate(work)
-        say("collecting the static files")
-        malbild(production_environment(work, "sqlite:////nonexistent.sqlite3"), "collectstatic",
-                "--no-input", "--verbosity", "0")  # fmt: skip
-        for backend in backends:
-            scale = args.scale if backend == "postgres" else args.sqlite_scale
-            dataset = Dataset(args.dataset, scale, args.seed)
-            measured[backend] = measure(backend, dataset, work / backend, args)
-            details(backend, measured[backend])
+        if {"pages", "imports"} & set(args.parts):
+            certificate(work)
+            say("collecting the static files")
+            malbild(production_environment(work, "sqlite:////nonexistent.sqlite3"),
+                    "collectstatic", "--no-input", "--verbosity", "0")  # fmt: skip
+            for backend in backends:
+                scale = args.scale if backend == "postgres" else args.sqlite_scale
+                dataset = Dataset(args.dataset, scale, args.seed)
+                measured[backend] = measure(backend, dataset, work / backend, args)
+                details(backend, measured[backend])
+        if "charts" in args.parts:
+            drawn = measure_charts(work)
     found: dict[str, float] = {}
-    for backend in backends:
+    for backend in measured:
         found |= figures_of(backend, measured[backend])
+    if drawn:
+        found["chart_draw_p95_ms"] = drawn["p95_ms"]
     lines = [figures.line(name, value) for name, value in found.items()]
     for line in lines:
         print(line, flush=True)
     print(figures.verdict(found), flush=True)
     say(f"done in {time.monotonic() - started:.0f} s")
     if args.report:
-        write_report(args.report, args, measured, found)
+        write_report(args.report, args, measured, found, drawn)
     if args.ci:
         return ci_check(found, lines, backends, args.parts)
     strict = os.environ.get("BENCH_STRICT") == "1"
@@ -360,11 +382,16 @@ def ci_check(
 
 
 def write_report(
-    path: Path, args: argparse.Namespace, measured: dict[str, Any], found: dict[str, float]
+    path: Path,
+    args: argparse.Namespace,
+    measured: dict[str, Any],
+    found: dict[str, float],
+    drawn: dict[str, float],
 ) -> None:
     report = {
         "arguments": {k: str(v) for k, v in vars(args).items()},
         "figures": found,
+        "charts": drawn or None,
         "databases": {
             backend: {
                 "probe": data.get("probe"),

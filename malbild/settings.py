@@ -210,7 +210,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "malbild_cache",
-        # Rendered charts share it with rate limits: room enough that charts never push them out.
+        # Rate-limit counters (an API minute, a public form's hour, per address): room for that
+        # many addresses at once, so that culling never forgets a counter that still counts.
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
     # Rendered page content, in each process's memory: read without a query. Only content keyed

@@ -9,7 +9,6 @@ the other's answers.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
@@ -198,20 +197,26 @@ def score_words(score: Decimal | None) -> str:
 
 
 def area_chart(summary: Summary) -> SafeString | None:
-    """Bars per area, this round beside the previous one (the same figures follow in a table)."""
-    this_label, before_label = _("This round"), _("Previous round")
-    rows: list[dict[str, Any]] = []
-    for area in summary.areas:
-        if area.score is not None:
-            rows.append({"area": area.area.label, "series": this_label, "score": float(area.score)})
-        if area.previous is not None:
-            rows.append(
-                {"area": area.area.label, "series": before_label, "score": float(area.previous)}
-            )
-    if not rows:
+    """Bars per area on the 0–4 scale, this round (filled blue, solid outline) beside the
+    previous one (grey, dashed outline); the same figures follow in a table."""
+    areas = [a for a in summary.areas if a.score is not None or a.previous is not None]
+    if not areas:
         return None
-    series = [this_label] + ([before_label] if summary.previous_round else [])
-    spec = bar_spec(rows, series, axis_title=_("Result (0 = not planned, 4 = achieved)"))
+    series = [
+        charts.Bars(
+            _("This round"),
+            [None if a.score is None else float(a.score) for a in areas],
+            charts.Style(THIS_COLOUR),
+        )
+    ]
+    if summary.previous_round:
+        series.append(
+            charts.Bars(
+                _("Previous round"),
+                [None if a.previous is None else float(a.previous) for a in areas],
+                charts.Style(BEFORE_COLOUR, charts.SHORT_DASHED),
+            )
+        )
     parts = [
         _("%(area)s: %(score)s.") % {"area": a.area.label, "score": _number(a.score)}
         for a in summary.areas
@@ -221,38 +226,14 @@ def area_chart(summary: Summary) -> SafeString | None:
         "unit": summary.round.unit.name,
         "round": summary.round.title,
     }
-    return charts.accessible(charts.render_svg(spec), title, " ".join(parts))
-
-
-def bar_spec(rows: list[dict[str, Any]], series: list[str], *, axis_title: str) -> dict[str, Any]:
-    """Horizontal bars on the 0–4 scale, one group per area, one bar per series; the series
-    differ by colour and by the pattern of their outline."""
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": charts.WIDTH,
-        "background": "white",
-        "config": {
-            "locale": {"number": charts.SWEDISH_NUMBERS},
-            "font": "sans-serif",
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": charts.INK,
-                     "titleColor": charts.INK, "gridColor": "#e3e7ec", "labelLimit": 220},
-            "legend": {"labelFontSize": 12, "labelColor": charts.INK, "orient": "bottom",
-                       "labelLimit": 0},
-            "view": {"stroke": None},
-        },
-        "data": {"values": rows},
-        "mark": {"type": "bar", "strokeWidth": 1.5, "stroke": charts.INK},
-        "encoding": {
-            "y": {"field": "area", "type": "nominal", "title": None, "sort": None},
-            "yOffset": {"field": "series", "type": "nominal", "sort": series},
-            "x": {"field": "score", "type": "quantitative", "title": axis_title,
-                  "scale": {"domain": [0, 4]}, "axis": {"values": [0, 1, 2, 3, 4], "format": "d"}},
-            "color": {"field": "series", "type": "nominal", "title": None,
-                      "scale": {"domain": series, "range": [THIS_COLOUR, BEFORE_COLOUR]}},
-            "strokeDash": {"field": "series", "type": "nominal", "title": None,
-                           "scale": {"domain": series, "range": [[1, 0], [4, 3]]}},
-        },
-    }  # fmt: skip
+    return charts.bars(
+        [str(a.area.label) for a in areas],
+        series,
+        title=title,
+        description=" ".join(parts),
+        axis_title=_("Result (0 = not planned, 4 = achieved)"),
+        domain=(0.0, 4.0),
+    )
 
 
 def _number(value: Decimal | None) -> str:

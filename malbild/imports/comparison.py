@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from statistics import mean
-from typing import Any
 
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -175,58 +175,31 @@ def _chart(
     country: Line | None,
     group: PeerGroup | None,
 ) -> SafeString | None:
-    series = [(own, OWN_COLOUR, [1, 0], "circle")]
-    if group_line is not None:
-        series.append((group_line, GROUP_COLOUR, [6, 4], "square"))
-    if country is not None:
-        series.append((country, COUNTRY_COLOUR, [2, 3], "triangle-up"))
-    rows: list[dict[str, Any]] = [
-        {"x": year, "y": float(value), "series": line.title}
-        for line, *_style in series
-        for year, value in sorted(line.values.items())
-        if value is not None
-    ]
-    if not any(row["series"] == own.title for row in rows):
+    """The own municipality (solid, circles), the group's average (dashed, squares) and Sweden
+    (dotted, triangles), per year; None when the own municipality has no value."""
+    if own.latest is None:
         return None
-    names = [line.title for line, *_style in series]
-    years = sorted({row["x"] for row in rows})
-    spec: dict[str, Any] = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": charts.WIDTH,
-        "height": charts.HEIGHT,
-        "background": "white",
-        "config": {
-            "locale": {"number": charts.SWEDISH_NUMBERS},
-            "font": "sans-serif",
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": charts.INK,
-                     "titleColor": charts.INK, "gridColor": "#e3e7ec"},
-            "legend": {"labelFontSize": 12, "labelColor": charts.INK, "orient": "bottom",
-                       "labelLimit": 0},
-            "view": {"stroke": None},
-        },
-        "data": {"values": rows},
-        "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.5},
-        "encoding": {
-            "x": {"field": "x", "type": "quantitative", "title": None,
-                  "scale": {"zero": False, "nice": False},
-                  "axis": {"values": years, "format": "d", "labelAngle": 0, "grid": False}},
-            "y": {"field": "y", "type": "quantitative", "title": indicator.unit_of_measure,
-                  "scale": {"zero": False}},
-            "color": {"field": "series", "type": "nominal", "title": None,
-                      "scale": {"domain": names, "range": [s[1] for s in series]}},
-            "strokeDash": {"field": "series", "type": "nominal", "title": None,
-                           "scale": {"domain": names, "range": [s[2] for s in series]}},
-            "shape": {"field": "series", "type": "nominal", "title": None,
-                      "scale": {"domain": names, "range": [s[3] for s in series]}},
-            "order": {"field": "x", "type": "quantitative"},
-        },
-    }  # fmt: skip
-    parts = []
-    if own.latest is not None:
-        parts.append(
-            _("%(name)s: %(value)s in %(year)s.")
-            % {"name": own.title, "value": _decimal(own.latest), "year": own.latest_year}
+    styles = [(own, charts.Style(OWN_COLOUR, charts.SOLID, "circle"))]
+    if group_line is not None:
+        styles.append((group_line, charts.Style(GROUP_COLOUR, charts.DASHED, "square")))
+    if country is not None:
+        styles.append((country, charts.Style(COUNTRY_COLOUR, charts.DOTTED, "triangle")))
+    series = [
+        charts.Series(
+            line.title,
+            [
+                charts.Point(year, str(year), float(value))
+                for year, value in sorted(line.values.items())
+                if value is not None
+            ],
+            style,
         )
+        for line, style in styles
+    ]
+    parts = [
+        _("%(name)s: %(value)s in %(year)s.")
+        % {"name": own.title, "value": _decimal(own.latest), "year": own.latest_year}
+    ]
     if group_line is not None and group_line.latest is not None:
         parts.append(
             _("Average of %(group)s: %(value)s.")
@@ -238,9 +211,16 @@ def _chart(
         "indicator": indicator.name,
         "name": own.title,
     }
-    return charts.accessible(charts.render_svg(spec), title, " ".join(parts))
+    return charts.lines(
+        series,
+        title=title,
+        description=" ".join(parts),
+        axis_title=indicator.unit_of_measure,
+        zero=False,
+    )
 
 
 def _decimal(value: Decimal) -> str:
+    """A value as the active language writes it (a decimal comma in Swedish)."""
     text = format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
-    return text.replace(".", ",")
+    return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))

@@ -17,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -178,14 +177,12 @@ def _chart(
     return charts.trend(
         measured,
         planned,
-        kind=indicator.periodicity,
         title=_("%(indicator)s for %(unit)s, per period")
         % {"indicator": indicator.name, "unit": unit.name},
         description=" ".join(parts),
         measured_label=_("Measured (all)"),
         planned_label=_("Planned (baseline to target)"),
         axis_title=unit_of_measure,
-        decimal_comma=(get_language() or "sv").startswith("sv"),
     )
 
 

@@ -47,7 +47,6 @@ def _chart(goal: dict[str, Any], indicator: dict[str, Any], swedish: bool) -> Sa
     return charts.trend(
         measured,
         planned,
-        kind=indicator["periodicity"],
         title=_("%(indicator)s for %(unit)s, per period")
         % {"indicator": indicator["name"], "unit": goal["unit"]},
         description=description,

@@ -1,6 +1,7 @@
 """Refreshing from Kolada (service, command, pages) and the comparison, against a local
 Kolada-shaped server."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from malbild.imports.models import ImportRun, KoladaValue, PeerGroup
 from malbild.imports.tests.builders import measurements_of
 from malbild.imports.tests.kolada_server import GROUPS, KPI, FakeKolada, serving
 from malbild.indicators.tests.builders import make_indicator
+from malbild.lib import charts
 from malbild.tenants.scope import scope
 
 
@@ -313,3 +315,44 @@ def test_a_page_waits_for_kolada_at_most_its_own_short_timeout(settings):
     assert searcher().retries == 1
     settings.KOLADA_TIMEOUT = 2
     assert searcher().timeout == 2  # an operator's shorter timeout still holds
+
+
+@pytest.mark.django_db
+def test_the_comparison_chart_tells_the_three_lines_apart_and_precedes_the_table(
+    client, cast, kolada, linked
+):
+    run_refresh(cast)
+    client.force_login(cast.teacher)
+    with translation.override("en"):
+        body = client.get(reverse("imports:compare", args=["mittkoping", linked.pk])).content
+    html = body.decode()
+    chart = html[html.index('<div class="chart"><svg') : html.index("</svg>")]
+    assert html.index("</svg>") < html.index('<table class="comparison">')
+    legend = re.findall(r'text-anchor="start">([^<]+)</text>', chart)
+    assert legend == ["Mittköping", "Group average", "Sweden (all municipalities)"]
+    assert 'stroke-dasharray="6 4"' in chart  # the group's average
+    assert 'stroke-dasharray="2 3"' in chart  # Sweden
+    assert re.findall(r"<desc[^>]*>([^<]*)</desc>", chart) == [
+        "Mittköping: 79 in 2024. Average of Liknande kommuner, grundskola, Mittköping: 78. "
+        "Sweden: 83."
+    ]
+
+
+@pytest.mark.django_db
+def test_a_comparison_whose_chart_cannot_be_drawn_answers_with_its_tables_and_a_note(
+    client, cast, kolada, linked, monkeypatch
+):
+    run_refresh(cast)
+    monkeypatch.setattr(charts, "_line_svg", broken_renderer)
+    client.force_login(cast.teacher)
+    with translation.override("en"):
+        page = client.get(reverse("imports:compare", args=["mittkoping", linked.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<svg" not in html
+    assert "The chart could not be drawn. The table shows the same figures." in html
+    assert '<table class="comparison">' in html
+
+
+def broken_renderer(*args, **kwargs):
+    raise RuntimeError("a renderer that fails")

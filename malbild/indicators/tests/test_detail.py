@@ -226,3 +226,37 @@ def test_the_page_uses_as_many_queries_for_60_values_as_for_3(
     assert len(response.context["rows"]) >= 63
     assert response.context["chart"] is not None
     assert len(small.captured_queries) <= 15
+
+
+@pytest.mark.django_db
+def test_the_chart_holds_values_near_the_largest_storable_and_below_zero(client, cast, indicator):
+    make_measurement(indicator, cast.school, "2022", "-125.5")
+    make_measurement(indicator, cast.school, "2023", "9999999999.9999")
+    client.force_login(cast.teacher)
+    response = client.get(detail_url(cast.org, indicator), {"enhet": cast.school.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    svg = html[html.index('<div class="chart"><svg') : html.index("</svg>")]
+    assert "10\u00a0000\u00a0000\u00a0000" in svg  # the top of the value axis, in Swedish
+    assert "\u22122\u00a0000\u00a0000\u00a0000" in svg  # the axis reaches below zero
+    assert re.search(r'<th scope="row">2022</th>\s*<td class="number">-125,5</td>', html)
+
+
+@pytest.mark.django_db
+def test_a_chart_that_cannot_be_drawn_leaves_the_table_and_a_note(
+    client, cast, indicator, monkeypatch
+):
+    from malbild.lib import charts
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a renderer that fails")
+
+    monkeypatch.setattr(charts, "_line_svg", broken)
+    make_measurement(indicator, cast.school, "2023", "54")
+    client.force_login(cast.teacher)
+    response = client.get(detail_url(cast.org, indicator), {"enhet": cast.school.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" not in html
+    assert '<div class="chart"><p class="chart__note">Diagrammet kunde inte ritas.' in html
+    assert re.search(r'<th scope="row">2023</th>\s*<td class="number">54</td>', trend_table(html))

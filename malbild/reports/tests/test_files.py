@@ -233,3 +233,39 @@ def test_a_withdrawal_leaves_documents_without_that_quote_alone(
     document.refresh_from_db()
     assert document.rerendered_at is None
     assert document.status == GeneratedReport.Status.DONE
+
+
+@pytest.mark.django_db
+def test_the_pdf_draws_each_indicators_chart_from_the_same_svg_as_the_pages(
+    cast, django_capture_on_commit_callbacks
+):
+    f = followup(cast)
+    document = generate(
+        cast.org, cast.admin, f.period, cast.school, django_capture_on_commit_callbacks,
+        language="sv",
+    )  # fmt: skip
+    text = " ".join(pdf_text(document).split())
+    # The chart's legend is text in the PDF, as on the page.
+    assert "Uppmätt (alla)" in text
+    assert "Planerat (från utgångsvärde till målvärde)" in text
+    assert "Diagrammet kunde inte ritas" not in text
+
+
+@pytest.mark.django_db
+def test_a_pdf_whose_charts_cannot_be_drawn_still_renders_with_a_note(
+    cast, django_capture_on_commit_callbacks, monkeypatch
+):
+    from malbild.lib import charts
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a renderer that fails")
+
+    monkeypatch.setattr(charts, "_line_svg", broken)
+    f = followup(cast)
+    document = generate(
+        cast.org, cast.admin, f.period, cast.school, django_capture_on_commit_callbacks
+    )
+    text = " ".join(pdf_text(document).split())
+    assert "The chart could not be drawn. The table shows the same figures." in text
+    assert f.goals["asen"].title in text
+    assert "61.5" in text  # the table under the chart
