@@ -76,8 +76,10 @@ def malbild_shell(data_dir: Path, code: str) -> str:
     return result.stdout.strip()
 
 
-def wait_until_healthy(url: str, server: subprocess.Popen[bytes], data_dir: Path) -> None:
-    deadline = time.monotonic() + 60
+def wait_until_healthy(
+    url: str, server: subprocess.Popen[bytes], data_dir: Path, seconds: float = 60
+) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             log = (data_dir / "server.log").read_text()
@@ -88,7 +90,7 @@ def wait_until_healthy(url: str, server: subprocess.Popen[bytes], data_dir: Path
                     return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError("malbild serve did not answer /healthz within 60 s")
+    raise RuntimeError(f"malbild serve did not answer /healthz within {seconds:g} s")
 
 
 def chromium_path() -> str:
