@@ -1,9 +1,10 @@
 """The one settings module.
 
 Every setting comes from an environment variable prefixed ``MALBILD_`` (all of them are listed in
-docs/configuration.md). With none set, Målbild runs in *local mode*: data in ``./var/``, SQLite,
-a secret key created once, DEBUG off. ``MALBILD_PRODUCTION=1`` is *production mode*, which refuses
-to start without a secret key and allowed hosts, and turns on HTTPS-only behaviour.
+docs/configuration.md). With none set, Målbild runs in *local mode*: data in the checkout's
+``var/`` (whatever the working directory), SQLite, a secret key created once, DEBUG off.
+``MALBILD_PRODUCTION=1`` is *production mode*, which refuses to start without a secret key and
+allowed hosts, and turns on HTTPS-only behaviour.
 """
 
 import os
@@ -46,7 +47,36 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PRODUCTION = env_bool("PRODUCTION")
-DATA_DIR = Path(env("DATA_DIR", "var")).resolve()
+
+
+def default_data_dir(package_dir: Path) -> Path:
+    """`var/` in the source checkout that holds `package_dir`, wherever a command is started
+    from (a working directory never decides where the database and the secret key live). An
+    installed package has no checkout: it needs MALBILD_DATA_DIR."""
+    root = package_dir.parent
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and 'name = "malbild"' in pyproject.read_text(encoding="utf-8"):
+        return root / "var"
+    raise ImproperlyConfigured(
+        "MALBILD_DATA_DIR is needed when Målbild runs as an installed package rather than from "
+        "its source checkout: the folder for its data, for example /var/lib/malbild."
+    )
+
+
+def _data_dir() -> Path:
+    given = env("DATA_DIR")
+    if not given:
+        return default_data_dir(BASE_DIR)
+    path = Path(given).expanduser()
+    if not path.is_absolute():
+        raise ImproperlyConfigured(
+            f"MALBILD_DATA_DIR must be an absolute path, not {given!r}: a relative one would "
+            "depend on the folder each command is started from."
+        )
+    return path
+
+
+DATA_DIR = _data_dir()
 
 
 def _local_secret_key() -> str:
