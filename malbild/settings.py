@@ -154,6 +154,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "malbild.accounts.middleware.UserLanguageMiddleware",
+    # Once the person and their language are known, before anything reads the body (CSRF does,
+    # in its process_view): a body over the limit is refused unread.
+    "malbild.server.middleware.RequestSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -332,7 +335,6 @@ USE_TZ = True
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/media/"  # never served directly; see platform.views.decision_minutes
 MAX_UPLOAD_MB = 20
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Static files -----------------------------------------------------------------------------------
 
@@ -418,6 +420,26 @@ KOLADA_URL = env("KOLADA_URL", "https://api.kolada.se").rstrip("/")
 KOLADA_TIMEOUT = float(env("KOLADA_TIMEOUT", "20"))
 # Measurement files larger than this are refused before they are read.
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 25)
+
+# Request bodies ---------------------------------------------------------------------------------
+# The largest upload is a measurement file (IMPORT_MAX_MB), then the minutes of a decision
+# (MAX_UPLOAD_MB); pictures and practice exports are at most 5 MB. A request may carry the largest
+# file and its form around it; one without a logged-in person (the public story form with its
+# picture) needs no more than PUBLIC_REQUEST_MAX_MB. A larger body is refused with 413 before a
+# byte of it is read (server.middleware.RequestSizeLimit); the proxy in front refuses it even
+# earlier (README, "Installing for production").
+REQUEST_MAX_MB = max(IMPORT_MAX_MB, MAX_UPLOAD_MB) + 1
+PUBLIC_REQUEST_MAX_MB = 6
+# What Django keeps in memory of a body besides its files: form text, or an API request's JSON
+# (10,000 measurements, the most one request may write, take about 1.5 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files above this are written to a temporary file while the request is handled (Django's
+# default), so eight concurrent uploads hold at most 20 MB of them in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest forms: a self-assessment page (two fields a statement), the members of a school to
+# choose among; a practice import takes at most 50 files.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 # The JSON API (docs/api.md): requests a minute per key, and per address without a valid key.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
