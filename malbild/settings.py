@@ -1,9 +1,10 @@
 """The one settings module.
 
 Every setting comes from an environment variable prefixed ``MALBILD_`` (all of them are listed in
-docs/configuration.md). With none set, Målbild runs in *local mode*: data in ``./var/``, SQLite,
-a secret key created once, DEBUG off. ``MALBILD_PRODUCTION=1`` is *production mode*, which refuses
-to start without a secret key and allowed hosts, and turns on HTTPS-only behaviour.
+docs/configuration.md). With none set, Målbild runs in *local mode*: data in the checkout's
+``var/`` (whatever the working directory), SQLite, a secret key created once, DEBUG off.
+``MALBILD_PRODUCTION=1`` is *production mode*, which refuses to start without a secret key and
+allowed hosts, and turns on HTTPS-only behaviour.
 """
 
 import os
@@ -46,7 +47,36 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PRODUCTION = env_bool("PRODUCTION")
-DATA_DIR = Path(env("DATA_DIR", "var")).resolve()
+
+
+def default_data_dir(package_dir: Path) -> Path:
+    """`var/` in the source checkout that holds `package_dir`, wherever a command is started
+    from (a working directory never decides where the database and the secret key live). An
+    installed package has no checkout: it needs MALBILD_DATA_DIR."""
+    root = package_dir.parent
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and 'name = "malbild"' in pyproject.read_text(encoding="utf-8"):
+        return root / "var"
+    raise ImproperlyConfigured(
+        "MALBILD_DATA_DIR is needed when Målbild runs as an installed package rather than from "
+        "its source checkout: the folder for its data, for example /var/lib/malbild."
+    )
+
+
+def _data_dir() -> Path:
+    given = env("DATA_DIR")
+    if not given:
+        return default_data_dir(BASE_DIR)
+    path = Path(given).expanduser()
+    if not path.is_absolute():
+        raise ImproperlyConfigured(
+            f"MALBILD_DATA_DIR must be an absolute path, not {given!r}: a relative one would "
+            "depend on the folder each command is started from."
+        )
+    return path
+
+
+DATA_DIR = _data_dir()
 
 
 def _local_secret_key() -> str:
@@ -124,6 +154,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "malbild.accounts.middleware.UserLanguageMiddleware",
+    # Once the person and their language are known, before anything reads the body (CSRF does,
+    # in its process_view): a body over the limit is refused unread.
+    "malbild.server.middleware.RequestSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -303,7 +336,6 @@ USE_TZ = True
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/media/"  # never served directly; see platform.views.decision_minutes
 MAX_UPLOAD_MB = 20
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Static files -----------------------------------------------------------------------------------
 
@@ -389,6 +421,26 @@ KOLADA_URL = env("KOLADA_URL", "https://api.kolada.se").rstrip("/")
 KOLADA_TIMEOUT = float(env("KOLADA_TIMEOUT", "20"))
 # Measurement files larger than this are refused before they are read.
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 25)
+
+# Request bodies ---------------------------------------------------------------------------------
+# The largest upload is a measurement file (IMPORT_MAX_MB), then the minutes of a decision
+# (MAX_UPLOAD_MB); pictures and practice exports are at most 5 MB. A request may carry the largest
+# file and its form around it; one without a logged-in person (the public story form with its
+# picture) needs no more than PUBLIC_REQUEST_MAX_MB. A larger body is refused with 413 before a
+# byte of it is read (server.middleware.RequestSizeLimit); the proxy in front refuses it even
+# earlier (README, "Installing for production").
+REQUEST_MAX_MB = max(IMPORT_MAX_MB, MAX_UPLOAD_MB) + 1
+PUBLIC_REQUEST_MAX_MB = 6
+# What Django keeps in memory of a body besides its files: form text, or an API request's JSON
+# (10,000 measurements, the most one request may write, take about 1.5 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files above this are written to a temporary file while the request is handled (Django's
+# default), so eight concurrent uploads hold at most 20 MB of them in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest forms: a self-assessment page (two fields a statement), the members of a school to
+# choose among; a practice import takes at most 50 files.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 # The JSON API (docs/api.md): requests a minute per key, and per address without a valid key.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
