@@ -25,7 +25,7 @@ Two detectors look at what is left, and each is built to be sure before it speak
 import html as entities
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 # Short words that are frequent in one language and are not words of the other.
@@ -92,6 +92,7 @@ class _TextReader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.chunks: list[Chunk] = []
         self.stack: list[tuple[str, str | None, bool]] = []  # (tag, lang, skipped)
+        self.skipping = 0  # how many open elements say "no language here"
         self.page_language = ""
 
     def _language(self) -> str:
@@ -99,9 +100,6 @@ class _TextReader(HTMLParser):
             if lang:
                 return lang
         return self.page_language
-
-    def _skipped(self) -> bool:
-        return any(skipped for _tag, _lang, skipped in self.stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -111,7 +109,8 @@ class _TextReader(HTMLParser):
         skipped = tag in SKIPPED_ELEMENTS
         if tag not in VOID_ELEMENTS:
             self.stack.append((tag, lang, skipped))
-        if self._skipped():
+            self.skipping += skipped
+        if self.skipping:
             return
         language = lang or self._language()
         for name in SPOKEN_ATTRIBUTES:
@@ -119,8 +118,6 @@ class _TextReader(HTMLParser):
                 self.chunks.append(Chunk(str(values[name]), language))
         if tag == "input" and values.get("type") in {"submit", "button"} and values.get("value"):
             self.chunks.append(Chunk(str(values["value"]), language))
-        if tag in VOID_ELEMENTS:
-            return
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -131,11 +128,12 @@ class _TextReader(HTMLParser):
         # Close up to the matching element; an end tag that matches nothing is ignored.
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index][0] == tag:
+                self.skipping -= sum(skipped for _tag, _lang, skipped in self.stack[index:])
                 del self.stack[index:]
                 return
 
     def handle_data(self, data: str) -> None:
-        if self._skipped():
+        if self.skipping:
             return
         text = " ".join(data.split())
         if text:
@@ -150,19 +148,21 @@ def chunks_of(html: str) -> tuple[str, list[Chunk]]:
     return reader.page_language, reader.chunks
 
 
-@dataclass
 class Stored:
     """What people typed: the stored texts as word strings, for whole-word containment."""
 
-    texts: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.texts = sorted({t for t in self.texts if t.strip()}, key=len, reverse=True)
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.texts = sorted({t for t in texts if t.strip()}, key=len, reverse=True)
         self._joined = "\x00".join(self.texts)
+        # Each text under its first word, longest first: the texts that can sit inside a piece
+        # of text are among those filed under one of its words.
+        self._by_first_word: dict[str, list[str]] = {}
+        for text in self.texts:
+            self._by_first_word.setdefault(text.split(" ", 2)[1], []).append(text)
 
     @classmethod
     def of(cls, values: Iterable[str]) -> "Stored":
-        return cls([normalised(value) for value in values])
+        return cls(normalised(value) for value in values)
 
     def holds(self, text: str) -> bool:
         """Whether `text` (normalised) is all inside one stored text."""
@@ -170,7 +170,12 @@ class Stored:
 
     def without(self, text: str) -> str:
         """`text` (normalised) with every stored text inside it taken out."""
-        for stored in self.texts:
+        candidates = sorted(
+            {t for word in set(text.split()) for t in self._by_first_word.get(word, ())},
+            key=len,
+            reverse=True,
+        )
+        for stored in candidates:
             if len(stored) <= len(text) and stored in text:
                 text = text.replace(stored, " | ")
         return text
@@ -206,6 +211,8 @@ class Detector:
             yield text
             return
         foreign = FUNCTION_WORDS[self.language]
+        if not foreign.intersection(whole.split()):
+            return
         if not foreign.intersection(self.stored.without(whole).split()):
             return  # what is left once people's text is taken out is sound
         for sentence in SENTENCE_END.split(text):
