@@ -1,15 +1,18 @@
 """Finding one language in a page written in the other (the crawl in `test_languages.py`).
 
 A page's text is read the way a reader meets it: the text of its elements and the attributes
-that speak (`alt`, `title`, `aria-label`, `placeholder`), without `script`, `style` and code
+that speak (`alt`, `title`, `aria-label`, `placeholder`, a button's `value`), without `script`,
+`style` and code
 (`code`, `pre`, `kbd`, `samp`: commands and identifiers, in no language). Text inside an element
 whose `lang` differs from the page's is skipped: it says which language it is in (WCAG 3.1.2).
 
-What people typed is skipped by one rule: text stored in the database, in any text column of
-Målbild's own models, is theirs, written in whatever language they wrote it (the demo's people
-write Swedish, and the English interface must show their goals as they wrote them). The only
-exception is the maturity model, which is the product's own text and must follow the reader.
-Stored text is compared word by word, so Markdown's marks and punctuation do not matter.
+What people typed is skipped by one rule: text stored in the database, in any text or JSON
+column of Målbild's own models, is theirs, written in whatever language they wrote it (the
+demo's people write Swedish, and the English interface must show their goals as they wrote
+them; an audit snapshot or a frozen document keeps the words of its day). The only exception is
+the maturity model, which is the product's own text and must follow the reader. Stored text is
+compared word by word, so Markdown's marks and punctuation do not matter, and a text cut short
+("…") is compared without its cut-off word.
 
 Two detectors look at what is left, and each is built to be sure before it speaks:
 
