@@ -115,6 +115,9 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
 
 def _sso_failed(request: HttpRequest, error: oidc.LoginFailed) -> HttpResponse:
     oidc.logger.warning("Single sign-on failed: %s", error.detail)
+    if isinstance(error, oidc.Refused):  # after the login's transaction was rolled back
+        with transaction.atomic():
+            oidc.audit_refusal(error, request)
     return render(
         request, "accounts/sso_failed.html", {"message": error.message}, status=error.status
     )
