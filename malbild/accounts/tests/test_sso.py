@@ -596,3 +596,16 @@ def test_an_operator_removes_a_link_and_it_is_audited(client, provider, anna):
     event = audit_events(action="accounts.sso_unlinked")[0]
     assert event.target_id == str(anna.pk)
     assert event.before["subject"] == "anna-123"
+
+
+@pytest.mark.django_db
+def test_one_address_starts_at_most_120_logins_in_ten_minutes(client, provider):
+    for _ in range(120):
+        assert client.get(START).status_code == 302
+    response = Client().get(START, headers={"Accept-Language": "en"})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "account have been started from your network" in page
+    assert "minutes" in page
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    assert other.get(START).status_code == 302
