@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "tenants.role_taken": _("Role taken away"),
     "tenants.person_invited": _("Person invited"),
     "tenants.invitation_accepted": _("Invitation accepted"),
+    "tenants.invitation_withdrawn": _("Invitation withdrawn"),
     "tenants.organisation_created": _("Organisation created"),
     "tenants.sso_domains_changed": _("E-mail domains for single sign-on changed"),
     "platform.draft_started": _("Platform draft started"),

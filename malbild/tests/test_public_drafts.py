@@ -101,7 +101,9 @@ def public_routes() -> dict[str, str]:
             if isinstance(p, URLResolver):
                 inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
                 found |= walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern) and namespace.rstrip(":") in PUBLIC_NAMESPACES:
+            elif (
+                isinstance(p, URLPattern) and p.name and namespace.rstrip(":") in PUBLIC_NAMESPACES
+            ):
                 arguments = [a for a in p.pattern.converters if a != "org"]
                 found[namespace + p.name] = arguments[0] if arguments else ""
         return found
