@@ -14,6 +14,7 @@ linked to the ID token's issuer and subject at the first login, when a verified 
 import base64
 import hmac
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -293,7 +294,7 @@ def _verify(provider: Provider, tokens: dict[str, Any], nonce: str) -> dict[str,
 
 
 # Why a person was refused (the audit event's `reason`), and what they are told.
-REFUSALS: dict[str, Any] = {
+REFUSALS: dict[str, Callable[[], str]] = {
     "no e-mail": lambda: _(
         "Your account at the municipality has no e-mail address that Målbild may see. Ask the "
         "municipality's IT support for help."
@@ -366,7 +367,7 @@ def _verified(claims: dict[str, Any]) -> bool:
 
 def _vouched_for(email: str, user: User | None) -> bool:
     """Whether the address's domain is one the organisations trust the provider for: every
-    organisation of an existing account, or any organisation for someone new (one query)."""
+    organisation of an existing account, or any organisation for someone new (two queries)."""
     domain = email.rpartition("@")[2]
     if user is not None:
         organisations = {m.organisation for m in Membership.of_person(user)}
@@ -419,18 +420,20 @@ def _link(claims: dict[str, Any], email: str, request: HttpRequest) -> User:
         raise Refused("no e-mail", claims, email)
     issuer, subject = str(claims["iss"]), str(claims["sub"])
     user = User.objects.filter(email=email).first()
-    if user is not None:
-        _check_may_log_in(user, claims, email)
-        if SsoIdentity.objects.filter(user=user, issuer=issuer).exists():
-            raise Refused("linked to another subject", claims, email, user)
-    elif not settings.OIDC_CREATE_USERS:
-        raise Refused("no account", claims, email)
+    # Trust in the address first: a provider that does not vouch for it learns nothing of the
+    # account behind it.
     if _verified(claims):
         by = "verified e-mail"
     elif _vouched_for(email, user):
         by = "allowed domain"
     else:
         raise Refused("e-mail not verified", claims, email, user)
+    if user is not None:
+        _check_may_log_in(user, claims, email)
+        if SsoIdentity.objects.filter(user=user, issuer=issuer).exists():
+            raise Refused("linked to another subject", claims, email, user)
+    elif not settings.OIDC_CREATE_USERS:
+        raise Refused("no account", claims, email)
     if user is None:
         name = _name(claims)
         user = User.objects.create_user(email=email, password=None, name=name)

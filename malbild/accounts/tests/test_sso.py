@@ -455,6 +455,14 @@ def test_a_platform_administrator_is_never_linked(client, provider, flags):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("flags", [{"is_staff": True}, {"is_active": False}])
+def test_an_unverified_address_learns_nothing_of_the_account_behind_it(client, provider, flags):
+    make_user("anna.andersson@kommun.test", **flags)
+    provider.claims_override = {"email_verified": None}
+    refused(log_in(client, provider), client, "e-mail not verified")
+
+
+@pytest.mark.django_db
 def test_a_linked_account_that_became_a_platform_administrator_is_refused(client, provider, anna):
     log_in(client, provider)
     client.post(reverse("accounts:logout"))
