@@ -12,6 +12,7 @@ object of the organisation, drafts included. No page may show the word.
 import re
 from collections import deque
 from html import unescape
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -134,7 +135,7 @@ def test_no_public_page_shows_a_draft(cast):
     leaks: list[str] = []
     while queue:
         url = queue.popleft()
-        response = client.get(url)
+        response: Any = client.get(url)  # an HttpResponse, or a FileResponse for a picture
         assert response.status_code in (200, 404), url
         if response.status_code != 200:
             continue
