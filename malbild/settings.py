@@ -7,6 +7,7 @@ docs/configuration.md). With none set, Målbild runs in *local mode*: data in th
 allowed hosts, and turns on HTTPS-only behaviour.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -307,10 +308,25 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "malbild.accounts.views.locked_out"
 AXES_USERNAME_CALLABLE = "malbild.accounts.views.axes_username"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1 if PRODUCTION else 0)
+# The visitor's address (lib.ratelimit.client_ip) comes from X-Forwarded-For only when the request
+# came from one of these proxies (addresses or networks); otherwise anyone could name any address.
+if env("PROXY_COUNT"):
+    raise ImproperlyConfigured(
+        "MALBILD_PROXY_COUNT is replaced by MALBILD_TRUSTED_PROXIES: the addresses of the reverse "
+        "proxies in front of Målbild, for example 127.0.0.1 (docs/configuration.md)."
+    )
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"MALBILD_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            "(for example 127.0.0.1 or 10.0.0.0/8)."
+        ) from None
 # django-ipware is not installed: without this, axes would count every login behind the proxy
-# as coming from the proxy's address.
-AXES_CLIENT_IP_CALLABLE = "malbild.accounts.views.client_ip"
+# as coming from the proxy's address. The audit trail reads the address through axes too.
+AXES_CLIENT_IP_CALLABLE = "malbild.lib.ratelimit.client_ip"
 AXES_VERBOSE = False
 # Logins are in the audit trail (with its retention); axes' own log of them would be kept forever.
 AXES_DISABLE_ACCESS_LOG = True

@@ -116,7 +116,9 @@ def news_atom(request: HttpRequest, audience: str) -> HttpResponse:
     )
 
 
-PUBLIC_GOALS = Q(goals__status__in=[Goal.Status.ACTIVE, Goal.Status.CLOSED])
+# What the public sees of goals: active and closed ones, never drafts.
+PUBLIC_STATUSES = (Goal.Status.ACTIVE, Goal.Status.CLOSED)
+PUBLIC_GOALS = Q(goals__status__in=PUBLIC_STATUSES)
 
 
 @require_safe
@@ -168,13 +170,18 @@ def unit_goals(request: HttpRequest, unit_id: int) -> HttpResponse:
         Goal.objects.filter(
             unit=unit,
             target_vision=target,
-            status__in=[Goal.Status.ACTIVE, Goal.Status.CLOSED],
+            status__in=PUBLIC_STATUSES,
         )
         .select_related("focus_area", "parent", "parent__unit")
         .order_by("focus_area__position", "title", "id")
     )
     page = paginate(request, items)
     rows = list(page.object_list)
+    for goal in rows:
+        # The goal it breaks down, only if that one is public too: an active goal may break
+        # down a draft, whose title is not the public's yet.
+        parent = goal.parent
+        goal.public_parent = parent if parent and parent.status in PUBLIC_STATUSES else None
     return cached_render(
         request,
         "communication/public/unit_goals.html",
@@ -183,7 +190,9 @@ def unit_goals(request: HttpRequest, unit_id: int) -> HttpResponse:
         parts=[
             organisation.name, unit.name, unit.progress, target.pk if target else None,
             page.paginator.count,
-            *((g.pk, g.title, g.status, g.light, g.progress, g.description) for g in rows),
+            *((g.pk, g.title, g.status, g.light, g.progress, g.description,
+               g.public_parent and (g.public_parent.title, g.public_parent.unit.name))
+              for g in rows),
         ],
         last_modified=target.adopted_at if target else organisation.created_at,
     )  # fmt: skip
@@ -220,9 +229,7 @@ def public_stories() -> Any:
             Prefetch("images", queryset=services.live_images(), to_attr="live_images"),
             Prefetch(
                 "goals",
-                queryset=Goal.objects.filter(
-                    status__in=[Goal.Status.ACTIVE, Goal.Status.CLOSED]
-                ).select_related("unit"),
+                queryset=Goal.objects.filter(status__in=PUBLIC_STATUSES).select_related("unit"),
                 to_attr="public_goals",
             ),
             "values",

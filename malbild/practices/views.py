@@ -8,12 +8,9 @@
 * `/offentlig/<org>/praxis/…`: the organisation's public practices, without login.
 """
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -38,8 +35,15 @@ from malbild.practices.models import Practice, PracticeComment, PracticeUse, Tip
 from malbild.targets import services as target_services
 from malbild.targets.models import FocusArea, TargetVision
 from malbild.tenants import shared
-from malbild.tenants.decorators import access_of, member_view, organisation_of, public_view
-from malbild.tenants.models import Membership, Organisation, OrgUnit
+from malbild.tenants.decorators import (
+    access_of,
+    member_view,
+    memberships_of,
+    organisation_of,
+    public_view,
+    shared_view,
+)
+from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.permissions import Access, roles_with
 from malbild.tenants.scope import scope
 
@@ -48,8 +52,6 @@ PUBLISH = "can_publish_practices"
 PLAN = "can_edit_action_plans"
 IMPORT_SALT = "malbild.practices.import"
 DEFAULT_AREAS = [name for name, _description in FocusArea.DEFAULTS]
-
-View = Callable[..., HttpResponse]
 
 
 # Helpers ------------------------------------------------------------------------------------------
@@ -546,26 +548,9 @@ def import_commit(request: HttpRequest) -> HttpResponse:
 # The library, shared across organisations ---------------------------------------------------------
 
 
-def shared_view(view: View) -> View:
-    """A page of `/delat/`: for people who are members of some organisation on the
-    installation (anonymous → login; a person with no role anywhere → 404)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        memberships = Membership.of_person(request.user)
-        if not memberships:
-            raise Http404
-        request.memberships = memberships  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _my_organisations(request: HttpRequest) -> list[Organisation]:
     found: dict[int, Organisation] = {}
-    for membership in request.memberships:  # type: ignore[attr-defined]
+    for membership in memberships_of(request):
         found.setdefault(membership.organisation_id, membership.organisation)
     return sorted(found.values(), key=lambda o: o.name)
 
@@ -577,11 +562,7 @@ def _may_use_in(request: HttpRequest) -> list[Organisation]:
     planners = roles_with(PLAN)
     usable = []
     for organisation in _my_organisations(request):
-        roles = {
-            m.role
-            for m in request.memberships  # type: ignore[attr-defined]
-            if m.organisation_id == organisation.pk
-        }
+        roles = {m.role for m in memberships_of(request) if m.organisation_id == organisation.pk}
         if roles & planners:
             usable.append(organisation)
             continue

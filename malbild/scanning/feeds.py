@@ -70,10 +70,39 @@ class Feed:
 # Addresses ----------------------------------------------------------------------------------------
 
 
+# IPv6 prefixes whose addresses carry an IPv4 address in their last 32 bits, which a gateway on
+# the way (NAT64, or an old stack for IPv4-compatible ones) delivers the request to.
+_LAST_32_BITS = (
+    ipaddress.IPv6Network("64:ff9b::/96"),  # NAT64, well-known prefix (RFC 6052)
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible (RFC 4291, deprecated)
+)
+# NAT64 with the local-use prefix (RFC 8215) translates into the operator's own network.
+_NEVER_PUBLIC = (ipaddress.IPv6Network("64:ff9b:1::/48"),)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address stands for (none for an ordinary IPv6 address)."""
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour is not None:  # 2002::/16
+        return [ip.sixtofour]
+    if ip.teredo is not None:  # 2001::/32: the server and the client it tunnels to
+        return list(ip.teredo)
+    if any(ip in network for network in _LAST_32_BITS):
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
+
+
 def _is_public(address: str) -> bool:
+    """Whether `address` is on the public internet; an IPv6 address that embeds an IPv4 address
+    is judged by that IPv4 address (and all of them must be public)."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in network for network in _NEVER_PUBLIC):
+            return False
+        embedded = _embedded_ipv4(ip)
+        if embedded:
+            return all(v4.is_global and not v4.is_multicast for v4 in embedded)
     return ip.is_global and not ip.is_multicast
 
 

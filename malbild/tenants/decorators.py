@@ -1,9 +1,11 @@
-"""The one way a view enters an organisation.
+"""The ways a view enters an organisation, or the space shared between organisations.
 
 `member_view` resolves the organisation from the URL once, answers anonymous visitors with a
 redirect to login and non-members with 404, checks the declared capability (403 with an
 explanation when the person may read but not do this), and runs the view inside
-`tenants.scope`, so every tenant-owned query is limited to that organisation.
+`tenants.scope`, so every tenant-owned query is limited to that organisation. `public_view`
+opens an organisation's public pages to anyone, and `shared_view` the pages under `/delat/` to
+the members of any organisation.
 """
 
 from collections.abc import Callable
@@ -64,6 +66,31 @@ def public_view(view: View) -> View:
             return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def shared_view(view: View) -> View:
+    """Wrap a view of `/delat/…`, what organisations share with each other's members (DESIGN.md
+    §4): anonymous visitors are sent to log in, and a person without a role in any organisation
+    gets 404, as for an organisation they are not a member of. The person's roles everywhere are
+    in `request.memberships`. Every page under `/delat/` goes through here (a test says so)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        memberships = Membership.of_person(request.user)
+        if not memberships:
+            raise Http404
+        request.memberships = memberships  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    wrapper.shared_view = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def memberships_of(request: HttpRequest) -> list[Membership]:
+    """The person's roles in every organisation (set by `shared_view`)."""
+    return request.memberships  # type: ignore[attr-defined]
 
 
 def organisation_of(request: HttpRequest) -> Organisation:

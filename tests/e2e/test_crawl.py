@@ -85,6 +85,8 @@ NOT_CRAWLED: dict[str, str] = {
     "tenants:role_grant": "POST only",
     # A POST button beside each role on a person's page.
     "tenants:role_revoke": "POST only",
+    # A POST button beside each pending invitation on the people page.
+    "tenants:invitation_withdraw": "POST only",
     # Its link carries a secret token that only the invitation e-mail holds; visited with axe in
     # test_links_from_email.py.
     "invitation": "needs a token from an e-mail",
