@@ -51,11 +51,12 @@ check: $(VENV)/.dev
 	  MALBILD_ALLOWED_HOSTS=malbild.example.org MALBILD_DATABASE_URL=sqlite:////tmp/malbild-check.sqlite3 \
 	  $(BIN)/malbild check --deploy --fail-level WARNING
 
+## One process per core (pytest-xdist), each with its own test database.
 unit: $(VENV)/.dev
-	$(BIN)/pytest -m "not e2e" -q
+	$(BIN)/pytest -m "not e2e" -q -n auto
 
 postgres: $(VENV)/.dev
-	scripts/with-postgres $(BIN)/pytest -m "not e2e" -q
+	scripts/with-postgres $(BIN)/pytest -m "not e2e" -q -n auto
 
 e2e: $(VENV)/.dev chromium
 	$(BIN)/pytest -m e2e -q tests/e2e

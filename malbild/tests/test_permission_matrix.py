@@ -244,7 +244,7 @@ RIGHT = "the right role"
 
 def asks(case: Case) -> list[tuple[str, str | None, int | str]]:
     """Who asks and the answer each should get: the refusals first, the right role last (its
-    POST changes what the others would have been refused)."""
+    POST may change the objects that the others ask for)."""
     found: list[tuple[str, str | None, int | str]] = []
     if case.anonymous is not None:
         found.append((ANONYMOUS, None, case.anonymous))
