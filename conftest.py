@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 from hypothesis import settings as hypothesis_settings
 
@@ -174,6 +174,10 @@ class Layer:
         self.values: dict[str, Any] = {}
 
     def enter(self, names: frozenset[str]) -> None:
+        if self.atomic is not None and connection.closed_in_transaction:
+            # A test closed the connection (a backup's restore, a worker's loop do), and the
+            # layer's transaction went with it: roll back the bookkeeping and build again.
+            self.leave()
         if names == self.names and self.atomic is not None:
             return
         self.leave()
