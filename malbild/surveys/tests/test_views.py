@@ -249,3 +249,22 @@ def test_a_statement_outside_the_bank_cannot_be_linked(client, cast, english):
     client.force_login(cast.admin)
     response = client.post(url("links"), {"statement_key": "Q9", "indicator": ""})
     assert response.status_code == 400
+
+
+def test_the_goal_and_the_dashboard_say_what_the_pupils_say(client, cast, english):
+    from malbild.goals.models import Goal, GoalIndicator
+    from malbild.goals.tests.builders import adopt, make_goal
+
+    adopt(cast.org)
+    indicator = make_indicator(cast.org)
+    link(cast.org, "A1", indicator)
+    goal = make_goal(cast.org, cast.school, "Verktygen hjälper eleverna", status=Goal.Status.ACTIVE)
+    with scope(cast.org):
+        GoalIndicator.objects.create(organisation=cast.org, goal=goal, indicator=indicator)
+    closed_survey(cast.org, cast.school, agreeing(5, 1))
+    client.force_login(cast.reader)
+    page = client.get(reverse("goals:detail", args=["mittkoping", goal.pk])).content.decode()
+    assert "<strong>83.3 %</strong> of the pupils at Åsens skola agree" in page
+    dashboard = client.get(reverse("dashboards:unit", args=["mittkoping", cast.school.pk]))
+    assert "What the pupils say" in dashboard.content.decode()
+    assert "83.3 %" in dashboard.content.decode()
