@@ -65,15 +65,25 @@ VERSIONS: dict[int, tuple[str, tuple[AreaSpec, ...]]] = {
                     ),
                     StatementSpec(
                         "A3",
-                        N_("When reading or writing is hard, the tablet can help me, for example by reading aloud."),
-                        N_("When reading or writing is hard, I get help from digital tools, for example text-to-speech."),
-                        N_("I know how to use digital tools that make reading and writing easier for me, such as text-to-speech or spell-checking."),
+                        N_(
+                            "When reading or writing is hard, the tablet can help me, for example by reading aloud."
+                        ),
+                        N_(
+                            "When reading or writing is hard, I get help from digital tools, for example text-to-speech."
+                        ),
+                        N_(
+                            "I know how to use digital tools that make reading and writing easier for me, such as text-to-speech or spell-checking."
+                        ),
                     ),
                     StatementSpec(
                         "A4",
                         N_("I can find my work on the computer or tablet."),
-                        N_("It is easy to find my assignments and my own work in the school's digital tools."),
-                        N_("It is easy to find assignments, feedback and my own work on the school's digital platforms."),
+                        N_(
+                            "It is easy to find my assignments and my own work in the school's digital tools."
+                        ),
+                        N_(
+                            "It is easy to find assignments, feedback and my own work on the school's digital platforms."
+                        ),
                     ),
                 ),
             ),
@@ -86,17 +96,25 @@ VERSIONS: dict[int, tuple[str, tuple[AreaSpec, ...]]] = {
                         "K1",
                         N_("My teacher shows us how to use the computer or tablet."),
                         N_("My teachers show us how to use the digital tools we need."),
-                        N_("My teachers make sure that we know how to use the digital tools the lessons need."),
+                        N_(
+                            "My teachers make sure that we know how to use the digital tools the lessons need."
+                        ),
                     ),
                     StatementSpec(
                         "K2",
                         N_("We use the computer or tablet when it makes the lesson better."),
-                        N_("We use digital tools in lessons when they make learning better, not just because we can."),
-                        N_("Digital tools are used in lessons when they add something, not out of habit."),
+                        N_(
+                            "We use digital tools in lessons when they make learning better, not just because we can."
+                        ),
+                        N_(
+                            "Digital tools are used in lessons when they add something, not out of habit."
+                        ),
                     ),
                     StatementSpec(
                         "K3",
-                        N_("My teacher tells me what I did well and what I can do better, also on the tablet."),
+                        N_(
+                            "My teacher tells me what I did well and what I can do better, also on the tablet."
+                        ),
                         N_("The comments I get on my work in the digital tools help me do better."),
                         N_("The feedback I get through digital tools helps me improve my work."),
                     ),
@@ -117,13 +135,17 @@ VERSIONS: dict[int, tuple[str, tuple[AreaSpec, ...]]] = {
                         "I2",
                         N_("I know who to ask when the computer or tablet does not work."),
                         N_("I know what to do when something does not work, and who can help me."),
-                        N_("I know what to do, and whom to turn to, when a device or a service does not work."),
+                        N_(
+                            "I know what to do, and whom to turn to, when a device or a service does not work."
+                        ),
                     ),
                     StatementSpec(
                         "I3",
                         N_("When something breaks, it is fixed quickly."),
                         N_("When something is broken, it is fixed quickly."),
-                        N_("When my device breaks, I quickly get it repaired or get another one, so I do not fall behind."),
+                        N_(
+                            "When my device breaks, I quickly get it repaired or get another one, so I do not fall behind."
+                        ),
                     ),
                 ),
             ),
@@ -141,14 +163,22 @@ VERSIONS: dict[int, tuple[str, tuple[AreaSpec, ...]]] = {
                     StatementSpec(
                         "L2",
                         N_("I know what to do if something online makes me sad or scared."),
-                        N_("I know what to do, and whom to tell, if something online makes me feel bad."),
-                        N_("I know what to do, and whom to tell, if I or someone else is treated badly online."),
+                        N_(
+                            "I know what to do, and whom to tell, if something online makes me feel bad."
+                        ),
+                        N_(
+                            "I know what to do, and whom to tell, if I or someone else is treated badly online."
+                        ),
                     ),
                     StatementSpec(
                         "L3",
                         N_("At school we talk about how to be kind and careful online."),
-                        N_("At school we learn how to tell whether what we read online can be trusted."),
-                        N_("School teaches me how to judge sources and how to protect my personal information online."),
+                        N_(
+                            "At school we learn how to tell whether what we read online can be trusted."
+                        ),
+                        N_(
+                            "School teaches me how to judge sources and how to protect my personal information online."
+                        ),
                     ),
                 ),
             ),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from malbild.indicators.models import Indicator
 from malbild.surveys import content, services
-from malbild.surveys.models import WORDING, TEXT_LIMIT, AgeGroup, Scale, Statement, Survey
+from malbild.surveys.models import TEXT_LIMIT, WORDING, AgeGroup, Scale, Statement, Survey
 from malbild.tenants.forms import UnitChoiceField
 from malbild.tenants.models import Organisation, OrgUnit, within
 from malbild.tenants.permissions import Access
@@ -62,13 +62,13 @@ class SurveyForm(forms.Form):
         if subtrees is not None:
             units = units.filter(within(subtrees))
         field = self.fields["unit"]
-        assert isinstance(field, UnitChoiceField)
-        field.queryset = units.order_by("path")
+        if isinstance(field, UnitChoiceField):  # as declared above
+            field.queryset = units.order_by("path")
         statements = Statement.objects.filter(bank=services.current_bank()).select_related("area")
         choices = [(s.key, f"{s.area.label}: {s.label}") for s in statements]
         keys = self.fields["statement_keys"]
-        assert isinstance(keys, forms.MultipleChoiceField)
-        keys.choices = choices
+        if isinstance(keys, forms.MultipleChoiceField):  # as declared above
+            keys.choices = choices
         self.initial.setdefault("statement_keys", [key for key, _label in choices])
         self.initial.setdefault(
             "closes_on", timezone.localdate() + timedelta(days=services.DEFAULT_DAYS_OPEN)
@@ -167,8 +167,10 @@ class LinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         statements = Statement.objects.filter(bank=services.current_bank())
         key = self.fields["statement_key"]
-        assert isinstance(key, forms.ChoiceField)
-        key.choices = [(s.key, f"{s.key} {s.label}") for s in statements]
+        if isinstance(key, forms.ChoiceField):  # as declared above
+            key.choices = [(s.key, f"{s.key} {s.label}") for s in statements]
         indicator = self.fields["indicator"]
-        assert isinstance(indicator, forms.ModelChoiceField)
-        indicator.queryset = Indicator.objects.filter(organisation=organisation).order_by("code")
+        if isinstance(indicator, forms.ModelChoiceField):  # as declared above
+            indicator.queryset = Indicator.objects.filter(organisation=organisation).order_by(
+                "code"
+            )

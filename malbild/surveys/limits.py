@@ -14,7 +14,6 @@ A whole school often sits behind one address, so the limit follows the group's s
 import hashlib
 import time
 
-from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 

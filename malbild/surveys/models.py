@@ -271,7 +271,9 @@ class Response(models.Model):
         _("contact details removed"), default=False,
         help_text=_("A telephone number or an e-mail address was taken out of the text."),
     )  # fmt: skip
-    may_publish = models.BooleanField(_("the pupil agrees to it being shown publicly"), default=False)
+    may_publish = models.BooleanField(
+        _("the pupil agrees to it being shown publicly"), default=False
+    )
 
     objects = TenantManager()
 

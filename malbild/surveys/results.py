@@ -74,7 +74,11 @@ def _row(key: str, counts: dict[int, int], previous: Decimal | None = None) -> R
     total = sum(counts.values())
     area, text = _label(key)
     steps = [
-        Step(str(step.label), counts.get(step, 0), round(100 * counts.get(step, 0) / total) if total else 0)
+        Step(
+            str(step.label),
+            counts.get(step, 0),
+            round(100 * counts.get(step, 0) / total) if total else 0,
+        )
         for step in STEPS
     ]
     return Row(key, area, text, steps, total, share_agreeing(counts)[0], previous)

@@ -238,7 +238,11 @@ def answer(
     if not answerable(survey):
         raise ValidationError(_("This survey is closed."))
     allowed = set(survey.statement_keys)
-    if not answers or not set(answers) <= allowed or any(v not in Scale.values for v in answers.values()):
+    if (
+        not answers
+        or not set(answers) <= allowed
+        or any(v not in Scale.values for v in answers.values())
+    ):
         raise ValidationError(_("Answer the statements of this survey."))
     text = (text or "").strip() if survey.ask_free_text else ""
     if len(text) > TEXT_LIMIT:
@@ -389,11 +393,16 @@ def enter_measurements(survey: Survey, request: HttpRequest | None) -> list[Ente
         after={
             "import_run": f"{IMPORT_RUN_PREFIX}{survey.pk}",
             "values": [
-                {"indicator": e.indicator, "unit": e.unit, "period": e.period,
-                 "value": str(e.value), "answers": e.answers}
+                {
+                    "indicator": e.indicator,
+                    "unit": e.unit,
+                    "period": e.period,
+                    "value": str(e.value),
+                    "answers": e.answers,
+                }
                 for e in entered
             ],
-        },  # fmt: skip
+        },
         organisation=survey.organisation,
     )
     return entered
@@ -557,9 +566,9 @@ def remove_old_answers(now: datetime | None = None) -> int:
     for organisation in Organisation.objects.all():
         with scope(organisation):
             surveys = list(
-                Survey.objects.filter(status=Survey.Status.CLOSED, closed_at__lt=cutoff).filter(
-                    responses__isnull=False
-                ).distinct()
+                Survey.objects.filter(status=Survey.Status.CLOSED, closed_at__lt=cutoff)
+                .filter(responses__isnull=False)
+                .distinct()
             )
             for survey in surveys:
                 with transaction.atomic():

@@ -99,7 +99,9 @@ def survey_create(request: HttpRequest) -> HttpResponse:
                 request, _("The survey is open. Show the pupils the code or the QR code.")
             )
             return _to_survey(request, survey)
-    return render(request, "surveys/create.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "surveys/create.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_safe
@@ -217,7 +219,9 @@ def survey_texts(request: HttpRequest, survey_id: int) -> HttpResponse:
 @member_view(RUN)
 def text_moderate(request: HttpRequest, survey_id: int, response_id: int) -> HttpResponse:
     survey = _run(request, survey_id)
-    response = get_object_or_404(Response.objects.select_related("survey__organisation"), pk=response_id, survey=survey)
+    response = get_object_or_404(
+        Response.objects.select_related("survey__organisation"), pk=response_id, survey=survey
+    )
     try:
         services.moderate_text(response, request, request.POST.get("action", ""))
     except ValidationError as e:
@@ -241,7 +245,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         chart = results.chart(
             picture.rows,
             title=_("Pupils who agree: %(where)s, %(term)s")
-            % {"where": unit.name if unit else organisation_of(request).name, "term": picture.period},
+            % {
+                "where": unit.name if unit else organisation_of(request).name,
+                "term": picture.period,
+            },
             this=picture.period or "",
             before=picture.previous_period,
         )
@@ -274,7 +281,10 @@ def links(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect(reverse("surveys:links", args=[organisation.slug]))
-    existing = {link.statement_key: link.indicator for link in IndicatorLink.objects.select_related("indicator")}
+    existing = {
+        link.statement_key: link.indicator
+        for link in IndicatorLink.objects.select_related("indicator")
+    }
     labels = results.statement_labels()
     rows = [(key, _(text), existing.get(key)) for key, (_area, text) in labels.items()]
     return render(
@@ -283,4 +293,3 @@ def links(request: HttpRequest) -> HttpResponse:
         {"form": form, "rows": rows},
         status=400 if form.errors else 200,
     )
-

@@ -69,4 +69,6 @@ def make_indicator(org: Organisation, code: str = "ELEV-LARA", **fields: Any) ->
 
 def link(org: Organisation, key: str, indicator: Indicator) -> IndicatorLink:
     with scope(org):
-        return IndicatorLink.objects.create(organisation=org, statement_key=key, indicator=indicator)
+        return IndicatorLink.objects.create(
+            organisation=org, statement_key=key, indicator=indicator
+        )

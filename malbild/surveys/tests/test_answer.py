@@ -58,7 +58,13 @@ def test_an_answer_is_one_row_with_nothing_about_the_pupil(client, survey):
     (row,) = stored(survey)
     assert row.answers == {"A1": 4, "A2": 3, "I2": 0, "L1": 1}
     assert {f.name for f in Response._meta.fields} == {
-        "id", "organisation", "survey", "answers", "text", "text_state", "text_masked",
+        "id",
+        "organisation",
+        "survey",
+        "answers",
+        "text",
+        "text_state",
+        "text_masked",
         "may_publish",
     }  # no time, no address, no device
     assert len(audit_events()) == before  # an event would say when, and from where
@@ -223,7 +229,9 @@ def test_the_start_page_leads_to_the_survey_of_a_typed_code(client, survey):
     assert "There is no survey with that code" in wrong.content.decode()
 
 
-def test_an_answer_costs_a_constant_handful_of_queries(client, survey, django_assert_max_num_queries):
+def test_an_answer_costs_a_constant_handful_of_queries(
+    client, survey, django_assert_max_num_queries
+):
     client.get(url(survey))
     with django_assert_max_num_queries(10):
         assert client.post(url(survey), GOOD).status_code == 302

@@ -172,7 +172,9 @@ def test_an_unknown_moderation_action_changes_nothing(client, cast, english):
     with scope(cast.org):
         answer = Response.objects.get(text="Hej")
     client.force_login(cast.teacher)
-    response = client.post(url("text_moderate", survey.pk, answer.pk), {"action": "delete"}, follow=True)
+    response = client.post(
+        url("text_moderate", survey.pk, answer.pk), {"action": "delete"}, follow=True
+    )
     assert "Choose what to do with the answer." in response.content.decode()
     with scope(cast.org):
         assert Response.objects.get(pk=answer.pk).text_state == "unread"
@@ -194,7 +196,8 @@ def test_the_overview_shows_each_school_and_the_spread(client, cast, english):
     client.force_login(cast.elected)
     page = client.get(url("overview")).content.decode()
     assert "65.0 %" in page  # 13 of 20 together
-    assert "90.0 %" in page and "40.0 %" in page
+    assert "90.0 %" in page
+    assert "40.0 %" in page
     assert ">50.0<" in page  # the spread, in percentage points
     assert "(2 surveys)" in page or "2 surveys" in page
 
