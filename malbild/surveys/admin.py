@@ -23,7 +23,7 @@ class AreaAdmin(admin.ModelAdmin):
 class ResultInline(admin.TabularInline):
     model = Result
     extra = 0
-    fields = ["statement_key", "yes", "mostly", "not_really", "no", "dont_know", "agree"]
+    fields = ("statement_key", "yes", "mostly", "not_really", "no", "dont_know", "agree")
     readonly_fields = fields
 
 

@@ -158,7 +158,7 @@ class LinkForm(forms.Form):
     """Which indicator a statement measures (empty: none)."""
 
     statement_key = forms.ChoiceField(label=_("Statement"))
-    indicator = forms.ModelChoiceField(
+    indicator: forms.ModelChoiceField[Indicator] = forms.ModelChoiceField(
         label=_("Indicator"), queryset=None, required=False,
         help_text=_("Measured as the share of pupils who agree, in per cent."),
     )  # fmt: skip

@@ -8,7 +8,7 @@ school or term whose pooled answers are fewer is left out.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -116,7 +116,7 @@ def survey_rows(survey: Survey) -> tuple[list[Row], Survey | None]:
     return rows, before
 
 
-def chart(rows: list[Row], *, title: str, this: str, before: str | None) -> SafeString | None:
+def chart(rows: Sequence[Row], *, title: str, this: str, before: str | None) -> SafeString | None:
     """Bars of the share who agree per statement, the previous result beside each when there is
     one; the page shows the same figures in a table after it."""
     shown = [row for row in rows if row.agree is not None]
@@ -258,11 +258,11 @@ def overview(unit: OrgUnit | None = None, *, public: bool = False) -> Overview:
     used = sorted({path for path, _key in per_school}, key=lambda p: schools[p].name)
     for overview_row in picture.rows:
         for path in used:
-            counts = per_school.get((path, overview_row.key))
-            if not counts or sum(counts.values()) < MIN_ANSWERS:
+            found = per_school.get((path, overview_row.key))
+            if not found or sum(found.values()) < MIN_ANSWERS:
                 continue
-            agree, _on_scale = share_agreeing(counts)
-            overview_row.schools.append(SchoolShare(schools[path], agree, sum(counts.values())))
+            agree, _on_scale = share_agreeing(found)
+            overview_row.schools.append(SchoolShare(schools[path], agree, sum(found.values())))
     picture.schools = [schools[path] for path in used]
     for overview_row in picture.rows:
         overview_row.shares = overview_row.cells(picture.schools)
