@@ -4,7 +4,7 @@
 
 Written for Målbild in plain language, each statement in three wordings: for the youngest
 pupils (förskoleklass to year 3), for years 4–6, and for years 7–9 and upper secondary school.
-The texts are English msgids (marked with `gettext_noop`, so the catalogue carries them in
+The texts are English msgids (marked with `gettext_noop` by name, which makemessages finds, so the catalogue carries them in
 Swedish) and are stored as they are; pages translate them when they show them. A statement keeps
 its `key` across versions, so surveys on different versions compare statement by statement.
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 CURRENT_VERSION = 1
 
@@ -44,44 +44,46 @@ class AreaSpec:
 
 VERSIONS: dict[int, tuple[str, tuple[AreaSpec, ...]]] = {
     1: (
-        N_("Elevrösten, version 1"),
+        gettext_noop("Elevrösten, version 1"),
         (
             AreaSpec(
                 "A",
-                N_("The tools help me learn"),
+                gettext_noop("The tools help me learn"),
                 "A",
                 (
                     StatementSpec(
                         "A1",
-                        N_("The computer or tablet helps me learn new things."),
-                        N_("The digital tools at school help me learn."),
-                        N_("The digital tools we use at school help me learn."),
+                        gettext_noop("The computer or tablet helps me learn new things."),
+                        gettext_noop("The digital tools at school help me learn."),
+                        gettext_noop("The digital tools we use at school help me learn."),
                     ),
                     StatementSpec(
                         "A2",
-                        N_("I can use the computer or tablet to show what I have learnt."),
-                        N_("I can use digital tools to show what I know."),
-                        N_("Digital tools let me show what I know in ways that suit me."),
+                        gettext_noop(
+                            "I can use the computer or tablet to show what I have learnt."
+                        ),
+                        gettext_noop("I can use digital tools to show what I know."),
+                        gettext_noop("Digital tools let me show what I know in ways that suit me."),
                     ),
                     StatementSpec(
                         "A3",
-                        N_(
+                        gettext_noop(
                             "When reading or writing is hard, the tablet can help me, for example by reading aloud."
                         ),
-                        N_(
+                        gettext_noop(
                             "When reading or writing is hard, I get help from digital tools, for example text-to-speech."
                         ),
-                        N_(
+                        gettext_noop(
                             "I know how to use digital tools that make reading and writing easier for me, such as text-to-speech or spell-checking."
                         ),
                     ),
                     StatementSpec(
                         "A4",
-                        N_("I can find my work on the computer or tablet."),
-                        N_(
+                        gettext_noop("I can find my work on the computer or tablet."),
+                        gettext_noop(
                             "It is easy to find my assignments and my own work in the school's digital tools."
                         ),
-                        N_(
+                        gettext_noop(
                             "It is easy to find assignments, feedback and my own work on the school's digital platforms."
                         ),
                     ),
@@ -89,61 +91,71 @@ VERSIONS: dict[int, tuple[str, tuple[AreaSpec, ...]]] = {
             ),
             AreaSpec(
                 "K",
-                N_("My teachers use digital tools in ways that help"),
+                gettext_noop("My teachers use digital tools in ways that help"),
                 "K",
                 (
                     StatementSpec(
                         "K1",
-                        N_("My teacher shows us how to use the computer or tablet."),
-                        N_("My teachers show us how to use the digital tools we need."),
-                        N_(
+                        gettext_noop("My teacher shows us how to use the computer or tablet."),
+                        gettext_noop("My teachers show us how to use the digital tools we need."),
+                        gettext_noop(
                             "My teachers make sure that we know how to use the digital tools the lessons need."
                         ),
                     ),
                     StatementSpec(
                         "K2",
-                        N_("We use the computer or tablet when it makes the lesson better."),
-                        N_(
+                        gettext_noop(
+                            "We use the computer or tablet when it makes the lesson better."
+                        ),
+                        gettext_noop(
                             "We use digital tools in lessons when they make learning better, not just because we can."
                         ),
-                        N_(
+                        gettext_noop(
                             "Digital tools are used in lessons when they add something, not out of habit."
                         ),
                     ),
                     StatementSpec(
                         "K3",
-                        N_(
+                        gettext_noop(
                             "My teacher tells me what I did well and what I can do better, also on the tablet."
                         ),
-                        N_("The comments I get on my work in the digital tools help me do better."),
-                        N_("The feedback I get through digital tools helps me improve my work."),
+                        gettext_noop(
+                            "The comments I get on my work in the digital tools help me do better."
+                        ),
+                        gettext_noop(
+                            "The feedback I get through digital tools helps me improve my work."
+                        ),
                     ),
                 ),
             ),
             AreaSpec(
                 "I",
-                N_("When something does not work"),
+                gettext_noop("When something does not work"),
                 "I",
                 (
                     StatementSpec(
                         "I1",
-                        N_("My computer or tablet works when I need it."),
-                        N_("My computer or tablet works when I need it in class."),
-                        N_("My device and the school's network work when I need them."),
+                        gettext_noop("My computer or tablet works when I need it."),
+                        gettext_noop("My computer or tablet works when I need it in class."),
+                        gettext_noop("My device and the school's network work when I need them."),
                     ),
                     StatementSpec(
                         "I2",
-                        N_("I know who to ask when the computer or tablet does not work."),
-                        N_("I know what to do when something does not work, and who can help me."),
-                        N_(
+                        gettext_noop(
+                            "I know who to ask when the computer or tablet does not work."
+                        ),
+                        gettext_noop(
+                            "I know what to do when something does not work, and who can help me."
+                        ),
+                        gettext_noop(
                             "I know what to do, and whom to turn to, when a device or a service does not work."
                         ),
                     ),
                     StatementSpec(
                         "I3",
-                        N_("When something breaks, it is fixed quickly."),
-                        N_("When something is broken, it is fixed quickly."),
-                        N_(
+                        gettext_noop("When something breaks, it is fixed quickly."),
+                        gettext_noop("When something is broken, it is fixed quickly."),
+                        gettext_noop(
                             "When my device breaks, I quickly get it repaired or get another one, so I do not fall behind."
                         ),
                     ),
@@ -151,32 +163,36 @@ VERSIONS: dict[int, tuple[str, tuple[AreaSpec, ...]]] = {
             ),
             AreaSpec(
                 "L",
-                N_("I feel safe online"),
+                gettext_noop("I feel safe online"),
                 "L",
                 (
                     StatementSpec(
                         "L1",
-                        N_("I feel safe when I use the internet at school."),
-                        N_("I feel safe when I use the internet and apps at school."),
-                        N_("I feel safe when I use the internet and digital services at school."),
+                        gettext_noop("I feel safe when I use the internet at school."),
+                        gettext_noop("I feel safe when I use the internet and apps at school."),
+                        gettext_noop(
+                            "I feel safe when I use the internet and digital services at school."
+                        ),
                     ),
                     StatementSpec(
                         "L2",
-                        N_("I know what to do if something online makes me sad or scared."),
-                        N_(
+                        gettext_noop(
+                            "I know what to do if something online makes me sad or scared."
+                        ),
+                        gettext_noop(
                             "I know what to do, and whom to tell, if something online makes me feel bad."
                         ),
-                        N_(
+                        gettext_noop(
                             "I know what to do, and whom to tell, if I or someone else is treated badly online."
                         ),
                     ),
                     StatementSpec(
                         "L3",
-                        N_("At school we talk about how to be kind and careful online."),
-                        N_(
+                        gettext_noop("At school we talk about how to be kind and careful online."),
+                        gettext_noop(
                             "At school we learn how to tell whether what we read online can be trusted."
                         ),
-                        N_(
+                        gettext_noop(
                             "School teaches me how to judge sources and how to protect my personal information online."
                         ),
                     ),
