@@ -84,9 +84,18 @@ class AgeGroup(models.TextChoices):
 
 # The youngest age in each group: from the organisation's age of consent a pupil may consent
 # for themselves to their words being shown publicly (the stories' rule).
-YOUNGEST_AGE: dict[str, int] = {AgeGroup.YOUNG: 6, AgeGroup.MIDDLE: 10, AgeGroup.OLDER: 13, AgeGroup.UPPER: 16}
-WORDING: dict[str, str] = {AgeGroup.YOUNG: "young", AgeGroup.MIDDLE: "middle", AgeGroup.OLDER: "older",
-           AgeGroup.UPPER: "older"}  # fmt: skip
+YOUNGEST_AGE: dict[str, int] = {
+    AgeGroup.YOUNG: 6,
+    AgeGroup.MIDDLE: 10,
+    AgeGroup.OLDER: 13,
+    AgeGroup.UPPER: 16,
+}
+WORDING: dict[str, str] = {
+    AgeGroup.YOUNG: "young",
+    AgeGroup.MIDDLE: "middle",
+    AgeGroup.OLDER: "older",
+    AgeGroup.UPPER: "older",
+}
 
 
 class Statement(models.Model):

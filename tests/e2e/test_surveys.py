@@ -12,7 +12,7 @@ their names and values, which do not change when the interface is translated.
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.e2e.conftest import check_page, log_in
 
@@ -20,8 +20,8 @@ ORG = "/o/mittkoping"
 SCHOOL = "Åsens skola"
 GOAL = "Eleverna på Åsens skola tycker att verktygen hjälper dem att lära"
 GROUP = "5C"
-PHONE = {"width": 390, "height": 844}
-WIDTHS = ({"width": 320, "height": 640}, {"width": 1280, "height": 900})
+PHONE: ViewportSize = {"width": 390, "height": 844}
+WIDTHS: tuple[ViewportSize, ...] = ({"width": 320, "height": 640}, {"width": 1280, "height": 900})
 SHARE = "83,3"  # five of six agree, in Swedish
 ANSWERS = ("4", "3", "4", "4", "3", "1")  # A1 of each pupil: "Yes" / "mostly", the last "No"
 
@@ -72,7 +72,9 @@ def test_pupils_answer_and_their_answers_measure_the_goal(browser: Browser, base
     code = teacher.locator(".survey-code").first.inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{3} [A-Z0-9]{3}", code), code
     address = teacher.locator(f'main a[href$="/elev/{code.replace(" ", "")}/"]').first
-    survey_path = "/" + address.get_attribute("href").split("/", 3)[3]
+    href = address.get_attribute("href")
+    assert href is not None
+    survey_path = "/" + href.split("/", 3)[3]
     with teacher.expect_navigation():
         teacher.locator('main a[href$="/affisch/"]').click()
     check_page(teacher)
@@ -124,15 +126,11 @@ def test_pupils_answer_and_their_answers_measure_the_goal(browser: Browser, base
     with teacher.expect_navigation():
         teacher.locator("main dl.facts a[href*='/oversikt/']").click()
     check_page(teacher)
-    expect(teacher.locator("section[aria-labelledby=pupils-heading]")).to_contain_text(
-        f"{SHARE} %"
-    )
+    expect(teacher.locator("section[aria-labelledby=pupils-heading]")).to_contain_text(f"{SHARE} %")
     with teacher.expect_navigation():
         teacher.get_by_role("link", name=GOAL, exact=True).first.click()
     check_page(teacher)
-    expect(teacher.locator("section[aria-labelledby=pupil-voice]")).to_contain_text(
-        f"{SHARE} %"
-    )
+    expect(teacher.locator("section[aria-labelledby=pupil-voice]")).to_contain_text(f"{SHARE} %")
     public = browser.new_context(base_url=base_url, locale="sv-SE", viewport=PHONE).new_page()
     public.goto("/offentlig/mittkoping/elevrosten/")
     check_page(public)
