@@ -84,6 +84,8 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
                         )
                         counter.add()
                 except ValidationError as e:
+                    if getattr(e, "code", None) == "closed":  # it closed while they answered
+                        return render(request, "surveys/pupil/closed.html", context, status=CLOSED)
                     form.add_error(None, e)
                     status = 400
                 else:

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -57,6 +57,7 @@ MAX_DAYS_OPEN = 90
 RETENTION_DAYS = 90
 IMPORT_RUN_PREFIX = "elevrosten-"  # Measurement.import_run of values a survey entered
 MASK = "[…]"
+ADVISORY_LOCKS = 2501  # the first key of the surveys' PostgreSQL advisory locks (`_hold`)
 
 # Contact details a pupil may write without thinking: a Swedish telephone number (0 or +46 and
 # at least six more digits, spaces and hyphens allowed) or an e-mail address. They are taken out
@@ -249,6 +250,11 @@ def answer(
         raise ValidationError(_("Write at most %(limit)d characters.") % {"limit": TEXT_LIMIT})
     text, masked = mask_contact_details(text)
     with transaction.atomic():
+        # Still open, now that the write has begun: an answer that arrives while the survey
+        # closes is either counted in its results or refused, never stored uncounted.
+        _hold(survey, exclusive=False)
+        if not Survey.objects.filter(pk=survey.pk, status=Survey.Status.OPEN).exists():
+            raise ValidationError(_("This survey is closed."), code="closed")
         return Response.objects.create(
             organisation_id=survey.organisation_id,
             survey=survey,
@@ -258,6 +264,20 @@ def answer(
             text_masked=masked,
             may_publish=bool(text and may_publish and survey.may_consent()),
         )
+
+
+def _hold(survey: Survey, *, exclusive: bool) -> None:
+    """Order answers and the closing of a survey; the caller holds the transaction. On SQLite
+    every write transaction already holds the one write lock from its start (IMMEDIATE), so an
+    answer's check of the status and its INSERT see the survey either open or closed. On
+    PostgreSQL answers take a shared advisory lock on the survey (they never wait for each
+    other) and closing an exclusive one: closing waits for answers under way, and answers that
+    begin meanwhile wait for it, then find the survey closed."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [ADVISORY_LOCKS, survey.pk % 2**31])
 
 
 # Closing: results and measurements ---------------------------------------------------------------
@@ -299,6 +319,7 @@ def close_survey(
     """Close an open survey: its code stops working; with at least MIN_ANSWERS answers its
     results are kept and linked indicators get their values (`enter_measurements`). With fewer,
     nothing is shown and nothing measured: a result of so few could point out a pupil."""
+    _hold(survey, exclusive=True)
     survey = Survey.objects.select_for_update().select_related("unit").get(pk=survey.pk)
     if not survey.is_open:
         raise ValidationError(_("This survey is already closed."))

@@ -5,6 +5,7 @@ clear message and nothing stored."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -234,8 +235,8 @@ def test_an_answer_costs_a_constant_handful_of_queries(
 ):
     client.get(url(survey))
     # The survey (1), the count per address (1 read, 3 to write it: the cache counts its rows
-    # first), the answer (1), savepoints on PostgreSQL.
-    with django_assert_max_num_queries(13):
+    # first), the status again and the answer (2), an advisory lock and savepoints on PostgreSQL.
+    with django_assert_max_num_queries(15):
         assert client.post(url(survey), GOOD).status_code == 302
 
 
@@ -244,3 +245,15 @@ def test_the_code_finds_the_survey_of_any_organisation(client, cast):
     assert client.post(url(ekby), GOOD).status_code == 302
     with unscoped():
         assert Response.objects.get().organisation_id == cast.ekby.pk
+
+
+def test_an_answer_that_arrives_while_the_survey_closes_is_refused_not_lost(client, cast, survey):
+    from malbild.surveys import services
+
+    with scope(cast.org):
+        stale = Survey.objects.select_related("organisation", "unit", "bank").get(pk=survey.pk)
+        services.close_survey(survey, None)
+        assert stale.is_open  # the answering request still holds the open survey
+        with pytest.raises(ValidationError):
+            services.answer(stale, {"A1": 4})
+    assert stored(survey) == []
