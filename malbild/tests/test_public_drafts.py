@@ -30,13 +30,15 @@ from malbild.goals.tests.builders import adopt, make_goal
 from malbild.platform.tests.builders import VALUES, draft, in_force
 from malbild.practices.models import Practice
 from malbild.practices.tests.builders import make_practice
+from malbild.surveys.models import Survey
+from malbild.surveys.tests.builders import add_answers, agreeing, closed_survey, make_survey
 from malbild.targets.models import TargetVision
 from malbild.targets.tests.builders import make_investment, make_version
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.scope import scope
 
 MARK = "DRAFTMARK"
-PUBLIC_NAMESPACES = {"public", "communication_public", "public_practices"}
+PUBLIC_NAMESPACES = {"public", "communication_public", "public_practices", "surveys_public"}
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
 
@@ -82,6 +84,13 @@ def build(cast) -> dict[str, list[int]]:
     make_practice(org, cast.school, f"{MARK} draft practice", summary=MARK)
     make_practice(org, cast.school, f"{MARK} shared practice", summary=MARK,
                   state=Practice.State.SHARED)  # fmt: skip
+
+    published = closed_survey(org, cast.school, agreeing(6), group_label="7B")
+    with scope(org):
+        Survey.objects.filter(pk=published.pk).update(results_public=True)
+    still_open = make_survey(org, cast.school, group_label=f"{MARK} open survey")
+    add_answers(still_open, agreeing(6), text=MARK)
+    closed_survey(org, cast.other_school, agreeing(6), group_label=f"{MARK} unpublished survey")
 
     with scope(org):
         return {
