@@ -198,7 +198,7 @@ def language(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = reverse("public:home", args=[organisation_of(request).slug])
+        next_url = reverse("dashboards_public:home", args=[organisation_of(request).slug])
     return render(
         request,
         "communication/public/language.html",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from malbild import audit
-from malbild.communication import images
+from malbild.communication import images, signals
 from malbild.communication.models import (
     ROLE_AUDIENCE,
     Announcement,
@@ -31,6 +31,8 @@ from malbild.communication.models import (
     StoryImage,
     Subscription,
 )
+from malbild.goals.models import Goal
+from malbild.targets.models import TargetVision
 from malbild.tenants.models import (
     CONSENT_AGE_MAX,
     CONSENT_AGE_MIN,
@@ -225,8 +227,11 @@ def _draft(
     return announcement
 
 
-def draft_for_adopted_target(version: Any, request: HttpRequest | None) -> Announcement:
-    """Called by `targets.services.adopt` in its transaction: a draft to everyone."""
+def draft_for_adopted_target(
+    *, version: TargetVision, request: HttpRequest | None, **_: Any
+) -> Announcement:
+    """A målbild was adopted (`targets.signals.adopted`, in that transaction): a draft to
+    everyone."""
     with translation.override("sv"):
         title = gettext("New målbild adopted: %(title)s") % {"title": version.title}
         summary = gettext(
@@ -247,9 +252,9 @@ def draft_for_adopted_target(version: Any, request: HttpRequest | None) -> Annou
     )
 
 
-def draft_for_goal_status(goal: Any, request: HttpRequest | None) -> Announcement:
-    """Called by `goals.services` when a goal becomes active or is closed: a draft to the staff
-    and unit leads of the goal's unit."""
+def draft_for_goal_status(*, goal: Goal, request: HttpRequest | None, **_: Any) -> Announcement:
+    """A goal became active or was closed (`goals.signals.status_changed`, in that
+    transaction): a draft to the staff and unit leads of the goal's unit."""
     with translation.override("sv"):
         if goal.status == "active":
             title = gettext("New goal for %(unit)s: %(title)s")
@@ -695,9 +700,7 @@ def withdraw_quote(quote: Quote, request: HttpRequest | None) -> Quote:
         before={"quote": quote.pk},
         after={"quote": quote.pk, "withdrawn": True},
     )
-    from malbild.reports import services as reports  # kept follow-up documents, rendered again
-
-    reports.after_withdrawal(quote_id=quote.pk)
+    signals.consent_withdrawn.send(sender=Story, quote_id=quote.pk)
     return quote
 
 
@@ -722,9 +725,7 @@ def withdraw_image(image: StoryImage, request: HttpRequest | None) -> StoryImage
     )
     if name:
         transaction.on_commit(lambda: storage.exists(name) and storage.delete(name))
-    from malbild.reports import services as reports  # kept follow-up documents, rendered again
-
-    reports.after_withdrawal(image_id=image.pk)
+    signals.consent_withdrawn.send(sender=Story, image_id=image.pk)
     return image
 
 

@@ -1,6 +1,6 @@
-"""Dashboards: a unit's goals with progress and traffic lights, the status of its subtree, its
-units below and what needs attention; the organisation's dashboard does the same for the top
-unit(s) and the whole tree.
+"""The organisation's start page, and the dashboards: a unit's goals with progress and traffic
+lights, the status of its subtree, its units below and what needs attention; the organisation's
+dashboard does the same for the top unit(s) and the whole tree.
 
 Every figure is read from the stored `progress` and `light` that `goals.progress` keeps current;
 nothing is recomputed on read. Each page runs the same number of queries whatever the size of
@@ -32,11 +32,15 @@ from django.views.decorators.http import require_safe
 
 from malbild.communication import services as communication_services
 from malbild.goals.models import Evidence, Goal
+from malbild.lib.paging import PAGE_SIZE, paginate
+from malbild.platform import services as platform_services
+from malbild.platform.models import Value as PlatformValue
+from malbild.steering import services as steering_services
+from malbild.targets import services as target_services
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
 from malbild.tenants.decorators import access_of, member_view, organisation_of
 from malbild.tenants.models import OrgUnit
-from malbild.tenants.views import PAGE_SIZE, paginate
 
 Light = Goal.Light
 Status = Goal.Status
@@ -269,4 +273,45 @@ def organisation(request: HttpRequest) -> HttpResponse:
         subtree_goals=Goal.objects.all(),
         units_below=OrgUnit.objects.filter(parent__isnull=True),
         breadcrumbs=list,
+    )
+
+
+# The start page ---------------------------------------------------------------------------------
+
+
+@require_safe
+@member_view()
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: the common platform first, then the målbild, what is coming in the
+    steering documents, and the organisation's units (about eight queries)."""
+    organisation = organisation_of(request)
+    access = access_of(request)
+    target = target_services.adopted(organisation)
+    today = timezone.localdate()
+    counts = dict(
+        OrgUnit.objects.filter(archived_at__isnull=True)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    kinds = [(label, counts.get(value, 0)) for value, label in OrgUnit.Kind.choices]
+    return render(
+        request,
+        "dashboards/home.html",
+        {
+            "organisation": organisation,
+            "memberships": access.memberships,
+            "kinds": [(label, n) for label, n in kinds if n],
+            "platform": platform_services.in_force(organisation),
+            "values": PlatformValue.objects.filter(retired_at__isnull=True),
+            "target": target,
+            "open_version": target_services.open_version(organisation),
+            "review_soon": bool(
+                target
+                and target.review_date
+                and target.review_date <= today + timedelta(days=REMIND_DAYS_AHEAD)
+            ),
+            "review_overdue": bool(target and target.review_overdue(today)),
+            "coming_changes": steering_services.coming_changes(),
+        },
     )

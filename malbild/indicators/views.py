@@ -20,11 +20,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from malbild.goals.models import Goal
-from malbild.goals.progress import indicator_reading, light
 from malbild.indicators import services
 from malbild.indicators.forms import IndicatorForm, MeasurementForm, TargetForm, entry_units
 from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
+from malbild.indicators.progress import Light, indicator_reading, light
 from malbild.indicators.templatetags.indicators import measure
 from malbild.lib import charts, periods
 from malbild.lib.forms import apply_errors
@@ -248,7 +247,7 @@ def _detail_context(
             latest = m
     reading = indicator_reading(indicator, targets, latest)
     state = light(reading.progress, reading.expected)
-    state_label = Goal.Light(state).label
+    state_label = Light(state).label
     rows = _rows(indicator, targets, measurements)
     context.update(
         {

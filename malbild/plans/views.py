@@ -23,11 +23,10 @@ from malbild.accounts.models import User
 from malbild.goals.models import Goal
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
-from malbild.plans import services, timeline
+from malbild.plans import services, signals, timeline
 from malbild.plans.access import ADD, EDIT, UPDATE, activity_or_404, may_update, updatable
 from malbild.plans.forms import ActivityForm, FilterForm, MilestoneForm, StatusForm
 from malbild.plans.models import Activity, Milestone
-from malbild.scanning.services import signals_behind
 from malbild.tenants.decorators import access_of, member_view, organisation_of
 from malbild.tenants.models import OrgUnit, within
 from malbild.tenants.permissions import Access
@@ -148,7 +147,7 @@ def detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "goals": list(activity.goals.select_related("unit").order_by("unit__path", "title")),
             "values": list(activity.values.all()),
             "milestones": list(activity.milestones.all()),
-            "signals": signals_behind(activity),
+            "panels": signals.activity_panels.render(Activity, request=request, activity=activity),
             "page": revisions,
             "may_edit": access_of(request).can(EDIT, activity.unit),
             "may_update": may_update(request, activity),

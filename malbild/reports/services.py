@@ -338,9 +338,10 @@ def _rerender_withdrawn(documents: list[GeneratedReport]) -> None:
             later(document.organisation_id, document.pk)
 
 
-def after_withdrawal(quote_id: int | None = None, image_id: int | None = None) -> None:
-    """Called by `communication.services` when a quote's or image's consent is withdrawn:
-    every kept document that holds it is rendered again without it, in the background."""
+def after_withdrawal(*, quote_id: int | None = None, image_id: int | None = None, **_: Any) -> None:
+    """A quote's or picture's consent was withdrawn (`communication.signals.consent_withdrawn`,
+    in that transaction): every kept document that holds it is rendered again without it, in the
+    background."""
     documents = [
         d
         for d in GeneratedReport.objects.filter(status=Status.DONE).only(

@@ -8,15 +8,14 @@ goal, målbild or activity; the sources are the administrators' (`can_manage_fee
 """
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from malbild.goals.models import Evidence, Goal
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
+from malbild.plans.models import Activity
 from malbild.scanning import services, tasks
 from malbild.scanning.forms import (
     CommentForm,
@@ -44,7 +44,7 @@ from malbild.scanning.models import (
     SignalComment,
     SignalLink,
 )
-from malbild.targets.models import FocusArea
+from malbild.targets.models import FocusArea, TargetVision
 from malbild.tenants.decorators import access_of, member_view, organisation_of
 from malbild.tenants.permissions import explain
 
@@ -55,7 +55,6 @@ GOALS = "can_edit_goals"
 TARGET = "can_draft_target_vision"
 ACTIVITIES = "can_edit_action_plans"
 State = Signal.State
-DEMO_FEEDS = Path(__file__).resolve().parent.parent / "demo" / "feeds"
 LINK_KINDS = {"mal": GOALS, "malbild": TARGET, "aktivitet": ACTIVITIES}
 
 
@@ -568,18 +567,18 @@ def source_pause(request: HttpRequest, source_id: int) -> HttpResponse:
     return redirect("scanning:sources", organisation_of(request).slug)
 
 
-# The demo's own feeds -----------------------------------------------------------------------------
+# Panels on the pages of the apps below ------------------------------------------------------------
 
 
-@require_safe
-def demo_feed(request: HttpRequest, name: str) -> HttpResponse:
-    """The demo's two feeds, written for it (malbild/demo/feeds/), so that its sources work
-    without the internet. Only when feeds from private addresses are allowed, which only the
-    demo does and production mode refuses; otherwise there is nothing here (404)."""
-    if not settings.FEED_ALLOW_PRIVATE or settings.PRODUCTION:
-        raise Http404
-    if not (DEMO_FEEDS / f"{name}.xml").is_file():
-        raise Http404
-    from malbild.demo.scanning import feed_bytes  # the demo's content, only when it runs
+def _signals_behind(request: HttpRequest, signals: list[Signal]) -> str:
+    return render_to_string("scanning/_signals_behind.html", {"signals": signals}, request)
 
-    return HttpResponse(feed_bytes(name), content_type="application/xml; charset=utf-8")
+
+def signals_behind_version(*, request: HttpRequest, version: TargetVision, **_: Any) -> str:
+    """On a version of the målbild's page (`targets.signals.version_panels`)."""
+    return _signals_behind(request, services.signals_behind(version))
+
+
+def signals_behind_activity(*, request: HttpRequest, activity: Activity, **_: Any) -> str:
+    """On an activity's page (`plans.signals.activity_panels`)."""
+    return _signals_behind(request, services.signals_behind(activity))

@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from malbild.steering import services
+from malbild.steering import services, signals
 from malbild.steering.forms import ChangeForm, DocumentForm
 from malbild.steering.models import SteeringChange, SteeringDocument
-from malbild.targets.models import TargetVision
 from malbild.tenants.decorators import member_view, organisation_of
 
 PAGE_SIZE = 50
@@ -73,7 +72,10 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "document": document,
             "changes": list(document.changes.order_by("date", "id")),
             "today": timezone.localdate(),
-            "target_visions": list(document.target_visions.order_by("-number")),
+            # What the apps above show here (targets: the versions of the målbild citing it).
+            "panels": signals.document_panels.render(
+                SteeringDocument, request=request, document=document
+            ),
         },
     )
 
@@ -127,19 +129,8 @@ def change_create(request: HttpRequest, document_id: int) -> HttpResponse:
     document = _document(document_id)
     form = ChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_change(document, request, **form.cleaned_data)
-        # add_change flags the adopted målbild that cites the document: say so.
-        flagged = document.target_visions.filter(status=TargetVision.Status.ADOPTED).first()
-        if flagged is None:
-            messages.success(request, _("The change has been added."))
-        else:
-            messages.success(
-                request,
-                _(
-                    "The change has been added. The adopted målbild %(title)s cites this "
-                    "document, so it has been flagged for review."
-                )
-                % {"title": flagged.title},
-            )
+        added = services.add_change(document, request, **form.cleaned_data)
+        # The apps above say what they did about it (the målbild that cites it is flagged).
+        messages.success(request, " ".join([_("The change has been added."), *added.notices]))
         return redirect("steering:detail", organisation.slug, document.pk)
     return render(request, "steering/change_form.html", {"form": form, "document": document})

@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,9 +21,8 @@ from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.lib.textdiff import has_changes, word_diff
 from malbild.platform.services import EditConflict
-from malbild.scanning.services import signals_behind
 from malbild.steering.models import SteeringDocument
-from malbild.targets import services
+from malbild.targets import services, signals
 from malbild.targets.forms import (
     AdoptForm,
     CommentForm,
@@ -63,8 +64,12 @@ def _shown(version: TargetVision) -> dict[str, Any]:
         "investments": investments,
         "investments_total": sum(i.total for i in investments),
         "overdue": version.review_overdue(timezone.localdate()),
-        "signals": signals_behind(version),
     }
+
+
+def _panels(request: HttpRequest, version: TargetVision) -> list[SafeString]:
+    """What the apps above show on a version's page (scanning: the signals behind it)."""
+    return signals.version_panels.render(TargetVision, request=request, version=version)
 
 
 def _may_adopt(access: Access) -> bool:
@@ -116,6 +121,7 @@ def detail(request: HttpRequest) -> HttpResponse:
         "targets/detail.html",
         {
             **(_shown(current) if current else {}),
+            "panels": _panels(request, current) if current else [],
             "current": current,
             "open_version": services.open_version(organisation),
             "page": page,
@@ -133,6 +139,7 @@ def _version_context(
     open_for_comments = version.status == Status.PROPOSED
     return {
         **_shown(version),
+        "panels": _panels(request, version),
         "comments": comments,
         "comment_form": comment_form or (CommentForm() if open_for_comments else None),
         "has_previous": services.previous_version(version) is not None,
@@ -591,3 +598,13 @@ def focus_area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
             )
             return redirect("targets:focus_areas", organisation.slug)
     return render(request, "targets/focus_area_form.html", {"area": area, "form": form})
+
+
+# Panels on the pages of the apps below ------------------------------------------------------------
+
+
+def cited_by_panel(*, request: HttpRequest, document: SteeringDocument, **_: Any) -> str:
+    """On a steering document's page (`steering.signals.document_panels`): the versions of the
+    målbild that cite it."""
+    versions = list(document.target_visions.order_by("-number"))
+    return render_to_string("targets/_cited_by.html", {"target_visions": versions}, request)

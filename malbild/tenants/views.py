@@ -1,6 +1,6 @@
-"""Organisation pages: start, the unit tree, people and roles, invitations, public start."""
+"""Organisation pages: the unit tree, people and roles, invitations. (The start pages are the
+dashboards' `home` and `public_views.home`.)"""
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -12,23 +12,16 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.accounts import oidc
 from malbild.accounts import services as account_services
 from malbild.accounts.models import User
-from malbild.communication import services as communication_services
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import PAGE_SIZE, paginate
-from malbild.platform import services as platform_services
-from malbild.platform.models import Value
-from malbild.steering import services as steering_services
-from malbild.targets import services as target_services
-from malbild.targets.tasks import REMIND_DAYS_AHEAD
 from malbild.tenants import services
-from malbild.tenants.decorators import access_of, member_view, organisation_of, public_view
+from malbild.tenants.decorators import access_of, member_view, organisation_of
 from malbild.tenants.forms import (
     AcceptInvitationForm,
     InviteForm,
@@ -67,47 +60,6 @@ def _with_child_counts(units: Any) -> Any:
         .values("n")
     )
     return units.annotate(active_children=Coalesce(Subquery(children), 0))
-
-
-# Start --------------------------------------------------------------------------------------------
-
-
-@require_safe
-@member_view()
-def organisation_home(request: HttpRequest) -> HttpResponse:
-    """The start page: the common platform first, then the målbild, what is coming in the
-    steering documents, and the organisation's units (about eight queries)."""
-    organisation = organisation_of(request)
-    access = access_of(request)
-    target = target_services.adopted(organisation)
-    today = timezone.localdate()
-    counts = dict(
-        OrgUnit.objects.filter(archived_at__isnull=True)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
-    kinds = [(label, counts.get(value, 0)) for value, label in OrgUnit.Kind.choices]
-    return render(
-        request,
-        "tenants/organisation_home.html",
-        {
-            "organisation": organisation,
-            "memberships": access.memberships,
-            "kinds": [(label, n) for label, n in kinds if n],
-            "platform": platform_services.in_force(organisation),
-            "values": Value.objects.filter(retired_at__isnull=True),
-            "target": target,
-            "open_version": target_services.open_version(organisation),
-            "review_soon": bool(
-                target
-                and target.review_date
-                and target.review_date <= today + timedelta(days=REMIND_DAYS_AHEAD)
-            ),
-            "review_overdue": bool(target and target.review_overdue(today)),
-            "coming_changes": steering_services.coming_changes(),
-        },
-    )
 
 
 # Units --------------------------------------------------------------------------------------------
@@ -519,7 +471,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(
                 request, _("Welcome to %(organisation)s.") % {"organisation": organisation}
             )
-            return redirect("tenants:home", organisation.slug)
+            return redirect("dashboards:home", organisation.slug)
     return render(
         request,
         "tenants/invitation.html",
@@ -531,35 +483,5 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "sso_url": f"{reverse('accounts:sso_login')}?next={request.path}"
             if oidc.enabled()
             else "",
-        },
-    )
-
-
-# Public -------------------------------------------------------------------------------------------
-
-
-@require_safe
-@public_view
-def public_home(request: HttpRequest) -> HttpResponse:
-    """What anyone may read about the organisation: the platform with its values, the adopted
-    målbild with its decision and investments, and the schools and preschools. No personal data:
-    no names of the people who proposed or decided."""
-    organisation = organisation_of(request)
-    units = OrgUnit.objects.filter(
-        archived_at__isnull=True, kind__in=[OrgUnit.Kind.SCHOOL, OrgUnit.Kind.PRESCHOOL]
-    ).order_by("name", "id")
-    target = target_services.adopted(organisation)
-    return render(
-        request,
-        "tenants/public_home.html",
-        {
-            "organisation": organisation,
-            "platform": platform_services.in_force(organisation),
-            "values": Value.objects.filter(retired_at__isnull=True),
-            "target": target,
-            "investments": target.investments.all() if target else [],
-            "focus_areas": target.focus_areas.all() if target else [],
-            "page": paginate(request, units),
-            "highlights": communication_services.highlights(),
         },
     )

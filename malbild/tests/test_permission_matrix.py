@@ -18,6 +18,7 @@ from malbild.api.tests.matrix import CASES as API_TOKEN_CASES
 from malbild.assessments.tests.matrix import CASES as ASSESSMENT_CASES
 from malbild.communication.tests.matrix import CASES as COMMUNICATION_CASES
 from malbild.dashboards.tests.matrix import CASES as DASHBOARD_CASES
+from malbild.demo.tests.matrix import CASES as DEMO_CASES
 from malbild.followup.tests.matrix import CASES as FOLLOWUP_CASES
 from malbild.goals.tests.matrix import CASES as GOAL_CASES
 from malbild.imports.tests.matrix import CASES as IMPORT_CASES
@@ -113,8 +114,6 @@ MATRIX: dict[str, list[Case]] = {
         Case("post", invitation_url, None, None, None, (None, 302),
              lambda c: {"name": "Nina Ny", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}),
     ],
-    "public:home": [Case("get", org_url("public:home"), 200, 200, None, (None, 200))],
-    "tenants:home": [Case("get", org_url("tenants:home"), LOGIN, 404, None, ("teacher", 200))],
     "tenants:unit_tree": [
         Case("get", org_url("tenants:unit_tree"), LOGIN, 404, None, ("teacher", 200)),
     ],
@@ -197,6 +196,7 @@ MATRIX.update(ASSESSMENT_CASES)
 MATRIX.update(COMMUNICATION_CASES)
 MATRIX.update(API_TOKEN_CASES)
 MATRIX.update(REPORT_CASES)
+MATRIX.update(DEMO_CASES)
 
 
 def named_routes() -> set[str]:

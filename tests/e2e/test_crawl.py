@@ -292,7 +292,7 @@ def crawl(result: Crawl, origin: str, starts: list[str]) -> None:
 def start_pages(role: Role) -> list[str]:
     if role.email is None:
         return ["/", *(reverse(name) for name in ALSO_START_AT)]
-    return ["/", reverse("tenants:home", args=[role.organisation])]
+    return ["/", reverse("dashboards:home", args=[role.organisation])]
 
 
 def logged_in(context: BrowserContext, email: str) -> None:
@@ -341,7 +341,7 @@ def named_routes() -> set[str]:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_a_role_reaches_by_links_is_sound(crawls: dict[str, Crawl], role: str) -> None:
     result = crawls[role]
-    expected = "accounts:login" if ROLES[role].email is None else "tenants:home"
+    expected = "accounts:login" if ROLES[role].email is None else "dashboards:home"
     assert expected in result.routes, f"the {role} crawl never reached {expected}"
     assert not result.failures, f"{len(result.failures)} problems for {role}:\n" + "\n".join(
         result.failures
@@ -371,7 +371,7 @@ def test_the_ekby_admin_meets_no_page_of_mittkoping(crawls: dict[str, Crawl]) ->
     assert not foreign, f"the Ekby admin reached {foreign}"
 
     page = result.context.new_page()
-    response = page.goto(reverse("tenants:home", args=["mittkoping"]))
+    response = page.goto(reverse("dashboards:home", args=["mittkoping"]))
     assert response is not None
     assert response.status == 404
     check_page(page)

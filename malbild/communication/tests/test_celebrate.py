@@ -138,7 +138,7 @@ def test_highlights_on_the_public_pages_follow_consent_and_publication(
 
     adopt(cast.org)
     story = make_story(cast.org, "Podden om skolgården", unit=cast.school, highlighted=True)
-    home = reverse("public:home", args=["mittkoping"])
+    home = reverse("dashboards_public:home", args=["mittkoping"])
     goals = public_url("goals")
     first = client.get(goals)
     for body in (client.get(home).content.decode(), first.content.decode()):

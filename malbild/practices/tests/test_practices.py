@@ -206,7 +206,7 @@ def test_the_library_takes_the_same_number_of_queries_for_many_practices(
 def test_an_anonymous_visitor_finds_public_practices_from_the_start_page(client, cast):
     make_practice(cast.org, cast.school, "Offentlig praxis", state=PUBLIC)
     make_practice(cast.org, cast.school, "Delad praxis", state=SHARED)
-    home = client.get(reverse("public:home", args=["mittkoping"])).content.decode()
+    home = client.get(reverse("dashboards_public:home", args=["mittkoping"])).content.decode()
     listing = reverse("public_practices:list", args=["mittkoping"])
     assert listing in home
     html = client.get(listing).content.decode()

@@ -1,0 +1,11 @@
+"""The organisation's public start page, under `/offentlig/<org>/`."""
+
+from django.urls import path
+
+from malbild.dashboards import public_views
+
+app_name = "dashboards_public"
+
+urlpatterns = [
+    path("", public_views.home, name="home"),
+]

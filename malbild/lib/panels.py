@@ -1,0 +1,36 @@
+"""Panels: a page of a lower app showing what an app above it knows about the page's object.
+
+The målbild's page shows the signals from the outside world behind it, and an activity's page
+too; a steering document's page shows the versions of the målbild that cite it. The lower app
+cannot import the app above (docs/architecture.md, "Layers"), so it declares a place for panels
+in its `signals.py`, beside its signals, and renders whatever is connected there:
+
+    # targets/signals.py
+    version_panels = Panels()  # arguments: request, version
+
+    # targets/views.py
+    "panels": signals.version_panels.render(TargetVision, request=request, version=version),
+
+    # scanning/apps.py, in ready()
+    version_panels.connect(views.signals_behind_panel, dispatch_uid="scanning.signals_behind")
+
+    {% for panel in panels %}{{ panel }}{% endfor %}
+
+A panel is a function of the keyword arguments that returns HTML (a template rendered with
+`render_to_string`), or "" when it has nothing to show; text that is not marked safe is escaped.
+"""
+
+from typing import Any
+
+from django.dispatch import Signal
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+
+
+class Panels(Signal):
+    """A place on a page where apps above add their panels, in the order they were connected."""
+
+    def render(self, sender: Any, **arguments: Any) -> list[SafeString]:
+        return [
+            conditional_escape(html) for _receiver, html in self.send(sender, **arguments) if html
+        ]
