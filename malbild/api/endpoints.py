@@ -284,9 +284,9 @@ def reports(
 ) -> dict[str, Any]:
     """Follow-up reports (status per goal and period). A report not yet marked ready is listed
     only for people inside its unit's subtree and admins, as on the pages."""
-    with organisation(request, org) as access:
+    with organisation(request, org) as member:
         items = (
-            Report.objects.filter(followup_access.readable(access))
+            Report.objects.filter(followup_access.readable(member.access))
             .select_related("period")
             .order_by("-period__starts_on", "pk")
         )
@@ -346,7 +346,8 @@ def write_measurements(
     (422) names every bad row by its index. Checked like an imported file, and recorded as one
     import run with one audit event. Needs a key with write access and a role that may import
     data for the units of the rows."""
-    with organisation(request, org, write=True) as access:
+    with organisation(request, org, write=True) as member:
+        access = member.access
         if not access.can(IMPORT, anywhere=True):
             raise PermissionDenied(explain(IMPORT))
         rows = payload.measurements
@@ -433,8 +434,8 @@ def activity_status(
     """Record where an activity stands: status, progress (done is 100) and a comment, kept in
     the activity's history. Needs a key with write access; as on the pages, the person must be
     responsible for the activity or may change its unit's action plan."""
-    with organisation(request, org, write=True):
-        activity = updatable_activity(request, activity_id)
+    with organisation(request, org, write=True) as member:
+        activity = updatable_activity(member, activity_id)
         try:
             plans.update_status(
                 activity, request, payload.status, payload.progress, payload.comment

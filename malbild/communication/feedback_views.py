@@ -3,7 +3,7 @@ page publish it with an answer, reject it, or carry it into omvärldsbevakning a
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -12,7 +12,8 @@ from malbild.communication import services
 from malbild.communication.forms import AnswerForm
 from malbild.communication.models import Feedback
 from malbild.lib.paging import paginate
-from malbild.tenants.decorators import member_view, organisation_of
+from malbild.tenants.decorators import member_view
+from malbild.tenants.requests import MemberRequest
 
 MODERATE = "can_moderate_feedback"
 SHOWS = {
@@ -24,7 +25,7 @@ SHOWS = {
 
 @require_safe
 @member_view(MODERATE)
-def feedback_queue(request: HttpRequest) -> HttpResponse:
+def feedback_queue(request: MemberRequest) -> HttpResponse:
     show = request.GET.get("visa", "")
     if show not in SHOWS:
         show = ""
@@ -38,7 +39,7 @@ def feedback_queue(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view(MODERATE)
-def feedback_detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
+def feedback_detail(request: MemberRequest, feedback_id: int) -> HttpResponse:
     feedback = get_object_or_404(Feedback.objects.select_related("unit", "signal"), pk=feedback_id)
     form = AnswerForm(initial={"answer": feedback.answer})
     return render(
@@ -48,10 +49,10 @@ def feedback_detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(MODERATE)
-def feedback_answer(request: HttpRequest, feedback_id: int) -> HttpResponse:
+def feedback_answer(request: MemberRequest, feedback_id: int) -> HttpResponse:
     feedback = get_object_or_404(Feedback.objects.select_related("unit"), pk=feedback_id)
     form = AnswerForm(request.POST)
-    slug = organisation_of(request).slug
+    slug = request.organisation.slug
     if not form.is_valid():
         return render(
             request,
@@ -73,7 +74,7 @@ def feedback_answer(request: HttpRequest, feedback_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(MODERATE)
-def feedback_reject(request: HttpRequest, feedback_id: int) -> HttpResponse:
+def feedback_reject(request: MemberRequest, feedback_id: int) -> HttpResponse:
     feedback = get_object_or_404(Feedback, pk=feedback_id)
     try:
         services.reject_feedback(feedback, request)
@@ -81,14 +82,14 @@ def feedback_reject(request: HttpRequest, feedback_id: int) -> HttpResponse:
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, _("The feedback has been rejected and will not be shown."))
-    return redirect("communication:feedback_queue", organisation_of(request).slug)
+    return redirect("communication:feedback_queue", request.organisation.slug)
 
 
 @require_POST
 @member_view(MODERATE)
-def feedback_signal(request: HttpRequest, feedback_id: int) -> HttpResponse:
+def feedback_signal(request: MemberRequest, feedback_id: int) -> HttpResponse:
     feedback = get_object_or_404(Feedback, pk=feedback_id)
-    slug = organisation_of(request).slug
+    slug = request.organisation.slug
     try:
         signal = services.feedback_to_signal(feedback, request)
     except ValidationError as e:

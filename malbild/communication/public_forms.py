@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from malbild.communication import services, spam
 from malbild.communication.forms import FeedbackForm, SpamGuardForm, StorySubmitForm
-from malbild.tenants.decorators import organisation_of, public_view
+from malbild.tenants.decorators import public_view
+from malbild.tenants.requests import OrganisationRequest, PublicRequest
 
 SENT = "skickad"
 
@@ -42,8 +43,8 @@ def _limit_message() -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @public_view
-def story_submit(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def story_submit(request: PublicRequest) -> HttpResponse:
+    organisation = request.organisation
     if request.method == "GET" and SENT in request.GET:
         return render(request, "communication/public/story_sent.html", _context(request))
     form = StorySubmitForm(request.POST or None, request.FILES or None, organisation=organisation)
@@ -77,8 +78,8 @@ def story_submit(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @public_view
-def feedback_form(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def feedback_form(request: PublicRequest) -> HttpResponse:
+    organisation = request.organisation
     if request.method == "GET" and SENT in request.GET:
         return render(request, "communication/public/feedback_sent.html", _context(request))
     form = FeedbackForm(request.POST or None, organisation=organisation)
@@ -105,5 +106,5 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _context(request: HttpRequest) -> dict[str, object]:
-    return {"organisation": organisation_of(request), "feeds": []}
+def _context(request: OrganisationRequest) -> dict[str, object]:
+    return {"organisation": request.organisation, "feeds": []}

@@ -19,16 +19,17 @@ from malbild.communication.story_views import image_response
 from malbild.goals.models import Goal
 from malbild.lib.paging import paginate
 from malbild.targets import services as target_services
-from malbild.tenants.decorators import organisation_of, public_view
+from malbild.tenants.decorators import public_view
 from malbild.tenants.models import OrgUnit
+from malbild.tenants.requests import OrganisationRequest, PublicRequest
 
 FEED_SIZE = 50
 AUDIENCE_OF_SLUG = {slug: audience for audience, slug in PUBLIC_AUDIENCES.items()}
 
 
-def feed_links(request: HttpRequest) -> list[tuple[str, str]]:
+def feed_links(request: OrganisationRequest) -> list[tuple[str, str]]:
     """(title, url) of the organisation's public feeds, for `<link rel="alternate">`."""
-    slug = organisation_of(request).slug
+    slug = request.organisation.slug
     return [
         (str(audience.label), reverse("communication_public:news_atom", args=[slug, feed]))
         for audience, feed in PUBLIC_AUDIENCES.items()
@@ -42,8 +43,8 @@ def _audience(request: HttpRequest) -> str | None:
 
 @require_safe
 @public_view
-def news(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def news(request: PublicRequest) -> HttpResponse:
+    organisation = request.organisation
     audience = _audience(request)
     items = services.public_announcements(audience).select_related("unit")
     page = paginate(request, items)
@@ -66,8 +67,8 @@ def news(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_view
-def news_detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def news_detail(request: PublicRequest, announcement_id: int) -> HttpResponse:
+    organisation = request.organisation
     announcement = get_object_or_404(
         services.public_announcements().select_related("unit"), pk=announcement_id
     )
@@ -82,8 +83,8 @@ def news_detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
 
 @require_safe
 @public_view
-def news_atom(request: HttpRequest, audience: str) -> HttpResponse:
-    organisation = organisation_of(request)
+def news_atom(request: PublicRequest, audience: str) -> HttpResponse:
+    organisation = request.organisation
     found = AUDIENCE_OF_SLUG.get(audience)
     if found is None:
         raise Http404
@@ -121,9 +122,9 @@ PUBLIC_GOALS = Q(goals__status__in=[Goal.Status.ACTIVE, Goal.Status.CLOSED])
 
 @require_safe
 @public_view
-def goals(request: HttpRequest) -> HttpResponse:
+def goals(request: PublicRequest) -> HttpResponse:
     """The units that own goals of the målbild in force, with their progress."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     target = target_services.adopted(organisation)
     units = (
         OrgUnit.objects.filter(archived_at__isnull=True)
@@ -160,8 +161,8 @@ def goals(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_view
-def unit_goals(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def unit_goals(request: PublicRequest, unit_id: int) -> HttpResponse:
+    organisation = request.organisation
     unit = get_object_or_404(OrgUnit, pk=unit_id, archived_at__isnull=True)
     target = target_services.adopted(organisation)
     items = (
@@ -191,18 +192,18 @@ def unit_goals(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_safe
 @public_view
-def language(request: HttpRequest) -> HttpResponse:
+def language(request: PublicRequest) -> HttpResponse:
     """The language choice, on its own page: its form carries a CSRF token, which the cached
     public pages must not."""
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = reverse("dashboards_public:home", args=[organisation_of(request).slug])
+        next_url = reverse("dashboards_public:home", args=[request.organisation.slug])
     return render(
         request,
         "communication/public/language.html",
-        {"organisation": organisation_of(request), "next": next_url},
+        {"organisation": request.organisation, "next": next_url},
     )
 
 
@@ -230,8 +231,8 @@ def public_stories() -> Any:
     )
 
 
-def story_feed_links(request: HttpRequest) -> list[tuple[str, str]]:
-    slug = organisation_of(request).slug
+def story_feed_links(request: OrganisationRequest) -> list[tuple[str, str]]:
+    slug = request.organisation.slug
     return [(_("Success stories"), reverse("communication_public:stories_atom", args=[slug]))]
 
 
@@ -246,8 +247,8 @@ def _story_parts(story: Any) -> tuple[Any, ...]:
 
 @require_safe
 @public_view
-def stories(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def stories(request: PublicRequest) -> HttpResponse:
+    organisation = request.organisation
     page = paginate(request, public_stories())
     rows = list(page.object_list)
     return cached_render(
@@ -262,8 +263,8 @@ def stories(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_view
-def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def story_detail(request: PublicRequest, story_id: int) -> HttpResponse:
+    organisation = request.organisation
     story = get_object_or_404(public_stories(), pk=story_id)
     return cached_render(
         request,
@@ -278,8 +279,8 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @require_safe
 @public_view
-def stories_atom(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def stories_atom(request: PublicRequest) -> HttpResponse:
+    organisation = request.organisation
     items = list(public_stories()[:FEED_SIZE])
 
     def link(story: Story) -> str:
@@ -310,7 +311,7 @@ def stories_atom(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_view
-def story_image(request: HttpRequest, image_id: int) -> HttpResponse:
+def story_image(request: PublicRequest, image_id: int) -> HttpResponse:
     """A picture of a published story whose consent stands; 404 for anything else."""
     image = get_object_or_404(
         services.live_images().filter(story__status=Story.Status.PUBLISHED), pk=image_id
@@ -323,9 +324,9 @@ def story_image(request: HttpRequest, image_id: int) -> HttpResponse:
 
 @require_safe
 @public_view
-def feedback(request: HttpRequest) -> HttpResponse:
+def feedback(request: PublicRequest) -> HttpResponse:
     """Published feedback with the organisation's answers: no address, no name."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     page = paginate(request, services.answered_feedback().select_related("unit"))
     rows = list(page.object_list)
     return cached_render(

@@ -26,8 +26,9 @@ from malbild.communication.forms import ConsentAgeForm, ImageForm, QuoteForm, St
 from malbild.communication.models import Quote, Story, StoryImage
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import within
+from malbild.tenants.requests import MemberRequest, OrganisationRequest
 
 PUBLISH = "can_publish_stories"
 INVITATIONS_SHOWN = 5
@@ -51,22 +52,22 @@ def _goals() -> Any:
     return Goal.objects.select_related("unit")
 
 
-def _story(request: HttpRequest, story_id: int) -> Story:
+def _story(request: MemberRequest, story_id: int) -> Story:
     """A published story, or another one the person may review; otherwise 404."""
     story = get_object_or_404(with_parts(Story.objects.all()), pk=story_id)
-    if story.status != Status.PUBLISHED and not access_of(request).can(PUBLISH, story.unit):
+    if story.status != Status.PUBLISHED and not request.access.can(PUBLISH, story.unit):
         raise Http404
     return story
 
 
-def _editable(request: HttpRequest, story_id: int) -> Story:
+def _editable(request: MemberRequest, story_id: int) -> Story:
     story = get_object_or_404(Story.objects.select_related("unit"), pk=story_id)
-    access_of(request).require(PUBLISH, story.unit)
+    request.access.require(PUBLISH, story.unit)
     return story
 
 
-def _in_subtrees(request: HttpRequest) -> Q:
-    subtrees = access_of(request).subtrees(PUBLISH)
+def _in_subtrees(request: MemberRequest) -> Q:
+    subtrees = request.access.subtrees(PUBLISH)
     if subtrees is None:
         return Q()
     return within(subtrees, "unit__path")
@@ -74,10 +75,10 @@ def _in_subtrees(request: HttpRequest) -> Q:
 
 @require_safe
 @member_view()
-def stories(request: HttpRequest) -> HttpResponse:
+def stories(request: MemberRequest) -> HttpResponse:
     """Published stories; with ?visa=granska the drafts and those sent in, for reviewers. Above
     them, the person's invitations to tell the story of a goal that reached its target."""
-    access = access_of(request)
+    access = request.access
     may_publish = access.can(PUBLISH, anywhere=True)
     invited = (
         list(invitations.for_person(request.user, access.memberships)[:INVITATIONS_SHOWN])
@@ -107,20 +108,20 @@ def stories(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
+def story_detail(request: MemberRequest, story_id: int) -> HttpResponse:
     story = _story(request, story_id)
     return render(
         request,
         "communication/story_detail.html",
-        {"story": story, "may_edit": access_of(request).can(PUBLISH, story.unit)},
+        {"story": story, "may_edit": request.access.can(PUBLISH, story.unit)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @member_view(PUBLISH)
-def story_create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access = access_of(request)
+def story_create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    access = request.access
     form = StoryForm(
         request.POST or None,
         organisation=organisation,
@@ -163,9 +164,9 @@ def _from_goal(request: HttpRequest) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @member_view(PUBLISH)
-def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
-    access = access_of(request)
+def story_edit(request: MemberRequest, story_id: int) -> HttpResponse:
+    organisation = request.organisation
+    access = request.access
     story = _editable(request, story_id)
     form = StoryForm(
         request.POST or None,
@@ -188,9 +189,9 @@ def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(PUBLISH)
-def quote_add(request: HttpRequest, story_id: int) -> HttpResponse:
+def quote_add(request: MemberRequest, story_id: int) -> HttpResponse:
     story = _editable(request, story_id)
-    form = QuoteForm(request.POST or None, organisation=organisation_of(request))
+    form = QuoteForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_quote(story, request, **form.cleaned_data)
@@ -198,17 +199,15 @@ def quote_add(request: HttpRequest, story_id: int) -> HttpResponse:
             apply_errors(form, e)
         else:
             messages.success(request, _("The quote has been added with its consent."))
-            return redirect("communication:story_detail", organisation_of(request).slug, story.pk)
+            return redirect("communication:story_detail", request.organisation.slug, story.pk)
     return render(request, "communication/quote_form.html", {"form": form, "story": story})
 
 
 @require_http_methods(["GET", "POST"])
 @member_view(PUBLISH)
-def image_add(request: HttpRequest, story_id: int) -> HttpResponse:
+def image_add(request: MemberRequest, story_id: int) -> HttpResponse:
     story = _editable(request, story_id)
-    form = ImageForm(
-        request.POST or None, request.FILES or None, organisation=organisation_of(request)
-    )
+    form = ImageForm(request.POST or None, request.FILES or None, organisation=request.organisation)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -226,16 +225,14 @@ def image_add(request: HttpRequest, story_id: int) -> HttpResponse:
                 apply_errors(form, e)
             else:
                 messages.success(request, _("The image has been added."))
-                return redirect(
-                    "communication:story_detail", organisation_of(request).slug, story.pk
-                )
+                return redirect("communication:story_detail", request.organisation.slug, story.pk)
         status = 400
     return render(
         request, "communication/image_form.html", {"form": form, "story": story}, status=status
     )
 
 
-def _transition(request: HttpRequest, story_id: int, action: Any, done: str) -> HttpResponse:
+def _transition(request: MemberRequest, story_id: int, action: Any, done: str) -> HttpResponse:
     story = _editable(request, story_id)
     try:
         action(story, request)
@@ -243,12 +240,12 @@ def _transition(request: HttpRequest, story_id: int, action: Any, done: str) -> 
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, done % {"title": story.title})
-    return redirect("communication:story_detail", organisation_of(request).slug, story.pk)
+    return redirect("communication:story_detail", request.organisation.slug, story.pk)
 
 
 @require_POST
 @member_view(PUBLISH)
-def story_publish(request: HttpRequest, story_id: int) -> HttpResponse:
+def story_publish(request: MemberRequest, story_id: int) -> HttpResponse:
     return _transition(
         request,
         story_id,
@@ -259,7 +256,7 @@ def story_publish(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(PUBLISH)
-def story_reject(request: HttpRequest, story_id: int) -> HttpResponse:
+def story_reject(request: MemberRequest, story_id: int) -> HttpResponse:
     return _transition(
         request,
         story_id,
@@ -270,7 +267,7 @@ def story_reject(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(PUBLISH)
-def story_highlight(request: HttpRequest, story_id: int) -> HttpResponse:
+def story_highlight(request: MemberRequest, story_id: int) -> HttpResponse:
     """Lift a published story onto the dashboards and the public start page (`on=1`), or take
     it off (`on=0`)."""
     on = request.POST.get("on") == "1"
@@ -286,9 +283,9 @@ def story_highlight(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(PUBLISH)
-def quote_withdraw(request: HttpRequest, quote_id: int) -> HttpResponse:
+def quote_withdraw(request: MemberRequest, quote_id: int) -> HttpResponse:
     quote = get_object_or_404(Quote.objects.select_related("story", "story__unit"), pk=quote_id)
-    access_of(request).require(PUBLISH, quote.story.unit)
+    request.access.require(PUBLISH, quote.story.unit)
     try:
         services.withdraw_quote(quote, request)
     except ValidationError as e:
@@ -297,16 +294,16 @@ def quote_withdraw(request: HttpRequest, quote_id: int) -> HttpResponse:
         messages.success(
             request, _("The quote has been removed from every page and feed, and erased.")
         )
-    return redirect("communication:story_detail", organisation_of(request).slug, quote.story_id)
+    return redirect("communication:story_detail", request.organisation.slug, quote.story_id)
 
 
 @require_POST
 @member_view(PUBLISH)
-def image_withdraw(request: HttpRequest, image_id: int) -> HttpResponse:
+def image_withdraw(request: MemberRequest, image_id: int) -> HttpResponse:
     image = get_object_or_404(
         StoryImage.objects.select_related("story", "story__unit"), pk=image_id
     )
-    access_of(request).require(PUBLISH, image.story.unit)
+    request.access.require(PUBLISH, image.story.unit)
     try:
         services.withdraw_image(image, request)
     except ValidationError as e:
@@ -315,7 +312,7 @@ def image_withdraw(request: HttpRequest, image_id: int) -> HttpResponse:
         messages.success(
             request, _("The image has been removed from every page and its file deleted.")
         )
-    return redirect("communication:story_detail", organisation_of(request).slug, image.story_id)
+    return redirect("communication:story_detail", request.organisation.slug, image.story_id)
 
 
 def _chunks(field: Any) -> Iterator[bytes]:
@@ -342,23 +339,21 @@ def image_response(image: StoryImage, *, public: bool) -> HttpResponse:
 
 @require_safe
 @member_view()
-def story_image(request: HttpRequest, image_id: int) -> HttpResponse:
+def story_image(request: MemberRequest, image_id: int) -> HttpResponse:
     image = get_object_or_404(
         StoryImage.objects.select_related("story", "story__unit"), pk=image_id
     )
-    if image.story.status != Status.PUBLISHED and not access_of(request).can(
-        PUBLISH, image.story.unit
-    ):
+    if image.story.status != Status.PUBLISHED and not request.access.can(PUBLISH, image.story.unit):
         raise Http404
     return image_response(image, public=False)
 
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_consent_age")
-def consent_age(request: HttpRequest) -> HttpResponse:
+def consent_age(request: MemberRequest) -> HttpResponse:
     """The organisation's age of consent: from it a pupil consents for themselves, below it a
     guardian does."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     form = ConsentAgeForm(request.POST or None, initial={"consent_age": organisation.consent_age})
     if request.method == "POST" and form.is_valid():
         try:
@@ -375,5 +370,5 @@ def consent_age(request: HttpRequest) -> HttpResponse:
     return render(request, "communication/consent_age.html", {"form": form})
 
 
-def review_url(request: HttpRequest) -> str:
-    return reverse("communication:stories", args=[organisation_of(request).slug]) + "?visa=granska"
+def review_url(request: OrganisationRequest) -> str:
+    return reverse("communication:stories", args=[request.organisation.slug]) + "?visa=granska"

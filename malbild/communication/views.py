@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,34 +20,35 @@ from malbild.communication.forms import AnnouncementForm, DigestForm
 from malbild.communication.models import PUBLIC_AUDIENCES, Announcement
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
+from malbild.tenants.requests import MemberRequest, OrganisationRequest
 
 PUBLISH = "can_publish_announcements"
 Status = Announcement.Status
 
 
-def _announcement(request: HttpRequest, announcement_id: int) -> Announcement:
+def _announcement(request: MemberRequest, announcement_id: int) -> Announcement:
     """A published announcement, or a draft the person may edit; otherwise 404."""
     announcement = get_object_or_404(
         Announcement.objects.select_related("unit", "created_by"), pk=announcement_id
     )
-    if announcement.status != Status.PUBLISHED and not access_of(request).can(
+    if announcement.status != Status.PUBLISHED and not request.access.can(
         PUBLISH, announcement.unit
     ):
         raise Http404
     return announcement
 
 
-def _editable(request: HttpRequest, announcement_id: int) -> Announcement:
+def _editable(request: MemberRequest, announcement_id: int) -> Announcement:
     announcement = get_object_or_404(
         Announcement.objects.select_related("unit"), pk=announcement_id
     )
-    access_of(request).require(PUBLISH, announcement.unit)
+    request.access.require(PUBLISH, announcement.unit)
     return announcement
 
 
-def _personal_feed_links(request: HttpRequest) -> dict[str, Any]:
-    organisation = organisation_of(request)
+def _personal_feed_links(request: OrganisationRequest) -> dict[str, Any]:
+    organisation = request.organisation
     return {
         "public_feeds": [
             (label, reverse("communication_public:news_atom", args=[organisation.slug, slug]))
@@ -59,10 +60,10 @@ def _personal_feed_links(request: HttpRequest) -> dict[str, Any]:
 
 @require_safe
 @member_view()
-def news(request: HttpRequest) -> HttpResponse:
+def news(request: MemberRequest) -> HttpResponse:
     """What concerns you by default; everything published with ?visa=alla; drafts with
     ?visa=utkast for those who may publish."""
-    access = access_of(request)
+    access = request.access
     show = request.GET.get("visa", "")
     may_publish = access.can(PUBLISH, anywhere=True)
     items = Announcement.objects.select_related("unit")
@@ -95,23 +96,23 @@ def news(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
+def announcement_detail(request: MemberRequest, announcement_id: int) -> HttpResponse:
     announcement = _announcement(request, announcement_id)
     return render(
         request,
         "communication/announcement_detail.html",
         {
             "announcement": announcement,
-            "may_edit": access_of(request).can(PUBLISH, announcement.unit),
+            "may_edit": request.access.can(PUBLISH, announcement.unit),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @member_view(PUBLISH)
-def announcement_create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access = access_of(request)
+def announcement_create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    access = request.access
     form = AnnouncementForm(
         request.POST or None, organisation=organisation, subtrees=access.subtrees(PUBLISH)
     )
@@ -134,9 +135,9 @@ def announcement_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(PUBLISH)
-def announcement_edit(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
-    access = access_of(request)
+def announcement_edit(request: MemberRequest, announcement_id: int) -> HttpResponse:
+    organisation = request.organisation
+    access = request.access
     announcement = _editable(request, announcement_id)
     form = AnnouncementForm(
         request.POST or None,
@@ -163,7 +164,9 @@ def announcement_edit(request: HttpRequest, announcement_id: int) -> HttpRespons
     )
 
 
-def _transition(request: HttpRequest, announcement_id: int, action: Any, done: str) -> HttpResponse:
+def _transition(
+    request: MemberRequest, announcement_id: int, action: Any, done: str
+) -> HttpResponse:
     announcement = _editable(request, announcement_id)
     try:
         action(announcement, request)
@@ -171,14 +174,12 @@ def _transition(request: HttpRequest, announcement_id: int, action: Any, done: s
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, done % {"title": announcement.title})
-    return redirect(
-        "communication:announcement_detail", organisation_of(request).slug, announcement.pk
-    )
+    return redirect("communication:announcement_detail", request.organisation.slug, announcement.pk)
 
 
 @require_POST
 @member_view(PUBLISH)
-def announcement_publish(request: HttpRequest, announcement_id: int) -> HttpResponse:
+def announcement_publish(request: MemberRequest, announcement_id: int) -> HttpResponse:
     return _transition(
         request,
         announcement_id,
@@ -189,7 +190,7 @@ def announcement_publish(request: HttpRequest, announcement_id: int) -> HttpResp
 
 @require_POST
 @member_view(PUBLISH)
-def announcement_unpublish(request: HttpRequest, announcement_id: int) -> HttpResponse:
+def announcement_unpublish(request: MemberRequest, announcement_id: int) -> HttpResponse:
     return _transition(
         request,
         announcement_id,
@@ -200,9 +201,9 @@ def announcement_unpublish(request: HttpRequest, announcement_id: int) -> HttpRe
 
 @require_POST
 @member_view(PUBLISH)
-def announcement_delete(request: HttpRequest, announcement_id: int) -> HttpResponse:
+def announcement_delete(request: MemberRequest, announcement_id: int) -> HttpResponse:
     announcement = _editable(request, announcement_id)
-    slug = organisation_of(request).slug
+    slug = request.organisation.slug
     try:
         services.delete_draft(announcement, request)
     except ValidationError as e:
@@ -217,8 +218,8 @@ def announcement_delete(request: HttpRequest, announcement_id: int) -> HttpRespo
 
 @require_safe
 @member_view()
-def subscription(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def subscription(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     found = services.subscription_of(organisation, request.user)
     return render(
         request,
@@ -233,8 +234,8 @@ def subscription(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view()
-def feed_token_new(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def feed_token_new(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     token = services.new_feed_token(organisation, request)
     atom = request.build_absolute_uri(
         reverse("communication_personal:atom", args=[organisation.slug, token])
@@ -251,8 +252,8 @@ def feed_token_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view()
-def feed_token_revoke(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def feed_token_revoke(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     try:
         services.revoke_feed_token(organisation, request)
     except ValidationError as e:
@@ -264,8 +265,8 @@ def feed_token_revoke(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view()
-def digest(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def digest(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     form = DigestForm(request.POST)
     on = form.is_valid() and bool(form.cleaned_data["digest"])
     services.set_digest(organisation, request.user, on, request)

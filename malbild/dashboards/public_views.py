@@ -1,6 +1,6 @@
 """The organisation's public start page (`/offentlig/<org>/`, no login)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -9,17 +9,18 @@ from malbild.lib.paging import paginate
 from malbild.platform import services as platform_services
 from malbild.platform.models import Value
 from malbild.targets import services as target_services
-from malbild.tenants.decorators import organisation_of, public_view
+from malbild.tenants.decorators import public_view
 from malbild.tenants.models import OrgUnit
+from malbild.tenants.requests import PublicRequest
 
 
 @require_safe
 @public_view
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PublicRequest) -> HttpResponse:
     """What anyone may read about the organisation: the platform with its values, the adopted
     målbild with its decision and investments, and the schools and preschools. No personal data:
     no names of the people who proposed or decided."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     units = OrgUnit.objects.filter(
         archived_at__isnull=True, kind__in=[OrgUnit.Kind.SCHOOL, OrgUnit.Kind.PRESCHOOL]
     ).order_by("name", "id")

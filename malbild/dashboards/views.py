@@ -39,8 +39,9 @@ from malbild.steering import services as steering_services
 from malbild.targets import services as target_services
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit
+from malbild.tenants.requests import MemberRequest
 
 Light = Goal.Light
 Status = Goal.Status
@@ -153,13 +154,13 @@ def _page_links(request: HttpRequest, page: Page, param: str) -> dict[str, str]:
     return links
 
 
-def _cached(request: HttpRequest, unit: OrgUnit | None, render_content: Callable[[], str]) -> str:
+def _cached(request: MemberRequest, unit: OrgUnit | None, render_content: Callable[[], str]) -> str:
     """The dashboard's content for this request: from the cache while the organisation's data
     is unchanged, else rendered by `render_content` and kept. The key holds everything the
     content depends on besides the data: the unit, the query string (pages), the language, the
     day (review notices) and whether the reader may record a review."""
-    organisation = organisation_of(request)
-    may_review = access_of(request).can("can_draft_target_vision")
+    organisation = request.organisation
+    may_review = request.access.can("can_draft_target_vision")
     parts = (
         organisation.pk,
         organisation.data_version,
@@ -179,7 +180,7 @@ def _cached(request: HttpRequest, unit: OrgUnit | None, render_content: Callable
 
 
 def _dashboard(
-    request: HttpRequest,
+    request: MemberRequest,
     *,
     unit: OrgUnit | None,
     own_goals: QuerySet[Goal],
@@ -187,7 +188,7 @@ def _dashboard(
     units_below: QuerySet[OrgUnit],
     breadcrumbs: Callable[[], list[OrgUnit]],
 ) -> HttpResponse:
-    organisation = organisation_of(request)
+    organisation = request.organisation
 
     def render_content() -> str:
         return render_to_string(
@@ -242,7 +243,7 @@ def _content(
 
 @require_safe
 @member_view()
-def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit(request: MemberRequest, unit_id: int) -> HttpResponse:
     """A unit's dashboard: its own goals, and the status of it and every unit below it
     (about a dozen queries, whatever the size of the subtree)."""
     unit = get_object_or_404(OrgUnit, pk=unit_id)
@@ -263,7 +264,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def organisation(request: HttpRequest) -> HttpResponse:
+def organisation(request: MemberRequest) -> HttpResponse:
     """The organisation's dashboard: the goals of its top unit(s) and the status of the whole
     tree."""
     return _dashboard(
@@ -281,11 +282,11 @@ def organisation(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: MemberRequest) -> HttpResponse:
     """The start page: the common platform first, then the målbild, what is coming in the
     steering documents, and the organisation's units (about eight queries)."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     target = target_services.adopted(organisation)
     today = timezone.localdate()
     counts = dict(

@@ -28,8 +28,9 @@ from malbild.indicators.templatetags.indicators import measure
 from malbild.lib import charts, periods
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit
+from malbild.tenants.requests import MemberRequest
 
 EDITING = "can_edit_indicators"
 ENTERING = "can_enter_measurements"
@@ -66,7 +67,7 @@ def _to_detail(indicator: Indicator, unit: OrgUnit | None = None, anchor: str = 
 
 @require_safe
 @member_view()
-def indicator_list(request: HttpRequest) -> HttpResponse:
+def indicator_list(request: MemberRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     final = IndicatorTarget.objects.filter(indicator=OuterRef("pk")).order_by("-position")
     indicators = Indicator.objects.annotate(
@@ -81,7 +82,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, indicators),
             "query": query,
-            "may_edit": access_of(request).can(EDITING),
+            "may_edit": request.access.can(EDITING),
         },
     )
 
@@ -222,9 +223,9 @@ def _chosen_unit(request: HttpRequest, indicator: Indicator) -> tuple[OrgUnit | 
 
 
 def _detail_context(
-    request: HttpRequest, indicator: Indicator, target_form: TargetForm | None = None
+    request: MemberRequest, indicator: Indicator, target_form: TargetForm | None = None
 ) -> dict[str, Any]:
-    access = access_of(request)
+    access = request.access
     targets = list(indicator.targets.order_by("position"))
     unit, choices = _chosen_unit(request, indicator)
     context: dict[str, Any] = {
@@ -269,7 +270,7 @@ def _detail_context(
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
+def detail(request: MemberRequest, indicator_id: int) -> HttpResponse:
     indicator = _indicator(indicator_id)
     return render(request, "indicators/detail.html", _detail_context(request, indicator))
 
@@ -279,9 +280,9 @@ def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDITING)
-def create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(EDITING)
+def create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(EDITING)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,9 +299,9 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDITING)
-def edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(EDITING)
+def edit(request: MemberRequest, indicator_id: int) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(EDITING)
     indicator = _indicator(indicator_id)
     form = IndicatorForm(
         request.POST or None, initial=model_to_dict(indicator, fields=services.INDICATOR_FIELDS)
@@ -328,8 +329,8 @@ def edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(EDITING)
-def target_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
-    access_of(request).require(EDITING)
+def target_add(request: MemberRequest, indicator_id: int) -> HttpResponse:
+    request.access.require(EDITING)
     indicator = _indicator(indicator_id)
     form = TargetForm(request.POST, indicator=indicator)
     if form.is_valid():
@@ -350,8 +351,8 @@ def target_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(EDITING)
-def target_remove(request: HttpRequest, indicator_id: int, target_id: int) -> HttpResponse:
-    access_of(request).require(EDITING)
+def target_remove(request: MemberRequest, indicator_id: int, target_id: int) -> HttpResponse:
+    request.access.require(EDITING)
     indicator = _indicator(indicator_id)
     target = get_object_or_404(IndicatorTarget, pk=target_id, indicator=indicator)
     services.remove_target(target, request)
@@ -366,9 +367,9 @@ def target_remove(request: HttpRequest, indicator_id: int, target_id: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @member_view(ENTERING)
-def measurement(request: HttpRequest, indicator_id: int) -> HttpResponse:
+def measurement(request: MemberRequest, indicator_id: int) -> HttpResponse:
     """Enter (or replace) one value for a unit the person may enter measurements for."""
-    access = access_of(request)
+    access = request.access
     indicator = _indicator(indicator_id)
     given = (
         request.POST.get("unit") if request.method == "POST" else request.GET.get(UNIT_PARAMETER)

@@ -8,7 +8,7 @@ needs that, or `can_update_activities` for the unit and being the activity's res
 Writes go through `plans.services`, which keeps a revision and an audit event.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from malbild.accounts.models import User
 from malbild.goals.models import Goal
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
@@ -27,9 +26,10 @@ from malbild.plans import services, signals, timeline
 from malbild.plans.access import ADD, EDIT, UPDATE, activity_or_404, may_update, updatable
 from malbild.plans.forms import ActivityForm, FilterForm, MilestoneForm, StatusForm
 from malbild.plans.models import Activity, Milestone
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit, within
 from malbild.tenants.permissions import Access
+from malbild.tenants.requests import MemberRequest, OrganisationRequest
 
 
 def _id_param(request: HttpRequest, name: str) -> int | None:
@@ -41,14 +41,16 @@ def _id_param(request: HttpRequest, name: str) -> int | None:
     return int(value)
 
 
-def _editable(request: HttpRequest, activity_id: int) -> Activity:
+def _editable(request: MemberRequest, activity_id: int) -> Activity:
     activity = activity_or_404(activity_id)
-    access_of(request).require(EDIT, activity.unit)
+    request.access.require(EDIT, activity.unit)
     return activity
 
 
-def _to_activity(request: HttpRequest, activity: Activity, anchor: str = "") -> HttpResponse:
-    response = redirect("plans:detail", organisation_of(request).slug, activity.pk)
+def _to_activity(
+    request: OrganisationRequest, activity: Activity, anchor: str = ""
+) -> HttpResponse:
+    response = redirect("plans:detail", request.organisation.slug, activity.pk)
     if anchor:
         response["Location"] += f"#{anchor}"
     return response
@@ -79,7 +81,7 @@ def _may_plan_somewhere(access: Access, unit: OrgUnit | None = None) -> bool:
 
 @require_safe
 @member_view()
-def unit_plan(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_plan(request: MemberRequest, unit_id: int) -> HttpResponse:
     """A unit's action plan: its activities on a timeline over months, and the same facts in a
     table (paged by 50; a constant number of queries)."""
     unit = get_object_or_404(OrgUnit, pk=unit_id)
@@ -94,7 +96,7 @@ def unit_plan(request: HttpRequest, unit_id: int) -> HttpResponse:
             "page": page,
             "activities": activities,
             "timeline": timeline.build(activities, timezone.localdate()),
-            "may_plan": access_of(request).can(ADD, unit) and not unit.is_archived,
+            "may_plan": request.access.can(ADD, unit) and not unit.is_archived,
             "today": timezone.localdate(),
         },
     )
@@ -102,7 +104,7 @@ def unit_plan(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: MemberRequest) -> HttpResponse:
     """Every activity of the organisation, by unit (and the units below), status and goal."""
     form = FilterForm(request.GET or None)
     activities = Activity.objects.all()
@@ -126,7 +128,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "may_plan": _may_plan_somewhere(access_of(request)),
+            "may_plan": _may_plan_somewhere(request.access),
             "today": timezone.localdate(),
         },
     )
@@ -134,7 +136,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+def detail(request: MemberRequest, activity_id: int) -> HttpResponse:
     """One activity: its facts, the goals and values it serves, its milestones and every
     revision, newest first (paged)."""
     activity = activity_or_404(activity_id)
@@ -149,7 +151,7 @@ def detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "milestones": list(activity.milestones.all()),
             "panels": signals.activity_panels.render(Activity, request=request, activity=activity),
             "page": revisions,
-            "may_edit": access_of(request).can(EDIT, activity.unit),
+            "may_edit": request.access.can(EDIT, activity.unit),
             "may_update": may_update(request, activity),
             "today": timezone.localdate(),
         },
@@ -183,15 +185,15 @@ def _require_add(access: Access, unit: OrgUnit) -> None:
 
 @require_http_methods(["GET", "POST"])
 @member_view(ADD)
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: MemberRequest) -> HttpResponse:
     """Add an activity to a unit's plan (`?enhet=`), serving a goal (`?mal=`) if given; without a
     unit, first choose one of the units the person may add to.
 
     Someone who may also change the unit's plan chooses who is responsible; anyone else (staff)
     is responsible for what they add: the form offers no choice, and an `owner` sent anyway is
     not read."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     unit_id = _id_param(request, "enhet")
     goal_id = _id_param(request, "mal")
     goal = get_object_or_404(Goal.objects.select_related("unit"), pk=goal_id) if goal_id else None
@@ -214,9 +216,8 @@ def create(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     initial = {"goals": [goal.pk]} if goal is not None else {}
-    # Someone who may not change the unit's plan is responsible for what they add (member_view
-    # lets only signed-in members in, so the user is a User).
-    responsible = None if access.can(EDIT, unit) else cast(User, request.user)
+    # Someone who may not change the unit's plan is responsible for what they add.
+    responsible = None if access.can(EDIT, unit) else request.user
     form = ActivityForm(request.POST or None, unit=unit, initial=initial, responsible=responsible)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -238,7 +239,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+def edit(request: MemberRequest, activity_id: int) -> HttpResponse:
     """Change an activity; a change of its dates or scope asks why."""
     activity = _editable(request, activity_id)
     initial = ActivityForm.initial_for(activity)
@@ -269,7 +270,7 @@ def edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(UPDATE)
-def status(request: HttpRequest, activity_id: int) -> HttpResponse:
+def status(request: MemberRequest, activity_id: int) -> HttpResponse:
     """Record where the activity stands: status, progress and a comment."""
     activity = updatable(request, activity_id)
     initial = {"status": activity.status, "progress": activity.progress}
@@ -303,7 +304,7 @@ def _milestone(activity: Activity, milestone_id: int) -> Milestone:
 
 @require_http_methods(["GET", "POST"])
 @member_view(UPDATE)
-def milestone_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+def milestone_add(request: MemberRequest, activity_id: int) -> HttpResponse:
     activity = updatable(request, activity_id)
     form = MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -321,7 +322,7 @@ def milestone_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(UPDATE)
-def milestone_edit(request: HttpRequest, activity_id: int, milestone_id: int) -> HttpResponse:
+def milestone_edit(request: MemberRequest, activity_id: int, milestone_id: int) -> HttpResponse:
     activity = updatable(request, activity_id)
     milestone = _milestone(activity, milestone_id)
     initial = {"title": milestone.title, "due_on": milestone.due_on, "done_on": milestone.done_on}
@@ -350,7 +351,7 @@ def milestone_edit(request: HttpRequest, activity_id: int, milestone_id: int) ->
 
 @require_POST
 @member_view(UPDATE)
-def milestone_done(request: HttpRequest, activity_id: int, milestone_id: int) -> HttpResponse:
+def milestone_done(request: MemberRequest, activity_id: int, milestone_id: int) -> HttpResponse:
     activity = updatable(request, activity_id)
     milestone = _milestone(activity, milestone_id)
     try:

@@ -9,7 +9,7 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -20,15 +20,16 @@ from malbild.lib.forms import apply_errors
 from malbild.platform import services
 from malbild.platform.forms import DecisionForm, DraftForm, value_formset
 from malbild.platform.models import Decision, PlatformVersion, Value
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
+from malbild.tenants.requests import MemberRequest
 
 PAGE_SIZE = 50
 
 
-def _open_draft(request: HttpRequest) -> PlatformVersion:
+def _open_draft(request: MemberRequest) -> PlatformVersion:
     """The organisation's open draft, or 404; only for those who edit the platform."""
-    access_of(request).require("can_edit_platform")
-    draft = services.draft_of(organisation_of(request))
+    request.access.require("can_edit_platform")
+    draft = services.draft_of(request.organisation)
     if draft is None:
         raise Http404
     return draft
@@ -66,9 +67,9 @@ def _last_saved(version: PlatformVersion) -> AuditEvent | None:
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest) -> HttpResponse:
+def detail(request: MemberRequest) -> HttpResponse:
     """The platform in force, with its decision, and every version."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     current = (
         PlatformVersion.objects.select_related("decision")
         .filter(status=PlatformVersion.Status.ADOPTED)
@@ -76,7 +77,7 @@ def detail(request: HttpRequest) -> HttpResponse:
     )
     versions = PlatformVersion.objects.select_related("decision").order_by("-number")
     page: Page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
-    may_edit = access_of(request).can("can_edit_platform")
+    may_edit = request.access.can("can_edit_platform")
     return render(
         request,
         "platform/detail.html",
@@ -92,7 +93,7 @@ def detail(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def version(request: HttpRequest, number: int) -> HttpResponse:
+def version(request: MemberRequest, number: int) -> HttpResponse:
     """One version as it was, read-only, with its decision."""
     shown = get_object_or_404(
         PlatformVersion.objects.select_related("decision", "created_by"), number=number
@@ -103,14 +104,14 @@ def version(request: HttpRequest, number: int) -> HttpResponse:
         {
             "version": shown,
             "values": _values_of(shown),
-            "may_edit": access_of(request).can("can_edit_platform"),
+            "may_edit": request.access.can("can_edit_platform"),
         },
     )
 
 
 @require_safe
 @member_view()
-def value(request: HttpRequest, value_id: int) -> HttpResponse:
+def value(request: MemberRequest, value_id: int) -> HttpResponse:
     """A value of the värdegrund and what expresses it."""
     shown = get_object_or_404(Value, pk=value_id)
     return render(request, "platform/value.html", {"value": shown})
@@ -125,9 +126,10 @@ def _chunks(minutes: Any) -> Iterator[bytes]:
 
 
 @require_safe
-@csp_replace({"object-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"]})
+# django-csp types a view as taking the request alone, not the organisation's slug besides.
+@csp_replace({"object-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"]})  # type: ignore[arg-type]
 @member_view()
-def decision_minutes(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_minutes(request: MemberRequest, decision_id: int) -> HttpResponse:
     """The minutes of a decision, shown in the browser.
 
     The CSP is relaxed for this one PDF response: Chrome's PDF viewer is an <embed> on a page
@@ -153,9 +155,9 @@ def decision_minutes(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_edit_platform")
-def draft_start(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require("can_edit_platform")
+def draft_start(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require("can_edit_platform")
     if services.draft_of(organisation) is not None:
         messages.info(request, _("A draft is already open. Go on with it here."))
     else:
@@ -170,9 +172,9 @@ def draft_start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_platform")
-def draft(request: HttpRequest) -> HttpResponse:
+def draft(request: MemberRequest) -> HttpResponse:
     """Edit the open draft. A save based on an older reading is refused and shows both texts."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     open_draft = _open_draft(request)
     conflict: PlatformVersion | None = None
     if request.method == "POST":
@@ -230,9 +232,9 @@ def draft(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_platform")
-def adopt(request: HttpRequest) -> HttpResponse:
+def adopt(request: MemberRequest) -> HttpResponse:
     """Record the decision (usually kommunfullmäktige's) that puts the draft in force."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     open_draft = _open_draft(request)
     changed = False
     if request.method == "POST":

@@ -8,16 +8,13 @@
 * `/offentlig/<org>/praxis/…`: the organisation's public practices, without login.
 """
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,9 +35,10 @@ from malbild.practices.models import Practice, PracticeComment, PracticeUse, Tip
 from malbild.targets import services as target_services
 from malbild.targets.models import FocusArea, TargetVision
 from malbild.tenants import shared
-from malbild.tenants.decorators import access_of, member_view, organisation_of, public_view
-from malbild.tenants.models import Membership, Organisation, OrgUnit
+from malbild.tenants.decorators import member_view, public_view, shared_view
+from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.permissions import Access, roles_with
+from malbild.tenants.requests import MemberRequest, PublicRequest, SharedRequest
 from malbild.tenants.scope import scope
 
 EDIT = "can_edit_practices"
@@ -48,8 +46,6 @@ PUBLISH = "can_publish_practices"
 PLAN = "can_edit_action_plans"
 IMPORT_SALT = "malbild.practices.import"
 DEFAULT_AREAS = [name for name, _description in FocusArea.DEFAULTS]
-
-View = Callable[..., HttpResponse]
 
 
 # Helpers ------------------------------------------------------------------------------------------
@@ -72,9 +68,9 @@ def _practice(practice_id: int) -> Practice:
     return get_object_or_404(Practice.objects.select_related("unit", "focus_area"), pk=practice_id)
 
 
-def _editable(request: HttpRequest, practice_id: int) -> Practice:
+def _editable(request: MemberRequest, practice_id: int) -> Practice:
     practice = _practice(practice_id)
-    access_of(request).require(EDIT, practice.unit)
+    request.access.require(EDIT, practice.unit)
     return practice
 
 
@@ -149,10 +145,10 @@ def _area_choices(names: QuerySet[Any]) -> list[str]:
 
 @require_safe
 @member_view()
-def practice_list(request: HttpRequest) -> HttpResponse:
+def practice_list(request: MemberRequest) -> HttpResponse:
     """The organisation's practices in every state, searchable, and the way to the library."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     practices = Practice.objects.select_related("unit", "focus_area").order_by("title", "id")
     form = SearchForm(
         request.GET or None,
@@ -179,11 +175,11 @@ def practice_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    form = PracticeForm(request.POST or None, units=_units(access_of(request), EDIT))
+def create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    form = PracticeForm(request.POST or None, units=_units(request.access, EDIT))
     if request.method == "POST" and form.is_valid():
-        access_of(request).require(EDIT, form.cleaned_data["unit"])
+        request.access.require(EDIT, form.cleaned_data["unit"])
         try:
             practice = services.create(organisation, request, _draft(form))
         except ValidationError as e:
@@ -203,10 +199,10 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest, practice_id: int) -> HttpResponse:
+def detail(request: MemberRequest, practice_id: int) -> HttpResponse:
     """One of the organisation's own practices, with what other organisations asked about it."""
     practice = _practice(practice_id)
-    access = access_of(request)
+    access = request.access
     comments = _shared_comments(practice) if practice.is_shared else []
     return render(
         request,
@@ -227,14 +223,12 @@ def detail(request: HttpRequest, practice_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def edit(request: HttpRequest, practice_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def edit(request: MemberRequest, practice_id: int) -> HttpResponse:
+    organisation = request.organisation
     practice = _editable(request, practice_id)
-    form = PracticeForm(
-        request.POST or None, units=_units(access_of(request), EDIT), practice=practice
-    )
+    form = PracticeForm(request.POST or None, units=_units(request.access, EDIT), practice=practice)
     if request.method == "POST" and form.is_valid():
-        access_of(request).require(EDIT, form.cleaned_data["unit"])
+        request.access.require(EDIT, form.cleaned_data["unit"])
         try:
             services.update(practice, request, _draft(form))
         except ValidationError as e:
@@ -247,11 +241,11 @@ def edit(request: HttpRequest, practice_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(PUBLISH)
-def set_state(request: HttpRequest, practice_id: int) -> HttpResponse:
+def set_state(request: MemberRequest, practice_id: int) -> HttpResponse:
     """Keep it a draft, share it with every organisation, or make it public too."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     practice = _practice(practice_id)
-    access_of(request).require(PUBLISH)
+    request.access.require(PUBLISH)
     form = StateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose draft, shared or public."))
@@ -280,11 +274,11 @@ def _usable(practice_id: int) -> tuple[Practice, list[str], str]:
 
 @require_http_methods(["GET", "POST"])
 @member_view()
-def use(request: HttpRequest, practice_id: int) -> HttpResponse:
+def use(request: MemberRequest, practice_id: int) -> HttpResponse:
     """Take a practice's tips into the own work: suggested activities in a unit's action plan,
     or a note in the discussion of the målbild being drafted."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     practice, tips, publisher = _usable(practice_id)
     units = _units(access, PLAN)
     version = target_services.open_version(organisation)
@@ -355,9 +349,9 @@ def use(request: HttpRequest, practice_id: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_comment")
-def comment(request: HttpRequest, practice_id: int) -> HttpResponse:
+def comment(request: MemberRequest, practice_id: int) -> HttpResponse:
     """A comment or question on a shared practice, stored with the commenter's organisation."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     practice = _shared_practice(practice_id)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -449,9 +443,9 @@ def _resolve(
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def import_files(request: HttpRequest) -> HttpResponse:
+def import_files(request: MemberRequest) -> HttpResponse:
     """Upload → preview with every error; the practices are written only by `import_commit`."""
-    access = access_of(request)
+    access = request.access
     units = _units(access, EDIT)
     form = ImportForm(request.POST or None, request.FILES or None, units=units)
     context: dict[str, Any] = {"form": form}
@@ -467,7 +461,7 @@ def import_files(request: HttpRequest) -> HttpResponse:
         ok = not file_errors and bool(items) and all(d is not None for d in drafts)
         source = ", ".join(f.name for f in form.cleaned_data["uploads"])
         services.record_check(
-            organisation_of(request),
+            request.organisation,
             request,
             source,
             len(items),
@@ -501,10 +495,10 @@ def import_files(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view(EDIT)
-def import_commit(request: HttpRequest) -> HttpResponse:
+def import_commit(request: MemberRequest) -> HttpResponse:
     """Write the previewed practices, all or nothing (checked again: time has passed)."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     try:
         data = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=3600)
     except signing.BadSignature:
@@ -546,42 +540,21 @@ def import_commit(request: HttpRequest) -> HttpResponse:
 # The library, shared across organisations ---------------------------------------------------------
 
 
-def shared_view(view: View) -> View:
-    """A page of `/delat/`: for people who are members of some organisation on the
-    installation (anonymous → login; a person with no role anywhere → 404)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        memberships = Membership.of_person(request.user)
-        if not memberships:
-            raise Http404
-        request.memberships = memberships  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _my_organisations(request: HttpRequest) -> list[Organisation]:
+def _my_organisations(request: SharedRequest) -> list[Organisation]:
     found: dict[int, Organisation] = {}
-    for membership in request.memberships:  # type: ignore[attr-defined]
+    for membership in request.memberships:
         found.setdefault(membership.organisation_id, membership.organisation)
     return sorted(found.values(), key=lambda o: o.name)
 
 
-def _may_use_in(request: HttpRequest) -> list[Organisation]:
+def _may_use_in(request: SharedRequest) -> list[Organisation]:
     """The person's organisations where `use` would let them do something: plan activities,
     or add a note to a målbild being drafted (a query for each organisation without the
     former, usually none or one)."""
     planners = roles_with(PLAN)
     usable = []
     for organisation in _my_organisations(request):
-        roles = {
-            m.role
-            for m in request.memberships  # type: ignore[attr-defined]
-            if m.organisation_id == organisation.pk
-        }
+        roles = {m.role for m in request.memberships if m.organisation_id == organisation.pk}
         if roles & planners:
             usable.append(organisation)
             continue
@@ -597,7 +570,7 @@ def _may_use_in(request: HttpRequest) -> list[Organisation]:
 
 @require_safe
 @shared_view
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: SharedRequest) -> HttpResponse:
     """Search every organisation's shared practices by words, key area, organisation and
     kind of unit."""
     practices = _shared_practices().order_by("-shared_at", "-id")
@@ -628,7 +601,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @shared_view
-def shared_detail(request: HttpRequest, practice_id: int) -> HttpResponse:
+def shared_detail(request: SharedRequest, practice_id: int) -> HttpResponse:
     practice = _shared_practice(practice_id)
     tips = _shared_tips(practice)
     return render(
@@ -650,8 +623,8 @@ def shared_detail(request: HttpRequest, practice_id: int) -> HttpResponse:
 
 @require_safe
 @public_view
-def public_list(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def public_list(request: PublicRequest) -> HttpResponse:
+    organisation = request.organisation
     practices = (
         Practice.objects.filter(state=Practice.State.PUBLIC)
         .select_related("unit", "focus_area")
@@ -677,7 +650,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_view
-def public_detail(request: HttpRequest, practice_id: int) -> HttpResponse:
+def public_detail(request: PublicRequest, practice_id: int) -> HttpResponse:
     practice = get_object_or_404(
         Practice.objects.filter(state=Practice.State.PUBLIC).select_related("unit", "focus_area"),
         pk=practice_id,
@@ -686,7 +659,7 @@ def public_detail(request: HttpRequest, practice_id: int) -> HttpResponse:
         request,
         "practices/public_detail.html",
         {
-            "organisation": organisation_of(request),
+            "organisation": request.organisation,
             "practice": practice,
             "tips": [tip.text for tip in practice.tips.all()],
         },

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.forms.models import model_to_dict
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from malbild.steering import services, signals
 from malbild.steering.forms import ChangeForm, DocumentForm
 from malbild.steering.models import SteeringChange, SteeringDocument
-from malbild.tenants.decorators import member_view, organisation_of
+from malbild.tenants.decorators import member_view
+from malbild.tenants.requests import MemberRequest
 
 PAGE_SIZE = 50
 TIMELINE_LENGTH = 20
@@ -32,7 +33,7 @@ def _document(document_id: int) -> SteeringDocument:
 
 @require_safe
 @member_view()
-def document_list(request: HttpRequest) -> HttpResponse:
+def document_list(request: MemberRequest) -> HttpResponse:
     today = timezone.localdate()
     latest = SteeringChange.objects.filter(document=OuterRef("pk"), date__lte=today).order_by(
         "-date", "-id"
@@ -63,7 +64,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+def document_detail(request: MemberRequest, document_id: int) -> HttpResponse:
     document = _document(document_id)
     return render(
         request,
@@ -82,8 +83,8 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_steering")
-def document_create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def document_create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     form = DocumentForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         document = services.save_document(organisation, request, **form.cleaned_data)
@@ -96,8 +97,8 @@ def document_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_steering")
-def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def document_edit(request: MemberRequest, document_id: int) -> HttpResponse:
+    organisation = request.organisation
     document = _document(document_id)
     form = DocumentForm(
         request.POST or None,
@@ -124,8 +125,8 @@ def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_steering")
-def change_create(request: HttpRequest, document_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def change_create(request: MemberRequest, document_id: int) -> HttpResponse:
+    organisation = request.organisation
     document = _document(document_id)
     form = ChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -32,8 +32,9 @@ from malbild.targets.forms import (
     VisionForm,
 )
 from malbild.targets.models import FocusArea, Investment, Review, TargetVision
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.permissions import Access
+from malbild.tenants.requests import MemberRequest
 
 Status = TargetVision.Status
 DRAFTING = "can_draft_target_vision"
@@ -104,9 +105,9 @@ def _to_version(version: TargetVision, anchor: str = "") -> HttpResponse:
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest) -> HttpResponse:
+def detail(request: MemberRequest) -> HttpResponse:
     """The målbild in force, the version being worked on, and every version so far."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     current = _in_full(TargetVision.objects.filter(status=Status.ADOPTED)).first()
     history = TargetVision.objects.only(
         "number", "title", "status", "based_on", "created_at", "proposed_at", "adopted_at",
@@ -115,7 +116,7 @@ def detail(request: HttpRequest) -> HttpResponse:
     page = paginate(request, history)
     first_number = TargetVision.objects.aggregate(n=Min("number"))["n"]
     rows = [(v, bool(v.based_on_id) or v.number != first_number) for v in page.object_list]
-    access = access_of(request)
+    access = request.access
     return render(
         request,
         "targets/detail.html",
@@ -132,9 +133,9 @@ def detail(request: HttpRequest) -> HttpResponse:
 
 
 def _version_context(
-    request: HttpRequest, version: TargetVision, comment_form: CommentForm | None = None
+    request: MemberRequest, version: TargetVision, comment_form: CommentForm | None = None
 ) -> dict[str, Any]:
-    access = access_of(request)
+    access = request.access
     comments = paginate(request, version.comments.select_related("author"))
     open_for_comments = version.status == Status.PROPOSED
     return {
@@ -154,7 +155,7 @@ def _version_context(
 
 @require_safe
 @member_view()
-def version(request: HttpRequest, number: int) -> HttpResponse:
+def version(request: MemberRequest, number: int) -> HttpResponse:
     item = _version(number)
     return render(request, "targets/version.html", _version_context(request, item))
 
@@ -193,7 +194,7 @@ def _names_changed(before: Any, after: Any) -> dict[str, list[str]]:
 
 @require_safe
 @member_view()
-def compare(request: HttpRequest, number: int) -> HttpResponse:
+def compare(request: MemberRequest, number: int) -> HttpResponse:
     """What this version changed, word by word, against the one before it."""
     item = get_object_or_404(TargetVision, number=number)
     previous = services.previous_version(item)
@@ -253,9 +254,9 @@ def _starter_text() -> dict[str, Any]:
 
 @require_POST
 @member_view(DRAFTING)
-def draft_start(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(DRAFTING)
+def draft_start(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(DRAFTING)
     try:
         draft = services.start_draft(organisation, request, **_starter_text())
     except ValidationError as e:
@@ -285,9 +286,9 @@ def _last_saved_by(version: TargetVision) -> AuditEvent | None:
 
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
-def edit(request: HttpRequest, number: int) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(DRAFTING)
+def edit(request: MemberRequest, number: int) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(DRAFTING)
     item = _version(number)
     if not item.is_editable:
         return _not_a_draft(request, item)
@@ -334,8 +335,10 @@ def edit(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-def _investment_form(request: HttpRequest, number: int, investment_id: int | None) -> HttpResponse:
-    access_of(request).require(DRAFTING)
+def _investment_form(
+    request: MemberRequest, number: int, investment_id: int | None
+) -> HttpResponse:
+    request.access.require(DRAFTING)
     item = _version(number)
     investment = None
     if investment_id is not None:
@@ -366,20 +369,20 @@ def _investment_form(request: HttpRequest, number: int, investment_id: int | Non
 
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
-def investment_create(request: HttpRequest, number: int) -> HttpResponse:
+def investment_create(request: MemberRequest, number: int) -> HttpResponse:
     return _investment_form(request, number, None)
 
 
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
-def investment_edit(request: HttpRequest, number: int, investment_id: int) -> HttpResponse:
+def investment_edit(request: MemberRequest, number: int, investment_id: int) -> HttpResponse:
     return _investment_form(request, number, investment_id)
 
 
 @require_POST
 @member_view(DRAFTING)
-def investment_delete(request: HttpRequest, number: int, investment_id: int) -> HttpResponse:
-    access_of(request).require(DRAFTING)
+def investment_delete(request: MemberRequest, number: int, investment_id: int) -> HttpResponse:
+    request.access.require(DRAFTING)
     item = _version(number)
     investment = get_object_or_404(Investment, pk=investment_id, target_vision=item)
     if not item.is_editable:
@@ -398,8 +401,8 @@ def investment_delete(request: HttpRequest, number: int, investment_id: int) -> 
 
 @require_POST
 @member_view(DRAFTING)
-def propose(request: HttpRequest, number: int) -> HttpResponse:
-    access_of(request).require(DRAFTING)
+def propose(request: MemberRequest, number: int) -> HttpResponse:
+    request.access.require(DRAFTING)
     item = _version(number)
     try:
         services.propose(item, request)
@@ -417,8 +420,8 @@ def propose(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_POST
 @member_view(DRAFTING)
-def withdraw(request: HttpRequest, number: int) -> HttpResponse:
-    access_of(request).require(DRAFTING)
+def withdraw(request: MemberRequest, number: int) -> HttpResponse:
+    request.access.require(DRAFTING)
     item = _version(number)
     try:
         services.withdraw(item, request)
@@ -438,9 +441,9 @@ def withdraw(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view()
-def adopt(request: HttpRequest, number: int) -> HttpResponse:
+def adopt(request: MemberRequest, number: int) -> HttpResponse:
     """An elected member adopts a proposal; an admin records the body's decision on its behalf."""
-    access = access_of(request)
+    access = request.access
     if not _may_adopt(access):
         raise PermissionDenied(
             _(
@@ -476,7 +479,7 @@ def adopt(request: HttpRequest, number: int) -> HttpResponse:
             else:
                 message = _("You have adopted version %(number)s of the målbild.")
             messages.success(request, message % {"number": item.number})
-            return redirect("targets:detail", organisation_of(request).slug)
+            return redirect("targets:detail", request.organisation.slug)
     return render(
         request,
         "targets/adopt.html",
@@ -487,7 +490,7 @@ def adopt(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_comment")
-def comment(request: HttpRequest, number: int) -> HttpResponse:
+def comment(request: MemberRequest, number: int) -> HttpResponse:
     item = _version(number)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -513,10 +516,10 @@ def comment(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: MemberRequest) -> HttpResponse:
     """Record a revisit of the adopted målbild: kept (next review date) or revised (new draft)."""
-    organisation = organisation_of(request)
-    access_of(request).require(DRAFTING)
+    organisation = request.organisation
+    request.access.require(DRAFTING)
     current = _in_full(TargetVision.objects.filter(status=Status.ADOPTED)).first()
     if current is None:
         return _not_possible(
@@ -553,10 +556,10 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view()
-def focus_areas(request: HttpRequest) -> HttpResponse:
+def focus_areas(request: MemberRequest) -> HttpResponse:
     """Every member reads the focus areas; admins add one with the form on the same page."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     may_edit = access.can(DRAFTING)
     if request.method == "POST":
         access.require(DRAFTING)
@@ -580,9 +583,9 @@ def focus_areas(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
-def focus_area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(DRAFTING)
+def focus_area_edit(request: MemberRequest, area_id: int) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(DRAFTING)
     area = get_object_or_404(FocusArea, pk=area_id)
     form = FocusAreaForm(
         request.POST or None, initial={"name": area.name, "description": area.description}

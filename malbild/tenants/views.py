@@ -21,7 +21,7 @@ from malbild.accounts.models import User
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import PAGE_SIZE, paginate
 from malbild.tenants import services
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.forms import (
     AcceptInvitationForm,
     InviteForm,
@@ -31,6 +31,7 @@ from malbild.tenants.forms import (
 )
 from malbild.tenants.models import Invitation, Membership, OrgUnit, within
 from malbild.tenants.permissions import Access
+from malbild.tenants.requests import MemberRequest
 from malbild.tenants.scope import scope
 
 
@@ -67,7 +68,7 @@ def _with_child_counts(units: Any) -> Any:
 
 @require_safe
 @member_view()
-def unit_tree(request: HttpRequest) -> HttpResponse:
+def unit_tree(request: MemberRequest) -> HttpResponse:
     """The tree one level at a time (top level, or `?under=<id>`), or a search across it."""
     query = request.GET.get("q", "").strip()[:100]
     show_archived = request.GET.get("arkiverade") == "1"
@@ -105,9 +106,9 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_detail(request: MemberRequest, unit_id: int) -> HttpResponse:
     unit = _unit(request, unit_id)
-    access = access_of(request)
+    access = request.access
     children = _with_child_counts(OrgUnit.objects.filter(parent=unit)).order_by(
         "archived_at", "name", "id"
     )
@@ -132,13 +133,13 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
-def unit_create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def unit_create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     parent_id = request.GET.get("under", "")
     if parent_id and not parent_id.isdigit():
         raise Http404
     parent = _unit(request, int(parent_id)) if parent_id else None
-    access_of(request).require("can_manage_units", parent)
+    request.access.require("can_manage_units", parent)
     form = UnitForm(request.POST or None, organisation=organisation, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,10 +154,10 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
-def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def unit_edit(request: MemberRequest, unit_id: int) -> HttpResponse:
+    organisation = request.organisation
     unit = _unit(request, unit_id)
-    access_of(request).require("can_manage_units", unit)
+    request.access.require("can_manage_units", unit)
     original = {name: getattr(unit, name) for name in services.UNIT_FIELDS}
     form = UnitForm(
         request.POST or None, instance=unit, organisation=organisation, parent=unit.parent
@@ -177,9 +178,9 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
-def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
-    access = access_of(request)
+def unit_move(request: MemberRequest, unit_id: int) -> HttpResponse:
+    organisation = request.organisation
+    access = request.access
     unit = _unit(request, unit_id)
     access.require("can_manage_units", unit)
     form = MoveForm(
@@ -206,10 +207,10 @@ def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
-def unit_archive(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def unit_archive(request: MemberRequest, unit_id: int) -> HttpResponse:
+    organisation = request.organisation
     unit = _unit(request, unit_id)
-    access_of(request).require("can_manage_units", unit)
+    request.access.require("can_manage_units", unit)
     error = None
     if request.method == "POST":
         try:
@@ -229,10 +230,10 @@ def unit_archive(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_manage_units")
-def unit_restore(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def unit_restore(request: MemberRequest, unit_id: int) -> HttpResponse:
+    organisation = request.organisation
     unit = _unit(request, unit_id)
-    access_of(request).require("can_manage_units", unit)
+    request.access.require("can_manage_units", unit)
     try:
         services.restore_unit(unit, request=request)
     except ValidationError as e:
@@ -256,8 +257,8 @@ def _visible_memberships(access: Access) -> Any:
 
 @require_safe
 @member_view("can_manage_people")
-def people(request: HttpRequest) -> HttpResponse:
-    access = access_of(request)
+def people(request: MemberRequest) -> HttpResponse:
+    access = request.access
     query = request.GET.get("q", "").strip()[:100]
     visible = _visible_memberships(access)
     persons = User.objects.filter(pk__in=visible.values("user_id")).order_by("name", "email")
@@ -286,9 +287,9 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_people")
-def person_invite(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access = access_of(request)
+def person_invite(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    access = request.access
     initial = {}
     under = request.GET.get("unit", "")
     if under.isdigit():
@@ -311,12 +312,10 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     return render(request, "tenants/person_invite.html", {"form": form})
 
 
-def _person(request: HttpRequest, user_id: int) -> tuple[User, list[Membership]]:
+def _person(request: MemberRequest, user_id: int) -> tuple[User, list[Membership]]:
     """A person with roles here that the viewer may see, or 404."""
     memberships = list(
-        _visible_memberships(access_of(request))
-        .filter(user_id=user_id)
-        .select_related("user", "unit")
+        _visible_memberships(request.access).filter(user_id=user_id).select_related("user", "unit")
     )
     if not memberships:
         raise Http404
@@ -325,10 +324,10 @@ def _person(request: HttpRequest, user_id: int) -> tuple[User, list[Membership]]
 
 @require_safe
 @member_view("can_manage_people")
-def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def person_detail(request: MemberRequest, user_id: int) -> HttpResponse:
+    organisation = request.organisation
     person, memberships = _person(request, user_id)
-    access = access_of(request)
+    access = request.access
     return render(
         request,
         "tenants/person_detail.html",
@@ -343,10 +342,10 @@ def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_manage_people")
-def role_grant(request: HttpRequest, user_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def role_grant(request: MemberRequest, user_id: int) -> HttpResponse:
+    organisation = request.organisation
     person, memberships = _person(request, user_id)
-    access = access_of(request)
+    access = request.access
     form = RoleForm(request.POST, organisation=organisation)
     if form.is_valid():
         try:
@@ -372,14 +371,14 @@ def role_grant(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_manage_people")
-def role_revoke(request: HttpRequest, user_id: int, membership_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def role_revoke(request: MemberRequest, user_id: int, membership_id: int) -> HttpResponse:
+    organisation = request.organisation
     person, memberships = _person(request, user_id)
     membership = next((m for m in memberships if m.pk == membership_id), None)
     if membership is None:
         raise Http404
     try:
-        services.revoke_role(access_of(request), membership, request)
+        services.revoke_role(request.access, membership, request)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -394,11 +393,11 @@ def role_revoke(request: HttpRequest, user_id: int, membership_id: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_anonymise_people")
-def person_anonymise(request: HttpRequest, user_id: int) -> HttpResponse:
+def person_anonymise(request: MemberRequest, user_id: int) -> HttpResponse:
     """Confirm, then anonymise a person who has left (accounts.services.anonymise)."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     person, memberships = _person(request, user_id)
-    access = access_of(request)
+    access = request.access
     problem = ""
     try:
         account_services.check_anonymise(access, person, request.user)
