@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from malbild.assessments import access as round_access
 from malbild.assessments import content, overview, services, summary
 from malbild.assessments.forms import (
     AdoptForm,
@@ -54,7 +55,7 @@ def _me(request: HttpRequest) -> int:
 def _round(request: MemberRequest, round_id: int) -> AssessmentRound:
     """A round the person reads (inside their subtree, an admin, or a participant), else 404."""
     round_ = get_object_or_404(AssessmentRound.objects.select_related("unit", "model"), pk=round_id)
-    if services.may_read(request.access, round_.unit):
+    if round_access.may_read(request.access, round_.unit):
         return round_
     if round_.participants.filter(user_id=_me(request)).exists():
         return round_
@@ -90,7 +91,7 @@ def round_list(request: MemberRequest) -> HttpResponse:
     access = request.access
     mine = Participant.objects.filter(user_id=_me(request)).values("round_id")
     rounds = (
-        AssessmentRound.objects.filter(services.readable(access) | Q(pk__in=mine))
+        AssessmentRound.objects.filter(round_access.readable(access) | Q(pk__in=mine))
         .select_related("unit")
         .order_by("-started_at", "-id")
     )
@@ -140,7 +141,7 @@ def start(request: MemberRequest) -> HttpResponse:
         raise Http404
     unit = get_object_or_404(OrgUnit, pk=int(unit_id))
     request.access.require(RUN, unit)
-    people = services.eligible_people(unit)
+    people = round_access.eligible_people(unit)
     if request.method == "POST":
         form = StartForm(request.POST, people=people)
         if form.is_valid():

@@ -39,25 +39,6 @@ WORKING = (Status.QUEUED, Status.RUNNING)
 FOLDER = "reports"
 
 
-def readable(access: Access) -> Any:
-    """A filter on GeneratedReport for the documents the person reads: every document without
-    drafts, and those with drafts of subtrees whose drafts the person reads (`followup.access`)."""
-    from django.db.models import Q
-
-    subtrees = report_access.draft_subtrees(access)
-    if subtrees is None:
-        return Q()
-    within = Q(with_drafts=False)
-    for unit in subtrees:
-        within |= Q(unit__path__startswith=unit.path)
-    return within
-
-
-def may_read(access: Access, document: GeneratedReport) -> bool:
-    """Whether the person reads `document` (`document.unit` loaded; no query)."""
-    return not document.with_drafts or report_access.may_read_drafts_of(access, document.unit)
-
-
 def empty_message(period: Period, unit: OrgUnit) -> str:
     return _(
         "Nothing has been reported for %(period)s in %(unit)s yet: no goal there has a "

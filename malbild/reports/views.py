@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from malbild.followup.models import Period
 from malbild.lib.paging import paginate
+from malbild.reports import access as document_access
 from malbild.reports import services
 from malbild.reports.forms import RequestForm
 from malbild.reports.models import GeneratedReport
@@ -36,7 +37,7 @@ def _document(request: MemberRequest, document_id: int) -> GeneratedReport:
     document = get_object_or_404(
         GeneratedReport.objects.select_related("period", "unit", "requested_by"), pk=document_id
     )
-    if not services.may_read(request.access, document):
+    if not document_access.may_read(request.access, document):
         raise Http404
     return document
 
@@ -45,7 +46,7 @@ def _list(request: MemberRequest, period: Period, form: RequestForm, status: int
     access = request.access
     found = (
         GeneratedReport.objects.filter(period=period)
-        .filter(services.readable(access))
+        .filter(document_access.readable(access))
         .select_related("unit", "requested_by")
         .order_by("-requested_at", "-id")
     )

@@ -25,6 +25,7 @@ from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.plans.models import Activity
 from malbild.scanning import services, tasks
+from malbild.scanning.access import may_change
 from malbild.scanning.forms import (
     CommentForm,
     LinkActivityForm,
@@ -70,7 +71,7 @@ def _to_signal(request: OrganisationRequest, signal: Signal, anchor: str = "") -
 
 
 def _may_change(request: MemberRequest, signal: Signal) -> bool:
-    return services.may_change(signal, request.access, request.user)
+    return may_change(signal, request.access, request.user)
 
 
 def _require_change(request: MemberRequest, signal: Signal) -> None:
