@@ -95,7 +95,7 @@ INSTALLED_APPS = [
     "malbild.accounts",
     "malbild.tenants",
     "malbild.audit",
-    "malbild.platform",
+    "malbild.platforms",
     "malbild.targets",
     "malbild.steering",
     "malbild.indicators",
@@ -301,7 +301,7 @@ USE_TZ = True
 
 # Uploaded files (minutes of decisions), served only through views that check access.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
-MEDIA_URL = "/media/"  # never served directly; see platform.views.decision_minutes
+MEDIA_URL = "/media/"  # never served directly; see platforms.views.decision_minutes
 MAX_UPLOAD_MB = 20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -21,7 +21,7 @@ urlpatterns = [
     # Members' pages: the organisation is resolved from <org> by tenants.decorators.member_view.
     path("o/<slug:org>/", include("malbild.tenants.urls")),
     path("o/<slug:org>/logg/", include("malbild.audit.urls")),
-    path("o/<slug:org>/", include("malbild.platform.urls")),
+    path("o/<slug:org>/", include("malbild.platforms.urls")),
     path("o/<slug:org>/", include("malbild.targets.urls")),
     path("o/<slug:org>/", include("malbild.steering.urls")),
     path("o/<slug:org>/", include("malbild.indicators.urls")),

@@ -52,7 +52,7 @@ from malbild.indicators.models import Indicator, Measurement
 from malbild.plans import services as plans
 from malbild.plans.access import updatable as updatable_activity
 from malbild.plans.models import Activity
-from malbild.platform.models import PlatformVersion
+from malbild.platforms.models import PlatformVersion
 from malbild.targets.models import TargetVision
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.permissions import explain

@@ -141,7 +141,7 @@ class StoryForm(forms.Form):
         self, *args: Any, organisation: Organisation, subtrees: list[OrgUnit] | None, **kwargs: Any
     ) -> None:
         from malbild.goals.models import Goal
-        from malbild.platform.models import Value
+        from malbild.platforms.models import Value
 
         super().__init__(*args, **kwargs)
         units = active_units(organisation)

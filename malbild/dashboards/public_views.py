@@ -6,8 +6,8 @@ from django.views.decorators.http import require_safe
 
 from malbild.communication import services as communication_services
 from malbild.lib.paging import paginate
-from malbild.platform import services as platform_services
-from malbild.platform.models import Value
+from malbild.platforms import services as platform_services
+from malbild.platforms.models import Value
 from malbild.targets import services as target_services
 from malbild.tenants.decorators import public_view
 from malbild.tenants.models import OrgUnit

@@ -33,8 +33,8 @@ from django.views.decorators.http import require_safe
 from malbild.communication import services as communication_services
 from malbild.goals.models import Evidence, Goal
 from malbild.lib.paging import PAGE_SIZE, paginate
-from malbild.platform import services as platform_services
-from malbild.platform.models import Value as PlatformValue
+from malbild.platforms import services as platform_services
+from malbild.platforms.models import Value as PlatformValue
 from malbild.steering import services as steering_services
 from malbild.targets import services as target_services
 from malbild.targets.models import TargetVision

@@ -138,7 +138,7 @@ FEEDBACK = (
 def load_stories(organisation: Organisation, people: dict[str, User]) -> None:
     """Stories with pupils' voices and their consent records; one waiting for review."""
     from malbild.communication.models import Quote, Story
-    from malbild.platform.models import Value
+    from malbild.platforms.models import Value
 
     now = timezone.now()
     with scope(organisation):

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from malbild.indicators.models import Indicator
 from malbild.indicators.progress import Light as TrafficLight
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.steering.models import SteeringChange
 from malbild.targets.models import FocusArea, TargetVision
 from malbild.tenants.models import Organisation, OrgUnit

@@ -21,7 +21,7 @@ from malbild import audit
 from malbild.goals import progress, signals
 from malbild.goals.models import Contribution, Evidence, Goal, GoalIndicator
 from malbild.indicators.models import Indicator
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.targets.models import FocusArea
 from malbild.targets.services import adopted
 from malbild.tenants.models import Organisation, OrgUnit

@@ -26,7 +26,7 @@ from malbild.imports.measurements import export_rows
 from malbild.indicators.models import IndicatorTarget, Measurement
 from malbild.lib import periods
 from malbild.plans.models import ActivityRevision
-from malbild.platform import services as platform
+from malbild.platforms import services as platform
 from malbild.targets import services as targets
 from malbild.tenants.models import Organisation, OrgUnit
 

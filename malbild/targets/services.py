@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from malbild import audit
 from malbild.accounts.models import signed_in
-from malbild.platform.models import Decision
-from malbild.platform.services import EditConflict, check_decision_date
+from malbild.platforms.models import Decision
+from malbild.platforms.services import EditConflict, check_decision_date
 from malbild.steering.models import SteeringDocument
 from malbild.targets import signals
 from malbild.targets.models import Comment, FocusArea, Investment, Review, TargetVision

@@ -20,7 +20,7 @@ from malbild.audit.models import AuditEvent
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.lib.textdiff import has_changes, word_diff
-from malbild.platform.services import EditConflict
+from malbild.platforms.services import EditConflict
 from malbild.steering.models import SteeringDocument
 from malbild.targets import services, signals
 from malbild.targets.forms import (

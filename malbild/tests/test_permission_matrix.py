@@ -24,7 +24,7 @@ from malbild.goals.tests.matrix import CASES as GOAL_CASES
 from malbild.imports.tests.matrix import CASES as IMPORT_CASES
 from malbild.indicators.tests.matrix import CASES as INDICATOR_CASES
 from malbild.plans.tests.matrix import CASES as PLAN_CASES
-from malbild.platform.tests.matrix import CASES as PLATFORM_CASES
+from malbild.platforms.tests.matrix import CASES as PLATFORM_CASES
 from malbild.practices.tests.matrix import CASES as PRACTICE_CASES
 from malbild.reports.tests.matrix import CASES as REPORT_CASES
 from malbild.scanning.tests.matrix import CASES as SCANNING_CASES

@@ -14,7 +14,7 @@ from malbild.followup.tests.builders import world as followup_world
 from malbild.goals.tests.builders import link, make_indicator, measure
 from malbild.plans.models import Activity
 from malbild.plans.tests.builders import make_activity
-from malbild.platform.tests.builders import in_force
+from malbild.platforms.tests.builders import in_force
 from malbild.tenants.models import Organisation
 from malbild.tenants.scope import scope
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import audit_events
-from malbild.platform.models import Decision, PlatformVersion, Value
-from malbild.platform.tests import builders
-from malbild.platform.tests.builders import PDF, draft_form_data, fresh
+from malbild.platforms.models import Decision, PlatformVersion, Value
+from malbild.platforms.tests import builders
+from malbild.platforms.tests.builders import PDF, draft_form_data, fresh
 from malbild.tenants.scope import scope
 
 

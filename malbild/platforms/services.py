@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from malbild import audit
 from malbild.accounts.models import signed_in
-from malbild.platform.models import Decision, PlatformVersion, Value
+from malbild.platforms.models import Decision, PlatformVersion, Value
 from malbild.tenants.models import Organisation
 
 

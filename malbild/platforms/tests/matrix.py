@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import Cast
-from malbild.platform.models import PlatformVersion, Value
-from malbild.platform.tests import builders
+from malbild.platforms.models import PlatformVersion, Value
+from malbild.platforms.tests import builders
 from malbild.tenants.scope import scope
 from malbild.tests.matrix import LOGIN, Case, org_url
 

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from malbild.platform.tests import builders
-from malbild.platform.tests.builders import PDF
+from malbild.platforms.tests import builders
+from malbild.platforms.tests.builders import PDF
 
 
 def url(org, decision):

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from malbild.audit.models import AuditEvent
 from malbild.lib.forms import apply_errors
-from malbild.platform import services
-from malbild.platform.forms import DecisionForm, DraftForm, value_formset
-from malbild.platform.models import Decision, PlatformVersion, Value
+from malbild.platforms import services
+from malbild.platforms.forms import DecisionForm, DraftForm, value_formset
+from malbild.platforms.models import Decision, PlatformVersion, Value
 from malbild.tenants.decorators import member_view
 from malbild.tenants.requests import MemberRequest
 

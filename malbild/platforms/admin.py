@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from malbild.platform.models import Decision, PlatformVersion, Value
+from malbild.platforms.models import Decision, PlatformVersion, Value
 
 
 @admin.register(Decision)

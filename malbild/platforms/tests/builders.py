@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from malbild.platform import services
-from malbild.platform.models import Decision, PlatformVersion
+from malbild.platforms import services
+from malbild.platforms.models import Decision, PlatformVersion
 from malbild.tenants.models import Organisation
 from malbild.tenants.scope import scope
 

@@ -3,8 +3,8 @@ from django.template.defaultfilters import date as format_date
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from malbild.platform.models import Value
-from malbild.platform.tests import builders
+from malbild.platforms.models import Value
+from malbild.platforms.tests import builders
 from malbild.tenants.scope import scope
 
 

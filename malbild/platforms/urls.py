@@ -1,6 +1,6 @@
 from django.urls import path
 
-from malbild.platform import views
+from malbild.platforms import views
 
 app_name = "platform"
 

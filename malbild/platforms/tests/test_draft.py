@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from conftest import audit_events, give_role, make_user
-from malbild.platform.models import PlatformVersion
-from malbild.platform.tests import builders
-from malbild.platform.tests.builders import draft_form_data, fresh
+from malbild.platforms.models import PlatformVersion
+from malbild.platforms.tests import builders
+from malbild.platforms.tests.builders import draft_form_data, fresh
 from malbild.tenants.scope import scope
 
 

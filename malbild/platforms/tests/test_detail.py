@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from malbild.platform.models import Decision, PlatformVersion, Value
-from malbild.platform.tests import builders
+from malbild.platforms.models import Decision, PlatformVersion, Value
+from malbild.platforms.tests import builders
 from malbild.tenants.scope import scope
 
 
