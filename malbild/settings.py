@@ -107,7 +107,10 @@ INSTALLED_APPS = [
     "malbild.dashboards",
     "malbild.imports",
     "malbild.practices",
-    "malbild.communication",
+    "malbild.communication",  # migrations only: see its apps.py
+    "malbild.announcements",
+    "malbild.stories",
+    "malbild.feedback",
     "malbild.reports",
     "malbild.server",
     "malbild.demo",

@@ -37,14 +37,19 @@ urlpatterns = [
     path("o/<slug:org>/", include("malbild.assessments.urls")),
     # Across organisations: only through tenants.shared (DESIGN.md §4).
     path("delat/", include("malbild.assessments.shared_urls")),
-    path("o/<slug:org>/", include("malbild.communication.urls")),
+    path("o/<slug:org>/", include("malbild.announcements.urls")),
+    path("o/<slug:org>/", include("malbild.stories.urls")),
+    path("o/<slug:org>/", include("malbild.feedback.urls")),
     path("o/<slug:org>/", include("malbild.reports.urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.dashboards.public_urls")),
     path("offentlig/<slug:org>/praxis/", include("malbild.practices.public_urls")),
-    path("offentlig/<slug:org>/", include("malbild.communication.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.announcements.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.goals.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.stories.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.feedback.public_urls")),
     # Personal feeds and the digest's off switch: no session, a secret in the address.
-    path("flode/<slug:org>/", include("malbild.communication.personal_urls")),
+    path("flode/<slug:org>/", include("malbild.announcements.personal_urls")),
     path("django-admin/", admin.site.urls),
     # The JSON API: personal bearer keys, not sessions (malbild/api, docs/api.md).
     path("api/v1/", api.urls),

@@ -22,6 +22,7 @@ from ninja import NinjaAPI, Path, Query
 from ninja.operation import Operation
 
 from malbild import audit
+from malbild.announcements import services as announcement_services
 from malbild.api import errors
 from malbild.api.auth import TokenAuth, organisation, token_of
 from malbild.api.schemas import (
@@ -41,7 +42,6 @@ from malbild.api.schemas import (
     TargetVisionOut,
     UnitOut,
 )
-from malbild.communication import services as communication
 from malbild.followup import access as followup_access
 from malbild.followup.models import Report
 from malbild.goals.models import Goal
@@ -317,7 +317,7 @@ def announcements(
 ) -> dict[str, Any]:
     """Published announcements, newest first."""
     with organisation(request, org):
-        items = communication.published().order_by("-published_at", "-pk")
+        items = announcement_services.published().order_by("-published_at", "-pk")
         result = page(request, items, limit, offset)
         result["results"] = [
             {

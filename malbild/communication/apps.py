@@ -3,19 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CommunicationConfig(AppConfig):
+    """What is left of the app that held announcements, stories and feedback: its migrations,
+    which create their tables (the tables keep their names) and then hand the models over to
+    the announcements, stories and feedback apps (migration 0003, state only). Installations
+    migrate through it; it has no models, and nothing imports it."""
+
     name = "malbild.communication"
     label = "communication"
     verbose_name = _("Communication")
-
-    def ready(self) -> None:
-        """React to the apps below (docs/architecture.md, "Layers")."""
-        from malbild.communication import services
-        from malbild.goals import signals as goals
-        from malbild.targets import signals as targets
-
-        targets.adopted.connect(
-            services.draft_for_adopted_target, dispatch_uid="communication.draft_for_target"
-        )
-        goals.status_changed.connect(
-            services.draft_for_goal_status, dispatch_uid="communication.draft_for_goal_status"
-        )

@@ -1,4 +1,5 @@
-"""The organisation's public start page, under `/offentlig/<org>/`."""
+"""The organisation's public start page and the public pages' language choice, under
+`/offentlig/<org>/`."""
 
 from django.urls import path
 
@@ -8,4 +9,5 @@ app_name = "dashboards_public"
 
 urlpatterns = [
     path("", public_views.home, name="home"),
+    path("sprak/", public_views.language, name="language"),
 ]

@@ -1,13 +1,16 @@
-"""The organisation's public start page (`/offentlig/<org>/`, no login)."""
+"""The organisation's public start page (`/offentlig/<org>/`, no login), and the language choice
+of every public page."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
-from malbild.communication import services as communication_services
 from malbild.lib.paging import paginate
 from malbild.platforms import services as platform_services
 from malbild.platforms.models import Value
+from malbild.stories import services as story_services
 from malbild.targets import services as target_services
 from malbild.tenants.decorators import public_view
 from malbild.tenants.models import OrgUnit
@@ -36,6 +39,23 @@ def home(request: PublicRequest) -> HttpResponse:
             "investments": target.investments.all() if target else [],
             "focus_areas": target.focus_areas.all() if target else [],
             "page": paginate(request, units),
-            "highlights": communication_services.highlights(),
+            "highlights": story_services.highlights(),
         },
+    )
+
+
+@require_safe
+@public_view
+def language(request: PublicRequest) -> HttpResponse:
+    """The language choice, on its own page: its form carries a CSRF token, which the cached
+    public pages must not."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("dashboards_public:home", args=[request.organisation.slug])
+    return render(
+        request,
+        "dashboards/public_language.html",
+        {"organisation": request.organisation, "next": next_url},
     )

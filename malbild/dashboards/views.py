@@ -30,12 +30,12 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
-from malbild.communication import services as communication_services
 from malbild.goals.models import Evidence, Goal
 from malbild.lib.paging import PAGE_SIZE, paginate
 from malbild.platforms import services as platform_services
 from malbild.platforms.models import Value as PlatformValue
 from malbild.steering import services as steering_services
+from malbild.stories import services as story_services
 from malbild.targets import services as target_services
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
@@ -237,7 +237,7 @@ def _content(
         "attention": _attention(subtree_goals, counts),
         "attention_limit": ATTENTION_LIMIT,
         "review": _review(timezone.localdate()),
-        "highlights": communication_services.highlights(unit),
+        "highlights": story_services.highlights(unit),
     }
 
 

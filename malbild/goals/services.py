@@ -513,7 +513,9 @@ def remove_contribution(contribution: Contribution, request: HttpRequest | None)
 # Reactions to the apps below ----------------------------------------------------------------------
 
 
-def recalculate_for_indicator(*, indicator_id: int, unit_id: int | None = None, **_: Any) -> None:
+def recalculate_for_indicator(
+    *, indicator_id: int, unit_id: int | None = None, **_signal: Any
+) -> None:
     """An indicator's values, baseline or targets changed (`indicators.signals.values_changed`,
     in the transaction of that write): the goals it measures, for `unit_id` or for every unit,
     and everything above them."""

@@ -7,6 +7,17 @@ the arguments by keyword, connected in the receiving app's `apps.py`.
 
 from django.dispatch import Signal
 
+from malbild.lib.panels import Panels
+
 #: A goal became active or was closed. Arguments: `goal`, `request` (None outside a request).
 #: Received by `communication.services` (a draft announcement to the goal's unit).
 status_changed = Signal()
+
+#: Panels on the public goals page, from the apps above (`lib.panels`; each a `Panel` with the
+#: time of its last change, for the cached page). Arguments: `request`. Stories shows the
+#: highlighted success stories.
+public_panels = Panels()
+
+#: The Atom feeds the public goal pages name in their head (`<link rel="alternate">`). Arguments:
+#: `request`; a receiver returns a list of (title, url). Announcements gives its news feeds.
+public_feeds = Signal()

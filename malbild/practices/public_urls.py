@@ -4,7 +4,7 @@ from django.urls import path
 
 from malbild.practices import views
 
-app_name = "public_practices"
+app_name = "practices_public"
 
 urlpatterns = [
     path("", views.public_list, name="list"),

@@ -132,7 +132,7 @@ def _shared_comments(practice: Practice) -> list[PracticeComment]:
 
 
 def _shared_url(practice: Practice) -> str:
-    return reverse("shared_practices:detail", args=[practice.pk])
+    return reverse("practices_shared:detail", args=[practice.pk])
 
 
 def _area_choices(names: QuerySet[Any]) -> list[str]:

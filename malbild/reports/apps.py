@@ -9,9 +9,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         """React to the apps below (docs/architecture.md, "Layers")."""
-        from malbild.communication import signals as communication
         from malbild.reports import services
+        from malbild.stories import signals as stories
 
-        communication.consent_withdrawn.connect(
+        stories.consent_withdrawn.connect(
             services.after_withdrawal, dispatch_uid="reports.after_withdrawal"
         )

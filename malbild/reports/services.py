@@ -295,7 +295,7 @@ def sweep_interrupted() -> list[GeneratedReport]:
 def _rerender_withdrawn(documents: list[GeneratedReport]) -> None:
     """Queue a new rendering of each document that holds a quote or image whose consent has
     been withdrawn since it was rendered."""
-    from malbild.communication.models import Quote, StoryImage
+    from malbild.stories.models import Quote, StoryImage
 
     quotes = {q for d in documents for q in d.quote_ids}
     images = {i for d in documents for i in d.image_ids}
@@ -319,8 +319,10 @@ def _rerender_withdrawn(documents: list[GeneratedReport]) -> None:
             later(document.organisation_id, document.pk)
 
 
-def after_withdrawal(*, quote_id: int | None = None, image_id: int | None = None, **_: Any) -> None:
-    """A quote's or picture's consent was withdrawn (`communication.signals.consent_withdrawn`,
+def after_withdrawal(
+    *, quote_id: int | None = None, image_id: int | None = None, **_signal: Any
+) -> None:
+    """A quote's or picture's consent was withdrawn (`stories.signals.consent_withdrawn`,
     in that transaction): every kept document that holds it is rendered again without it, in the
     background."""
     documents = [
@@ -337,7 +339,7 @@ def remove_withdrawn(document: GeneratedReport) -> bool:
     """Render the kept document again from its frozen contents without the quotes and images
     whose consent has been withdrawn, with a note saying so; new checksums and the date, audited.
     Returns whether anything was removed."""
-    from malbild.communication.models import Quote, StoryImage
+    from malbild.stories.models import Quote, StoryImage
 
     if document.status != Status.DONE:
         return False

@@ -578,11 +578,11 @@ def _signals_behind(request: HttpRequest, signals: list[Signal]) -> str:
     return render_to_string("scanning/_signals_behind.html", {"signals": signals}, request)
 
 
-def signals_behind_version(*, request: HttpRequest, version: TargetVision, **_: Any) -> str:
+def signals_behind_version(*, request: HttpRequest, version: TargetVision, **_signal: Any) -> str:
     """On a version of the målbild's page (`targets.signals.version_panels`)."""
     return _signals_behind(request, services.signals_behind(version))
 
 
-def signals_behind_activity(*, request: HttpRequest, activity: Activity, **_: Any) -> str:
+def signals_behind_activity(*, request: HttpRequest, activity: Activity, **_signal: Any) -> str:
     """On an activity's page (`plans.signals.activity_panels`)."""
     return _signals_behind(request, services.signals_behind(activity))

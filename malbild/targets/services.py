@@ -368,7 +368,7 @@ def review(
     return item
 
 
-def flag_for_review(*, document: SteeringDocument, reason: str, **_: Any) -> str:
+def flag_for_review(*, document: SteeringDocument, reason: str, **_signal: Any) -> str:
     """Mark the adopted målbild that cites `document` as needing review, when one of its dated
     changes was added (`steering.signals.document_changed`, in that transaction). Returns a
     sentence for the person who added the change, or "" when no adopted målbild cites it."""

@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.audit.models import AuditEvent
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
+from malbild.lib.panels import Panel
 from malbild.lib.textdiff import has_changes, word_diff
 from malbild.platforms.services import EditConflict
 from malbild.steering.models import SteeringDocument
@@ -68,7 +68,7 @@ def _shown(version: TargetVision) -> dict[str, Any]:
     }
 
 
-def _panels(request: HttpRequest, version: TargetVision) -> list[SafeString]:
+def _panels(request: HttpRequest, version: TargetVision) -> list[Panel]:
     """What the apps above show on a version's page (scanning: the signals behind it)."""
     return signals.version_panels.render(TargetVision, request=request, version=version)
 
@@ -606,7 +606,7 @@ def focus_area_edit(request: MemberRequest, area_id: int) -> HttpResponse:
 # Panels on the pages of the apps below ------------------------------------------------------------
 
 
-def cited_by_panel(*, request: HttpRequest, document: SteeringDocument, **_: Any) -> str:
+def cited_by_panel(*, request: HttpRequest, document: SteeringDocument, **_signal: Any) -> str:
     """On a steering document's page (`steering.signals.document_panels`): the versions of the
     målbild that cite it."""
     versions = list(document.target_visions.order_by("-number"))

@@ -14,11 +14,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PASSWORD, Cast, audit_events
+from malbild.announcements.tests.matrix import CASES as ANNOUNCEMENT_CASES
 from malbild.api.tests.matrix import CASES as API_TOKEN_CASES
 from malbild.assessments.tests.matrix import CASES as ASSESSMENT_CASES
-from malbild.communication.tests.matrix import CASES as COMMUNICATION_CASES
 from malbild.dashboards.tests.matrix import CASES as DASHBOARD_CASES
 from malbild.demo.tests.matrix import CASES as DEMO_CASES
+from malbild.feedback.tests.matrix import CASES as FEEDBACK_CASES
 from malbild.followup.tests.matrix import CASES as FOLLOWUP_CASES
 from malbild.goals.tests.matrix import CASES as GOAL_CASES
 from malbild.imports.tests.matrix import CASES as IMPORT_CASES
@@ -29,6 +30,7 @@ from malbild.practices.tests.matrix import CASES as PRACTICE_CASES
 from malbild.reports.tests.matrix import CASES as REPORT_CASES
 from malbild.scanning.tests.matrix import CASES as SCANNING_CASES
 from malbild.steering.tests.matrix import CASES as STEERING_CASES
+from malbild.stories.tests.matrix import CASES as STORY_CASES
 from malbild.targets.tests.matrix import CASES as TARGET_CASES
 from malbild.tests.matrix import (
     LOGIN,
@@ -193,7 +195,9 @@ MATRIX.update(FOLLOWUP_CASES)
 MATRIX.update(SCANNING_CASES)
 MATRIX.update(PRACTICE_CASES)
 MATRIX.update(ASSESSMENT_CASES)
-MATRIX.update(COMMUNICATION_CASES)
+MATRIX.update(ANNOUNCEMENT_CASES)
+MATRIX.update(STORY_CASES)
+MATRIX.update(FEEDBACK_CASES)
 MATRIX.update(API_TOKEN_CASES)
 MATRIX.update(REPORT_CASES)
 MATRIX.update(DEMO_CASES)

@@ -47,29 +47,29 @@ ALSO_START_AT = ["accounts:password_reset_done", "accounts:password_reset_comple
 # from the axe check, so each one says why no link can lead there.
 NOT_CRAWLED: dict[str, str] = {
     # Communication: buttons on an announcement's page and on "Your feeds and e-mail".
-    "communication:announcement_publish": "POST only",
-    "communication:announcement_unpublish": "POST only",
-    "communication:announcement_delete": "POST only",
-    "communication:feed_token_new": "POST only",
-    "communication:feed_token_revoke": "POST only",
-    "communication:digest": "POST only",
+    "announcements:announcement_publish": "POST only",
+    "announcements:announcement_unpublish": "POST only",
+    "announcements:announcement_delete": "POST only",
+    "announcements:feed_token_new": "POST only",
+    "announcements:feed_token_revoke": "POST only",
+    "announcements:digest": "POST only",
     # Their addresses carry a secret (the personal feed token, shown once) or a signed link that
-    # only the digest e-mail holds; tested in malbild/communication/tests.
-    "communication_personal:atom": "secret token in the address; an Atom document, not a page",
-    "communication_personal:ical": "secret token in the address; an iCalendar file, not a page",
-    "communication_personal:digest_off": "signed link only in the digest e-mail",
+    # only the digest e-mail holds; tested in malbild/announcements/tests.
+    "announcements_personal:atom": "secret token in the address; an Atom document, not a page",
+    "announcements_personal:ical": "secret token in the address; an iCalendar file, not a page",
+    "announcements_personal:digest_off": "signed link only in the digest e-mail",
     # Success stories and feedback: buttons on a story's and a feedback's page.
-    "communication:story_publish": "POST only",
-    "communication:story_reject": "POST only",
-    "communication:quote_withdraw": "POST only",
-    "communication:image_withdraw": "POST only",
-    "communication:story_highlight": "POST only",
-    "communication:feedback_answer": "POST only",
-    "communication:feedback_reject": "POST only",
-    "communication:feedback_signal": "POST only",
-    # Pictures in <img>, not pages; tested in malbild/communication/tests/test_stories.py.
-    "communication:story_image": "an image, not an HTML page",
-    "communication_public:story_image": "an image, not an HTML page",
+    "stories:story_publish": "POST only",
+    "stories:story_reject": "POST only",
+    "stories:quote_withdraw": "POST only",
+    "stories:image_withdraw": "POST only",
+    "stories:story_highlight": "POST only",
+    "feedback:feedback_answer": "POST only",
+    "feedback:feedback_reject": "POST only",
+    "feedback:feedback_signal": "POST only",
+    # Pictures in <img>, not pages; tested in malbild/stories/tests/test_stories.py.
+    "stories:story_image": "an image, not an HTML page",
+    "stories_public:story_image": "an image, not an HTML page",
     # The language switch is a POST form in every page's header.
     "set_language": "POST only",
     # A button on the profile page; the answer is a JSON file, not a page.

@@ -6,9 +6,9 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import Cast
+from malbild.announcements.models import Announcement
 from malbild.api import tokens
 from malbild.api.models import ApiToken
-from malbild.communication.models import Announcement
 from malbild.followup.tests.builders import make_period, make_report
 from malbild.followup.tests.builders import world as followup_world
 from malbild.goals.tests.builders import link, make_indicator, measure

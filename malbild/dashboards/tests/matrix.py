@@ -10,6 +10,9 @@ CASES: dict[str, list[Case]] = {
     "dashboards_public:home": [
         Case("get", org_url("dashboards_public:home"), 200, 200, None, (None, 200)),
     ],
+    "dashboards_public:language": [
+        Case("get", org_url("dashboards_public:language"), 200, 200, None, (None, 200)),
+    ],
     "dashboards:organisation": [
         Case("get", org_url("dashboards:organisation"), LOGIN, 404, None, ("reader", 200)),
     ],
