@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -292,3 +293,12 @@ def compare(request: MemberRequest, indicator_id: int) -> HttpResponse:
         {"indicator": indicator, "groups": groups, "group": group, "result": result,
          "may_link": request.access.can(IMPORTING)},
     )  # fmt: skip
+
+
+# A panel on the indicators app's page -------------------------------------------------------------
+
+
+def indicator_links_panel(*, request: HttpRequest, indicator: Indicator, **_signal: Any) -> str:
+    """On an indicator's page (`indicators.signals.detail_panels`): its Kolada comparison and the
+    link to a Kolada key figure, for those who may import."""
+    return render_to_string("imports/_indicator_links.html", {"indicator": indicator}, request)

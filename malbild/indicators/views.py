@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from malbild.indicators import services
+from malbild.indicators import services, signals
 from malbild.indicators.forms import IndicatorForm, MeasurementForm, TargetForm, entry_units
 from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
 from malbild.indicators.progress import Light, indicator_reading, light
@@ -230,6 +230,8 @@ def _detail_context(
     unit, choices = _chosen_unit(request, indicator)
     context: dict[str, Any] = {
         "indicator": indicator,
+        # What the apps above show here (imports: the Kolada comparison and link).
+        "panels": signals.detail_panels.render(Indicator, request=request, indicator=indicator),
         "targets": targets,
         "unit": unit,
         "unit_choices": choices,
