@@ -1,11 +1,13 @@
 """The one settings module.
 
 Every setting comes from an environment variable prefixed ``MALBILD_`` (all of them are listed in
-docs/configuration.md). With none set, Målbild runs in *local mode*: data in ``./var/``, SQLite,
-a secret key created once, DEBUG off. ``MALBILD_PRODUCTION=1`` is *production mode*, which refuses
-to start without a secret key and allowed hosts, and turns on HTTPS-only behaviour.
+docs/configuration.md). With none set, Målbild runs in *local mode*: data in the checkout's
+``var/`` (whatever the working directory), SQLite, a secret key created once, DEBUG off.
+``MALBILD_PRODUCTION=1`` is *production mode*, which refuses to start without a secret key and
+allowed hosts, and turns on HTTPS-only behaviour.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -46,7 +48,36 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PRODUCTION = env_bool("PRODUCTION")
-DATA_DIR = Path(env("DATA_DIR", "var")).resolve()
+
+
+def default_data_dir(package_dir: Path) -> Path:
+    """`var/` in the source checkout that holds `package_dir`, wherever a command is started
+    from (a working directory never decides where the database and the secret key live). An
+    installed package has no checkout: it needs MALBILD_DATA_DIR."""
+    root = package_dir.parent
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and 'name = "malbild"' in pyproject.read_text(encoding="utf-8"):
+        return root / "var"
+    raise ImproperlyConfigured(
+        "MALBILD_DATA_DIR is needed when Målbild runs as an installed package rather than from "
+        "its source checkout: the folder for its data, for example /var/lib/malbild."
+    )
+
+
+def _data_dir() -> Path:
+    given = env("DATA_DIR")
+    if not given:
+        return default_data_dir(BASE_DIR)
+    path = Path(given).expanduser()
+    if not path.is_absolute():
+        raise ImproperlyConfigured(
+            f"MALBILD_DATA_DIR must be an absolute path, not {given!r}: a relative one would "
+            "depend on the folder each command is started from."
+        )
+    return path
+
+
+DATA_DIR = _data_dir()
 
 
 def _local_secret_key() -> str:
@@ -127,6 +158,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "malbild.accounts.middleware.UserLanguageMiddleware",
+    # Once the person and their language are known, before anything reads the body (CSRF does,
+    # in its process_view): a body over the limit is refused unread.
+    "malbild.server.middleware.RequestSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -277,10 +311,25 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "malbild.accounts.views.locked_out"
 AXES_USERNAME_CALLABLE = "malbild.accounts.views.axes_username"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1 if PRODUCTION else 0)
+# The visitor's address (lib.ratelimit.client_ip) comes from X-Forwarded-For only when the request
+# came from one of these proxies (addresses or networks); otherwise anyone could name any address.
+if env("PROXY_COUNT"):
+    raise ImproperlyConfigured(
+        "MALBILD_PROXY_COUNT is replaced by MALBILD_TRUSTED_PROXIES: the addresses of the reverse "
+        "proxies in front of Målbild, for example 127.0.0.1 (docs/configuration.md)."
+    )
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"MALBILD_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            "(for example 127.0.0.1 or 10.0.0.0/8)."
+        ) from None
 # django-ipware is not installed: without this, axes would count every login behind the proxy
-# as coming from the proxy's address.
-AXES_CLIENT_IP_CALLABLE = "malbild.accounts.views.client_ip"
+# as coming from the proxy's address. The audit trail reads the address through axes too.
+AXES_CLIENT_IP_CALLABLE = "malbild.lib.ratelimit.client_ip"
 AXES_VERBOSE = False
 # Logins are in the audit trail (with its retention); axes' own log of them would be kept forever.
 AXES_DISABLE_ACCESS_LOG = True
@@ -306,7 +355,6 @@ USE_TZ = True
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/media/"  # never served directly; see platforms.views.decision_minutes
 MAX_UPLOAD_MB = 20
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Static files -----------------------------------------------------------------------------------
 
@@ -392,6 +440,26 @@ KOLADA_URL = env("KOLADA_URL", "https://api.kolada.se").rstrip("/")
 KOLADA_TIMEOUT = float(env("KOLADA_TIMEOUT", "20"))
 # Measurement files larger than this are refused before they are read.
 IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 25)
+
+# Request bodies ---------------------------------------------------------------------------------
+# The largest upload is a measurement file (IMPORT_MAX_MB), then the minutes of a decision
+# (MAX_UPLOAD_MB); pictures and practice exports are at most 5 MB. A request may carry the largest
+# file and its form around it; one without a logged-in person (the public story form with its
+# picture) needs no more than PUBLIC_REQUEST_MAX_MB. A larger body is refused with 413 before a
+# byte of it is read (server.middleware.RequestSizeLimit); the proxy in front refuses it even
+# earlier (README, "Installing for production").
+REQUEST_MAX_MB = max(IMPORT_MAX_MB, MAX_UPLOAD_MB) + 1
+PUBLIC_REQUEST_MAX_MB = 6
+# What Django keeps in memory of a body besides its files: form text, or an API request's JSON
+# (10,000 measurements, the most one request may write, take about 1.5 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files above this are written to a temporary file while the request is handled (Django's
+# default), so eight concurrent uploads hold at most 20 MB of them in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest forms: a self-assessment page (two fields a statement), the members of a school to
+# choose among; a practice import takes at most 50 files.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 # The JSON API (docs/api.md): requests a minute per key, and per address without a valid key.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)

@@ -9,11 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 TASKS_LATE = timedelta(minutes=5)
 # Seconds a visitor is asked to wait while the database is unreachable (Retry-After).
 RETRY_AFTER_SECONDS = 10
+MB = 1024 * 1024
 
 
 @require_safe
@@ -106,7 +109,44 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Django stops a form with too much text, or too many fields or files, as it reads it: say so.
+    if isinstance(exception, RequestDataTooBig):
+        if _is_api(request):
+            return request_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE // MB)
+        message = _(
+            "The form holds more text than Målbild accepts (at most %(max)s MB besides its "
+            "files). Nothing was saved."
+        ) % {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // MB}
+        return _too_large(request, message)
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        message = _(
+            "The form holds more fields or files than Målbild accepts (at most %(fields)s "
+            "fields and %(files)s files). Nothing was saved."
+        ) % {
+            "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+            "files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        }
+        return _too_large(request, message)
     return render(request, "errors/400.html", status=400)
+
+
+def request_too_large(request: HttpRequest, limit_mb: int) -> HttpResponse:
+    """413 for a body larger than `limit_mb`: a page, or the API's error body under /api/."""
+    message = _(
+        "The request is larger than Målbild accepts: at most %(max)s MB can be sent at once. "
+        "Choose a smaller file, or split it into several."
+    ) % {"max": limit_mb}
+    return _too_large(request, message)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _too_large(request: HttpRequest, message: str) -> HttpResponse:
+    if _is_api(request):  # docs/api.md: one shape for every error
+        return JsonResponse({"detail": message, "errors": []}, status=413)
+    return render(request, "errors/413.html", {"message": message}, status=413)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -3,10 +3,12 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 
+from malbild import audit
 from malbild.accounts import services
-from malbild.accounts.models import User
+from malbild.accounts.models import SsoIdentity, User
 
 
 @admin.action(description="Anonymise the selected people (who have left and hold no roles)")
@@ -39,3 +41,37 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     filter_horizontal = ()
     actions = [anonymise_people]
+
+
+@admin.register(SsoIdentity)
+class SsoIdentityAdmin(admin.ModelAdmin):
+    """Links to the municipality's login service. An operator removes one when a person's
+    account there was replaced: their next login through it links again, by e-mail."""
+
+    list_display = ["user", "email", "issuer", "subject", "linked_at", "last_login_at"]
+    search_fields = ["user__email", "email", "subject"]
+    readonly_fields = ["user", "issuer", "subject", "email", "linked_at", "last_login_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            _audit_unlink(request, obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                _audit_unlink(request, obj)
+            super().delete_queryset(request, queryset)
+
+
+def _audit_unlink(request: HttpRequest, obj: SsoIdentity) -> None:
+    audit.record(
+        "accounts.sso_unlinked",
+        request=request,
+        target=obj.user,
+        summary=f"{obj.email}: {obj.issuer}",
+        before={"issuer": obj.issuer, "subject": obj.subject, "email": obj.email},
+    )

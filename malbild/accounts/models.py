@@ -1,5 +1,6 @@
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -79,6 +80,47 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class SsoIdentity(models.Model):
+    """A person's account at the municipality's login service (OpenID Connect), linked to their
+    Målbild account at their first login through it.
+
+    From then on the login service's `iss` and `sub` alone find the person, never the e-mail it
+    sends, which its administrators may change (accounts.oidc, docs/configuration.md).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sso_identities",
+        verbose_name=_("person"),
+    )
+    issuer = models.CharField(_("login service (issuer)"), max_length=255)
+    subject = models.CharField(_("account at the login service (subject)"), max_length=255)
+    email = models.EmailField(
+        _("e-mail address when linked"),
+        max_length=254,
+        help_text=_("What the login service said when the accounts were linked."),
+    )
+    linked_at = models.DateTimeField(_("linked"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "issuer"]
+        verbose_name = _("account at the municipality's login service")
+        verbose_name_plural = _("accounts at the municipality's login service")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="accounts_sso_identity_subject_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="accounts_sso_identity_one_per_issuer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
 
 
 def signed_in(request: Any) -> User | None:

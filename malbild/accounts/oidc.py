@@ -6,12 +6,15 @@ its discovery document; Authlib makes the one-time values and checks the ID toke
 checks its signature against the provider's published keys, and httpx fetches with a timeout.
 
 Signing in through the provider proves who a person is, never what they may do: memberships
-still come from invitations and administrators in Målbild (docs/configuration.md).
+still come from invitations and administrators in Målbild. Which account it proves: the one
+linked to the ID token's issuer and subject at the first login, when a verified e-mail address
+(or one in a domain the organisations trust the provider for) found it (docs/configuration.md).
 """
 
 import base64
 import hmac
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -27,13 +30,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from joserfc import jwt
 from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
 from joserfc.jwk import KeySet
 
 from malbild import audit
-from malbild.accounts.models import User, UserManager
+from malbild.accounts.models import SsoIdentity, User, UserManager
+from malbild.tenants.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -288,47 +293,149 @@ def _verify(provider: Provider, tokens: dict[str, Any], nonce: str) -> dict[str,
     return dict(claims)
 
 
-def person_for(claims: dict[str, Any], request: HttpRequest) -> User:
-    """The Målbild account of the person the claims describe, matched by verified e-mail.
+# Why a person was refused (the audit event's `reason`), and what they are told.
+REFUSALS: dict[str, Callable[[], str]] = {
+    "no e-mail": lambda: _(
+        "Your account at the municipality has no e-mail address that Målbild may see. Ask the "
+        "municipality's IT support for help."
+    ),
+    "e-mail not verified": lambda: _(
+        "The municipality's login service does not vouch for the e-mail address of your "
+        "account, so Målbild cannot tell which account is yours. Log in with your e-mail "
+        "address and password, or ask your administrator for help."
+    ),
+    "platform administrator": lambda: _(
+        "Platform administrators log in with their e-mail address and password, never with "
+        "the municipality's account."
+    ),
+    "linked to another subject": lambda: _(
+        "Your account in Målbild is already linked to another account at the municipality's "
+        "login service. Log in with that one, or ask your administrator for help."
+    ),
+    "deactivated": lambda: _("This account is deactivated. Ask your administrator for help."),
+    "no account": lambda: _(
+        "You have no account in Målbild yet. Ask an administrator in your organisation to "
+        "invite you."
+    ),
+}
 
-    Updates the name from the provider, and creates an account without memberships for someone
-    new when `OIDC_CREATE_USERS` is on. Writes; call it inside a transaction.
-    """
-    email = claims.get("email")
-    if not isinstance(email, str) or not email.strip():
-        raise LoginFailed(
-            _(
-                "Your account at the municipality has no e-mail address that Målbild may see. "
-                "Ask the municipality's IT support for help."
-            ),
-            "no email claim",
+
+class Refused(LoginFailed):
+    """A person the provider vouched for who may not log in, or not to this account.
+
+    Audited by :func:`audit_refusal` once the login's transaction is rolled back."""
+
+    def __init__(
+        self, reason: str, claims: dict[str, Any], email: str, user: User | None = None
+    ) -> None:
+        super().__init__(REFUSALS[reason](), f"{reason}: {email!r}", status=403)
+        self.reason = reason
+        self.user = user
+        self.facts = {
+            "reason": reason,
+            "issuer": str(claims.get("iss", "")),
+            "subject": str(claims.get("sub", "")),
+            "email": email,
+        }
+
+
+def audit_refusal(error: Refused, request: HttpRequest) -> None:
+    """Record a refusal: in each organisation the account belongs to, so that its administrators
+    see it in their log, or once outside any organisation. Writes; call it in a transaction."""
+    found = Membership.of_person(error.user) if error.user is not None else []
+    organisations: list[Organisation | None] = list(
+        {m.organisation_id: m.organisation for m in sorted(found, key=lambda m: m.pk)}.values()
+    )
+    for organisation in organisations or [None]:
+        audit.record(
+            "accounts.sso_refused",
+            actor=None,
+            request=request,
+            target=error.user,
+            summary=f"{error.facts['email']}: {error.reason}",
+            after=error.facts,
+            organisation=organisation,
         )
-    email = UserManager.normalize(email)
-    verified = claims.get("email_verified", True)
+
+
+def _verified(claims: dict[str, Any]) -> bool:
+    """Whether the provider says it verified the address: only an explicit true counts (Entra ID
+    sends no claim at all, and its `email` is whatever the tenant's administrators set)."""
+    value = claims.get("email_verified")
+    return value is True or value == "true"  # some providers send the JSON string "true"
+
+
+def _vouched_for(email: str, user: User | None) -> bool:
+    """Whether the address's domain is one the organisations trust the provider for: every
+    organisation of an existing account, or any organisation for someone new (two queries)."""
+    domain = email.rpartition("@")[2]
+    if user is not None:
+        organisations = {m.organisation for m in Membership.of_person(user)}
+        if organisations:
+            return all(domain in o.vouched_domains() for o in organisations)
+    candidates = Organisation.objects.filter(sso_email_domains__icontains=domain)
+    return any(domain in o.vouched_domains() for o in candidates)
+
+
+def _check_may_log_in(user: User, claims: dict[str, Any], email: str) -> None:
+    if user.is_staff or user.is_superuser:
+        raise Refused("platform administrator", claims, email, user)
+    if not user.is_active:
+        raise Refused("deactivated", claims, email, user)
+
+
+def person_for(claims: dict[str, Any], request: HttpRequest) -> User:
+    """The Målbild account of the person the claims describe.
+
+    Someone who logged in through the provider before is found by its issuer and subject alone.
+    The first time, the account is found (or, with `OIDC_CREATE_USERS`, made) by the e-mail
+    address, but only if the provider says it verified it, or its domain is one that every
+    organisation of the account trusts the provider for (`Organisation.sso_email_domains`); the
+    account is then linked to the issuer and subject. Platform administrators are never logged
+    in this way. Raises :class:`Refused` for a person who may not log in, and updates the name
+    from the provider. Writes; call it inside a transaction.
+    """
+    issuer, subject = str(claims["iss"]), str(claims["sub"])
+    raw = claims.get("email")
+    email = UserManager.normalize(raw) if isinstance(raw, str) else ""
+    link = SsoIdentity.objects.select_related("user").filter(issuer=issuer, subject=subject).first()
+    if link is not None:
+        user = link.user
+        _check_may_log_in(user, claims, email)
+        link.last_login_at = timezone.now()
+        link.save(update_fields=["last_login_at"])
+    else:
+        user = _link(claims, email, request)
+    _update_name(user, claims, request)
+    return user
+
+
+def _link(claims: dict[str, Any], email: str, request: HttpRequest) -> User:
+    """The first login of this issuer and subject: find or make the account by e-mail, link it."""
     try:
         validate_email(email)
     except ValidationError:
-        verified = False
-    if verified not in (True, "true") or len(email) > 254:
-        raise LoginFailed(
-            _(
-                "The municipality's login service has not verified the e-mail address of your "
-                "account. Ask the municipality's IT support for help."
-            ),
-            f"email {email!r} not verified",
-        )
-    name = _name(claims)
+        raise Refused("no e-mail", claims, email) from None
+    if len(email) > 254:
+        raise Refused("no e-mail", claims, email)
+    issuer, subject = str(claims["iss"]), str(claims["sub"])
     user = User.objects.filter(email=email).first()
+    # Trust in the address first: a provider that does not vouch for it learns nothing of the
+    # account behind it.
+    if _verified(claims):
+        by = "verified e-mail"
+    elif _vouched_for(email, user):
+        by = "allowed domain"
+    else:
+        raise Refused("e-mail not verified", claims, email, user)
+    if user is not None:
+        _check_may_log_in(user, claims, email)
+        if SsoIdentity.objects.filter(user=user, issuer=issuer).exists():
+            raise Refused("linked to another subject", claims, email, user)
+    elif not settings.OIDC_CREATE_USERS:
+        raise Refused("no account", claims, email)
     if user is None:
-        if not settings.OIDC_CREATE_USERS:
-            raise LoginFailed(
-                _(
-                    "You have no account in Målbild yet. Ask an administrator in your "
-                    "organisation to invite you."
-                ),
-                f"no account for {email!r}",
-                status=403,
-            )
+        name = _name(claims)
         user = User.objects.create_user(email=email, password=None, name=name)
         audit.record(
             "accounts.sso_person_created",
@@ -338,13 +445,23 @@ def person_for(claims: dict[str, Any], request: HttpRequest) -> User:
             summary=email,
             after={"email": email, "name": name},
         )
-    elif not user.is_active:
-        raise LoginFailed(
-            _("This account is deactivated. Ask your administrator for help."),
-            f"{email!r} is deactivated",
-            status=403,
-        )
-    elif name and name != user.name:
+    SsoIdentity.objects.create(
+        user=user, issuer=issuer, subject=subject, email=email, last_login_at=timezone.now()
+    )
+    audit.record(
+        "accounts.sso_linked",
+        actor=user,
+        request=request,
+        target=user,
+        summary=f"{email}: {by}",
+        after={"issuer": issuer, "subject": subject, "email": email, "by": by},
+    )
+    return user
+
+
+def _update_name(user: User, claims: dict[str, Any], request: HttpRequest) -> None:
+    name = _name(claims)
+    if name and name != user.name:
         before = {"name": user.name}
         user.name = name
         user.save(update_fields=["name"])
@@ -357,7 +474,6 @@ def person_for(claims: dict[str, Any], request: HttpRequest) -> User:
             before=before,
             after={"name": name},
         )
-    return user
 
 
 def _name(claims: dict[str, Any]) -> str:

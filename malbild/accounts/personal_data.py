@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from malbild.accounts.models import User
+from malbild.accounts.models import SsoIdentity, User
 from malbild.tenants.scope import unscoped
 
 FORMAT = "malbild-personal-data/1"
@@ -110,3 +110,14 @@ def export(user: User) -> dict[str, Any]:
 
 def export_json(user: User) -> bytes:
     return json.dumps(export(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+
+
+# The accounts app's own part: the person's accounts at the municipality's login service.
+register(Part("accounts.sso_identities", "accounts.SsoIdentity", ("user",)))
+
+
+@on_anonymise("accounts.sso_identities")
+def unlink_sso(user: User) -> int:
+    """The login service's account no longer leads to the anonymised one (nor says whose it was)."""
+    removed, _by_model = SsoIdentity.objects.filter(user=user).delete()
+    return removed

@@ -2,7 +2,7 @@
 subscription (a personal feed token and the weekly digest).
 
 The tables keep the names they had in the communication app, which held announcements, stories
-and feedback until they became apps of their own (communication/migrations/0003)."""
+and feedback until they became apps of their own (communication/migrations/0004)."""
 
 from django.conf import settings
 from django.db import models

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from malbild.api import ratelimit, tokens
+from malbild.api import tokens
 from malbild.api.models import ApiToken
+from malbild.lib import ratelimit
+from malbild.lib.ratelimit import Limit
 from malbild.tenants.models import Membership
 from malbild.tenants.permissions import Access
 from malbild.tenants.requests import MemberRequest
@@ -26,9 +28,10 @@ class TokenAuth(HttpBearer):
         scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
         token = tokens.find(key.strip()) if scheme.lower() == "bearer" else None
         if token is None or not token.user.is_active:
-            ratelimit.hit(f"address:{ratelimit.client(request)}", settings.API_ANONYMOUS_RATE_LIMIT)
+            limit = Limit("api-address", settings.API_ANONYMOUS_RATE_LIMIT, 60)
+            ratelimit.hit(limit, ratelimit.client(request))
             return None
-        ratelimit.hit(f"token:{token.pk}", settings.API_RATE_LIMIT)
+        ratelimit.hit(Limit("api-token", settings.API_RATE_LIMIT, 60), f"token:{token.pk}")
         tokens.mark_used(token)
         request.user = token.user
         return token

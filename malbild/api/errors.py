@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from malbild.api.ratelimit import RateLimited
 from malbild.api.schemas import Error, ErrorDetail
+from malbild.lib.ratelimit import RateLimited
 
 
 class Invalid(Exception):

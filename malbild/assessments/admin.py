@@ -13,18 +13,20 @@ from malbild.assessments.models import (
 class StatementInline(admin.TabularInline):
     model = Statement
     extra = 0
-    fields = ["key", "area", "text", "next_step", "tags", "position"]
+    fields = [
+        "key", "area", "text_sv", "text_en", "next_step_sv", "next_step_en", "tags", "position",
+    ]  # fmt: skip
 
 
 @admin.register(MaturityModel)
 class MaturityModelAdmin(admin.ModelAdmin):
-    list_display = ["version", "title", "created_at"]
+    list_display = ["version", "title_sv", "title_en", "created_at"]
     inlines = [StatementInline]
 
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ["model", "key", "name", "foundation", "position"]
+    list_display = ["model", "key", "name_sv", "name_en", "foundation", "position"]
 
 
 class ParticipantInline(admin.TabularInline):

@@ -11,19 +11,33 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from malbild.plans.models import Activity
 from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.scope import TenantManager
 
 
+def in_reader_language(swedish: str, english: str) -> str:
+    """The text for the reader's language (the active one), Swedish when there is no other.
+
+    The maturity model's texts are versioned data stored in both languages (why, in
+    `assessments.content`); every place that shows them goes through this function."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return english if language == "en" and english else swedish
+
+
 class MaturityModel(models.Model):
-    """One version of the maturity model. Rounds record the version they were answered on."""
+    """One version of the maturity model. Rounds record the version they were answered on.
+
+    Its texts, and those of its areas and statements, are stored in Swedish and English and
+    shown in the reader's language (`in_reader_language`)."""
 
     version = models.PositiveSmallIntegerField(_("version"), unique=True)
-    title = models.CharField(_("title"), max_length=200)
+    title_sv = models.CharField(_("title in Swedish"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -32,7 +46,11 @@ class MaturityModel(models.Model):
         verbose_name_plural = _("maturity models")
 
     def __str__(self) -> str:
-        return gettext(self.title)
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return in_reader_language(self.title_sv, self.title_en)
 
 
 class Area(models.Model):
@@ -44,8 +62,10 @@ class Area(models.Model):
         verbose_name=_("maturity model"),
     )  # fmt: skip
     key = models.CharField(_("key"), max_length=10)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    description_sv = models.TextField(_("description in Swedish"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     foundation = models.BooleanField(
         _("foundation"), default=False,
         help_text=_("Comes first among the suggested actions: the rest builds on it."),
@@ -61,16 +81,16 @@ class Area(models.Model):
         ]
 
     def __str__(self) -> str:
-        return gettext(self.name)
+        return self.label
 
     @property
     def label(self) -> str:
-        """The name in the current language (the stored name is the catalogue's msgid)."""
-        return gettext(self.name)
+        """The name in the reader's language."""
+        return in_reader_language(self.name_sv, self.name_en)
 
     @property
     def description_label(self) -> str:
-        return gettext(self.description) if self.description else ""
+        return in_reader_language(self.description_sv, self.description_en)
 
 
 class Statement(models.Model):
@@ -86,8 +106,10 @@ class Statement(models.Model):
         Area, on_delete=models.CASCADE, related_name="statements", verbose_name=_("area")
     )
     key = models.CharField(_("key"), max_length=10)
-    text = models.TextField(_("statement"))
-    next_step = models.TextField(_("next step"))
+    text_sv = models.TextField(_("statement in Swedish"))
+    text_en = models.TextField(_("statement in English"))
+    next_step_sv = models.TextField(_("next step in Swedish"))
+    next_step_en = models.TextField(_("next step in English"))
     tags = models.JSONField(_("tags"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -102,35 +124,39 @@ class Statement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} {gettext(self.text)}"
+        return f"{self.key} {self.label}"
 
     @property
     def label(self) -> str:
-        return gettext(self.text)
+        """The statement in the reader's language."""
+        return in_reader_language(self.text_sv, self.text_en)
 
     @property
     def next_step_label(self) -> str:
-        return gettext(self.next_step)
+        return in_reader_language(self.next_step_sv, self.next_step_en)
 
     def tag_labels(self) -> list[str]:
         from malbild.assessments.content import TAGS
 
-        return [gettext(TAGS[tag]) for tag in self.tags if tag in TAGS]
+        return [str(TAGS[tag]) for tag in self.tags if tag in TAGS]
 
 
 class Level(models.IntegerChoices):
-    """The answer scale; the value is the score (0–4). "Not relevant" is stored as None."""
+    """The answer scale; the value is the score (0–4). "Not relevant" is stored as None.
 
-    ACHIEVED = 4, _("achieved")
-    ALMOST = 3, _("almost there")
-    STARTED = 2, _("started")
-    PLANNED = 1, _("planned")
-    NOT_PLANNED = 0, _("not planned")
+    In Swedish the words LIKA's users know: uppnådd, nästan där, påbörjad, planerad, ej
+    planerad, ej relevant (the context keeps them apart from the same English words elsewhere)."""
+
+    ACHIEVED = 4, pgettext_lazy("maturity level", "achieved")
+    ALMOST = 3, pgettext_lazy("maturity level", "almost there")
+    STARTED = 2, pgettext_lazy("maturity level", "started")
+    PLANNED = 1, pgettext_lazy("maturity level", "planned")
+    NOT_PLANNED = 0, pgettext_lazy("maturity level", "not planned")
 
 
 # The choice "not relevant" as it travels in forms (it is stored as `level=None`).
 NOT_RELEVANT = "na"
-NOT_RELEVANT_LABEL = _("not relevant")
+NOT_RELEVANT_LABEL = pgettext_lazy("maturity level", "not relevant")
 
 
 class AssessmentRound(models.Model):

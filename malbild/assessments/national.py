@@ -2,7 +2,6 @@
 rounds that their units chose to share, aggregated across organisations through
 `tenants.shared`, so that every figure stands on at least five units and none can be named."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Avg
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,12 +11,13 @@ from malbild.assessments.models import Area, RoundResult, Statement
 from malbild.assessments.overview import _dec
 from malbild.assessments.services import current_model
 from malbild.tenants import shared
+from malbild.tenants.decorators import shared_view
 
 SHARED = {"round__is_latest": True, "round__is_public": True, "score__isnull": False}
 
 
 @require_safe
-@login_required
+@shared_view
 def comparison(request: HttpRequest) -> HttpResponse:
     """The mean result per area and statement among the shared rounds (three queries)."""
     model = current_model()

@@ -78,7 +78,7 @@ def _tag(request: HttpRequest) -> str:
 
 
 def _tags() -> list[tuple[str, str]]:
-    return [(key, _(label)) for key, label in content.TAGS.items()]
+    return [(key, str(label)) for key, label in content.TAGS.items()]
 
 
 # The rounds -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ always get the documented password back, so that the logins in the README keep w
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from malbild import audit
 from malbild.accounts.models import User
@@ -373,6 +374,6 @@ def where(person: DemoPerson) -> str:
     """Where the person's role applies, in words (for the command's list of logins)."""
     demo = next(o for o in ORGANISATIONS if o.slug == person.organisation)
     if person.unit is None:
-        return f"{demo.name}, whole organisation"
+        return _("%(organisation)s, the whole organisation") % {"organisation": demo.name}
     unit = next(unit for unit, _parent in _walk(demo.root) if unit.code == person.unit)
     return f"{demo.name}, {unit.name}"

@@ -1,7 +1,7 @@
 """Feedback from the public (DESIGN.md R6): what someone outside said through the public form,
 moderated, answered publicly, and perhaps carried into omvärldsbevakning as a signal.
 
-The table keeps the name it had in the communication app (communication/migrations/0003)."""
+The table keeps the name it had in the communication app (communication/migrations/0004)."""
 
 from django.conf import settings
 from django.db import models

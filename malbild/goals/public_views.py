@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from malbild.goals import signals
+from malbild.goals.access import PUBLIC_STATUSES
 from malbild.goals.models import Goal
 from malbild.lib.cacheable import cached_render, newest
 from malbild.lib.paging import paginate
@@ -26,7 +27,7 @@ def feed_links(request: OrganisationRequest) -> list[tuple[str, str]]:
     return [link for _receiver, links in answers for link in cast(list[tuple[str, str]], links)]
 
 
-PUBLIC_GOALS = Q(goals__status__in=[Goal.Status.ACTIVE, Goal.Status.CLOSED])
+PUBLIC_GOALS = Q(goals__status__in=PUBLIC_STATUSES)
 
 
 @require_safe
@@ -78,13 +79,18 @@ def unit_goals(request: PublicRequest, unit_id: int) -> HttpResponse:
         Goal.objects.filter(
             unit=unit,
             target_vision=target,
-            status__in=[Goal.Status.ACTIVE, Goal.Status.CLOSED],
+            status__in=PUBLIC_STATUSES,
         )
         .select_related("focus_area", "parent", "parent__unit")
         .order_by("focus_area__position", "title", "id")
     )
     page = paginate(request, items)
     rows = list(page.object_list)
+    for goal in rows:
+        # The goal it breaks down, only if that one is public too: an active goal may break
+        # down a draft, whose title is not the public's yet.
+        parent = goal.parent
+        goal.public_parent = parent if parent and parent.status in PUBLIC_STATUSES else None
     return cached_render(
         request,
         "goals/public/unit_goals.html",
@@ -93,7 +99,9 @@ def unit_goals(request: PublicRequest, unit_id: int) -> HttpResponse:
         parts=[
             organisation.name, unit.name, unit.progress, target.pk if target else None,
             page.paginator.count,
-            *((g.pk, g.title, g.status, g.light, g.progress, g.description) for g in rows),
+            *((g.pk, g.title, g.status, g.light, g.progress, g.description,
+               g.public_parent and (g.public_parent.title, g.public_parent.unit.name))
+              for g in rows),
         ],
         last_modified=target.adopted_at if target else organisation.created_at,
     )  # fmt: skip

@@ -17,6 +17,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from malbild.lib import spreadsheets
+
 CSV, XLSX = "csv", "xlsx"
 # The columns of a measurement file, in order, and the names people may also use.
 COLUMNS = ("enhet_kod", "indikator_kod", "period", "kön", "värde", "status")
@@ -46,7 +48,9 @@ class Table:
 
     columns: list[str]
     rows: Iterator[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
-    total: int  # number of data rows (blank rows included)
+    # Number of data rows (blank rows included); for Excel the number the sheet declares, an
+    # estimate for progress, as its rows are streamed.
+    total: int
 
 
 def format_of(name: str) -> str:
@@ -72,6 +76,13 @@ def check_size(size: int, max_mb: int) -> None:
             )
             % {"size": f"{size / 1024 / 1024:.1f}".replace(".", ","), "max": max_mb}
         )
+
+
+def work_size(data: bytes, kind: str) -> int:
+    """How many bytes there are to parse: an Excel file's unpacked size, else the file's own."""
+    if kind == XLSX:
+        return max(len(data), spreadsheets.unpacked_size(data))
+    return len(data)
 
 
 def read(data: bytes, kind: str) -> Table:
@@ -191,45 +202,43 @@ def _cell_text(value: Any) -> str:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    import zipfile
-
-    from openpyxl import load_workbook
-
+    """The first sheet, streamed: the header is read here, the rows as the importer asks for
+    them. The limits (lib.spreadsheets) are checked before any row is built; a file refused
+    while its rows are read raises FileProblem from the iteration."""
     if not data.startswith(b"PK\x03\x04"):
         raise FileProblem(_("The file is not an Excel file (.xlsx), even if its name says so."))
     try:
-        # Formulas are read as formulas (not their cached results): a number must be typed.
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise FileProblem(
-            _("The Excel file cannot be opened. Save it again as .xlsx and try once more.")
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    except Exception:
-        raise FileProblem(
-            _("The Excel file cannot be opened. Save it again as .xlsx and try once more.")
-        ) from None
-    finally:
-        book.close()
-    while rows and not any(cell.strip() for cell in rows[0]):
-        rows.pop(0)
-    if not rows:
+        sheet = spreadsheets.read_first_sheet(data)
+    except spreadsheets.WorkbookProblem as e:
+        raise FileProblem(str(e)) from None
+    rows = _text_rows(sheet.rows)
+    first = next(((n, cells) for n, cells in rows if any(c.strip() for c in cells)), None)
+    if first is None:
         raise FileProblem(_("The file is empty."))
-    header = list(rows[0])
+    header_at, header = first
     while header and not header[-1].strip():
         header.pop()
     columns = header_of(header)
-    body = [
-        row[: len(header)]
-        if len(row) > len(header) and not any(c.strip() for c in row[len(header) :])
-        else row
-        for row in rows[1:]
-    ]
-    return Table(
-        columns, ((number, cells) for number, cells in enumerate(body, start=2)), len(body)
-    )
+    width = len(header)
+
+    def body() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in rows:
+            # A row is as wide as its last cell: empty cells at its end are not written.
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+            elif len(cells) > width and not any(c.strip() for c in cells[width:]):
+                cells = cells[:width]
+            yield number, cells
+
+    return Table(columns, body(), max(sheet.declared_rows - header_at, 0))
+
+
+def _text_rows(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int, list[str]]]:
+    try:
+        for number, values in rows:
+            yield number, [_cell_text(v) for v in values]
+    except spreadsheets.WorkbookProblem as e:
+        raise FileProblem(str(e)) from None
 
 
 # Writing ------------------------------------------------------------------------------------------

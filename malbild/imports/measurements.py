@@ -122,6 +122,9 @@ def check(
     """Every row of `table` checked against `organisation`'s units and indicators (two
     queries). `subtrees`: the units a person may import for (None: the whole organisation).
 
+    A file that turns out unreadable while its rows are read (an Excel sheet beyond the
+    limits) raises FileProblem from the iteration.
+
     A file repeats the same few codes, periods and genders on every row, so each distinct cell
     text is resolved once (with its message, if it is wrong) and then looked up in a dict; a
     row that is right costs a handful of dict lookups, one Decimal and one tuple."""
@@ -215,7 +218,7 @@ def check(
         if handled <= PREVIEW_ROWS:
             checked.preview.append([c[:60] for c in cells[:width]])
         if progress is not None and handled % PROGRESS_EVERY == 0:
-            progress(handled, table.total)
+            progress(handled, max(table.total, handled))
         if len(cells) != width:
             if "".join(cells).strip():
                 checked.add_error(
@@ -291,8 +294,9 @@ def check(
             )
             continue
         rows.append((found[0], unit[0], when.text, when.position, gender[0], value, status[0]))
+    checked.total = handled  # what the file holds (an Excel sheet's own total is an estimate)
     if progress is not None:
-        progress(handled, table.total)
+        progress(handled, handled)
     if not rows and not checked.error_count:
         checked.add_error(
             1, _("The file has a first row with the column names but no measurements.")

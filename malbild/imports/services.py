@@ -25,7 +25,8 @@ from malbild.imports.measurements import Checked, Progress, Stale, check, write
 from malbild.imports.models import ImportRun
 from malbild.tenants.models import Organisation, OrgUnit
 
-# Files above this size are checked and imported by the worker, with progress on the page.
+# Files above this size (an Excel file's unpacked size) are checked and imported by the worker,
+# with progress on the page.
 BACKGROUND_BYTES = 1024 * 1024
 
 State = ImportRun.State
@@ -100,6 +101,12 @@ def create_file_run(
     return run
 
 
+def in_background(run: ImportRun, data: bytes) -> bool:
+    """Whether the file is too much to check inside the web request: measured by what there is
+    to parse, so a small Excel file that unpacks to a large sheet goes to the worker too."""
+    return files.work_size(data, run.details.get("format", files.CSV)) > BACKGROUND_BYTES
+
+
 def _read_and_check(run: ImportRun, progress: Progress | None) -> Checked | str:
     """The stored file checked, or the message saying why it cannot be read at all."""
     try:
@@ -108,9 +115,9 @@ def _read_and_check(run: ImportRun, progress: Progress | None) -> Checked | str:
         return _("The uploaded file is no longer kept. Upload it again.")
     try:
         table = files.read(data, run.details.get("format", files.CSV))
-    except files.FileProblem as e:
+        return check(table, run.organisation, subtrees=subtrees_of(run), progress=progress)
+    except files.FileProblem as e:  # also while the rows are read (an Excel sheet's limits)
         return str(e)
-    return check(table, run.organisation, subtrees=subtrees_of(run), progress=progress)
 
 
 def check_run(run: ImportRun, request: HttpRequest | None = None, *, audit_it: bool = True) -> None:

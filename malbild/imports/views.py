@@ -74,7 +74,7 @@ def upload(request: MemberRequest) -> HttpResponse:
             user=request.user,
             subtrees=access.subtrees(IMPORTING),
         )
-        if run.state == ImportRun.State.CHECKING and len(data) > services.BACKGROUND_BYTES:
+        if run.state == ImportRun.State.CHECKING and services.in_background(run, data):
             tasks.check_file.enqueue(run.organisation_id, run.pk)
         else:
             services.check_run(run, request)

@@ -1,19 +1,20 @@
 """Keeping the public forms usable without an account: a honeypot field that people never see
 and bots fill in, a signed timestamp that shows how soon after showing the form it was sent,
-and a limit on how many forms one address may send an hour (in the database cache, shared by
-every process). A public form subclasses `SpamGuardForm`; its view asks `guarded` whether to
-save (the stories' and the feedback's public forms)."""
+and a limit on how many forms one address may send an hour (lib.ratelimit). A public form
+subclasses `SpamGuardForm`; its view asks `guarded` whether to save (the stories' and the
+feedback's public forms)."""
 
-import hashlib
 import time
 from typing import Any
 
 from django import forms
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from malbild.lib import ratelimit
+from malbild.lib.ratelimit import Limit
 
 # The salt the communication app used: forms shown before the apps were split stay valid.
 SALT = "malbild.communication.form-started"
@@ -37,31 +38,22 @@ def seconds_since(token: str) -> float | None:
     return time.time() - started
 
 
-def _client(request: HttpRequest) -> str:
-    from axes.helpers import get_client_ip_address
-
-    address = get_client_ip_address(request) or "unknown"
-    # Only a hash goes into the cache: the address is personal data.
-    return hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
-def _key(request: HttpRequest, form: str) -> str:
-    return f"comm-rate:{form}:{_client(request)}"
+def _limit(form: str) -> Limit:
+    return Limit(f"public-form:{form}", RATE_LIMIT, RATE_WINDOW)
 
 
 def over_limit(request: HttpRequest, form: str) -> bool:
     """Whether this address has already sent RATE_LIMIT forms within the hour."""
-    return int(cache.get(_key(request, form), 0)) >= RATE_LIMIT
+    try:
+        ratelimit.check(_limit(form), ratelimit.client(request))
+    except ratelimit.RateLimited:
+        return True
+    return False
 
 
 def count(request: HttpRequest, form: str) -> None:
-    """Count one more form from this address; the window starts with the first."""
-    key = _key(request, form)
-    if not cache.add(key, 1, RATE_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.add(key, 1, RATE_WINDOW)
+    """Count one more form from this address."""
+    ratelimit.count(_limit(form), ratelimit.client(request))
 
 
 class SpamGuardForm(forms.Form):

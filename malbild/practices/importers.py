@@ -23,9 +23,11 @@ unit, email, summary) work too.
 
 MediaWiki: the latest revision of every page in the main namespace. `[[Kategori:Ledning]]` names
 the key area, a `== Tips ==` section gives the tips, `== Sammanfattning ==` the summary (else the
-first paragraph), `== Kontakt ==` the contact role; the rest becomes Markdown. The file is refused
-before parsing when it declares a DOCTYPE or entities (the standard library's expat expands
-internal entities, the "billion laughs"), or when it is larger than MAX_XML_BYTES.
+first paragraph), `== Kontakt ==` the contact role; the rest becomes Markdown. A file larger than
+MAX_XML_BYTES is refused before parsing; a file with a DOCTYPE is refused by the parser itself the
+moment it meets one, before a single declaration in it is read (the standard library's expat
+expands internal entities, the "billion laughs"). The parser has decoded the text by then, so the
+encoding (UTF-16, with or without a byte-order mark) cannot hide it.
 """
 
 import re
@@ -272,21 +274,39 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+class _Doctype(Exception):
+    """Raised by the parser's own DOCTYPE handler: the document declares a DTD."""
+
+
+class _NoDoctypeBuilder(ET.TreeBuilder):
+    """The standard tree builder, except that expat's start of a DOCTYPE stops the parse (the
+    C parser calls `doctype` as soon as it reads `<!DOCTYPE name`, before the internal subset)."""
+
+    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
+        raise _Doctype(name)
+
+
+def parse_xml(data: bytes) -> ET.Element:
+    """The document's root element; _Doctype for any DTD, ET.ParseError for malformed XML."""
+    parser = ET.XMLParser(target=_NoDoctypeBuilder())  # noqa: S314  (DTDs refused as they start)
+    parser.feed(data)
+    return parser.close()
+
+
 def read_mediawiki(data: bytes, name: str) -> list[Parsed]:
     """Every page of the export as a practice. Raises ImportError_ for a file that cannot be
     read at all (too large, a DOCTYPE or entity declaration, malformed XML, not an export)."""
     if len(data) > MAX_XML_BYTES:
         raise ImportError_(_("The export is larger than 5 MB. Export fewer pages at a time."))
-    lowered = data.lower()
-    if b"<!doctype" in lowered or b"<!entity" in lowered:
+    try:
+        root = parse_xml(data)
+    except _Doctype:
         raise ImportError_(
             _(
                 "The file declares a DOCTYPE or entities, which a MediaWiki export never does. "
                 "It was not read."
             )
-        )
-    try:
-        root = ET.fromstring(data)  # noqa: S314  (DOCTYPE and entities refused just above)
+        ) from None
     except ET.ParseError as e:
         raise ImportError_(
             _("The file is not well-formed XML (%(error)s). Export it again from the wiki.")

@@ -109,9 +109,12 @@ def check_title(organisation: Organisation, title: str, practice: Practice | Non
 
 def results_of(goals: Iterable[Goal], indicators: Iterable[Indicator]) -> list[dict[str, Any]]:
     """What others see of the goals and indicators a practice came from: titles and where they
-    stood when it was saved (no ids, no people)."""
+    stood when it was saved (no ids, no people). Only goals that are or were active: a draft
+    goal's title is the organisation's own until it is set (and a goal never returns to draft)."""
     found: list[dict[str, Any]] = []
     for goal in goals:
+        if goal.status == Goal.Status.DRAFT:
+            continue
         found.append(
             {
                 "kind": "goal",

@@ -6,10 +6,14 @@ unless `settings.FEED_ALLOW_PRIVATE` (the demo). The address is resolved and che
 connection goes to exactly that address (with the host name in the Host header and for TLS), so
 a name that resolves differently a moment later cannot slip past the check.
 
-Reading: documents that declare entities or a DOCTYPE with an internal subset are refused before
-any parser sees them (entity expansion, external entities); the bytes go to feedparser as a
-stream (never as a string it might take for a URL or a file name), and a document in which
-feedparser finds no feed version is not a feed.
+Reading: the document is first decoded the way feedparser decodes it (its own encoding detection:
+byte-order marks, UTF-16 and UTF-32 without them, EBCDIC, the XML declaration), and a document
+whose decoded text declares entities or a DOCTYPE with an internal subset is refused before any
+parser sees it (entity expansion, external entities), whatever its encoding. A DOCTYPE that only
+names a public DTD (RSS 0.91) declares nothing; feedparser drops it and fetches nothing. The
+decoded bytes, exactly those checked, go to feedparser as a stream (never as a string it might
+take for a URL or a file name), and a document in which feedparser finds no feed version is not
+a feed.
 """
 
 import hashlib
@@ -30,6 +34,7 @@ import httpx
 import nh3
 from django.conf import settings
 from django.utils.translation import gettext as _
+from feedparser.encodings import convert_to_utf8
 
 TIMEOUT = 10.0  # seconds for the whole fetch
 MAX_BYTES = 5 * 1024 * 1024
@@ -65,10 +70,39 @@ class Feed:
 # Addresses ----------------------------------------------------------------------------------------
 
 
+# IPv6 prefixes whose addresses carry an IPv4 address in their last 32 bits, which a gateway on
+# the way (NAT64, or an old stack for IPv4-compatible ones) delivers the request to.
+_LAST_32_BITS = (
+    ipaddress.IPv6Network("64:ff9b::/96"),  # NAT64, well-known prefix (RFC 6052)
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible (RFC 4291, deprecated)
+)
+# NAT64 with the local-use prefix (RFC 8215) translates into the operator's own network.
+_NEVER_PUBLIC = (ipaddress.IPv6Network("64:ff9b:1::/48"),)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address stands for (none for an ordinary IPv6 address)."""
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour is not None:  # 2002::/16
+        return [ip.sixtofour]
+    if ip.teredo is not None:  # 2001::/32: the server and the client it tunnels to
+        return list(ip.teredo)
+    if any(ip in network for network in _LAST_32_BITS):
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
+
+
 def _is_public(address: str) -> bool:
+    """Whether `address` is on the public internet; an IPv6 address that embeds an IPv4 address
+    is judged by that IPv4 address (and all of them must be public)."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in network for network in _NEVER_PUBLIC):
+            return False
+        embedded = _embedded_ipv4(ip)
+        if embedded:
+            return all(v4.is_global and not v4.is_multicast for v4 in embedded)
     return ip.is_global and not ip.is_multicast
 
 
@@ -248,30 +282,24 @@ def _when(entry: Any) -> datetime | None:
         return None
 
 
-def _text_view(data: bytes) -> bytes:
-    """The document as ASCII-compatible bytes, for the checks before parsing."""
-    for bom, codec in (
-        (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
-        (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
-    ):  # fmt: skip
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, "replace").encode("utf-8")
-    if b"\x00" in data[:64]:
-        raise FeedError(_("The document is not a feed: Målbild reads RSS and Atom."))
-    return data
+def decoded(data: bytes) -> bytes:
+    """The document as feedparser will parse it: UTF-8, with its XML declaration saying so, by
+    feedparser's own encoding detection (a document it cannot decode comes back unchanged, and
+    feedparser then reads it as UTF-8 too)."""
+    return convert_to_utf8({}, data, feedparser.FeedParserDict())
 
 
 def parse(data: bytes) -> Feed:
     """The feed in `data`, or FeedError saying why it is not one."""
-    view = _text_view(data)
-    if HOSTILE.search(view):
+    data = decoded(data)
+    if HOSTILE.search(data):
         raise FeedError(
             _("The document declares its own entities (a DOCTYPE with definitions), which feeds "
               "do not need and which can be used to attack the reader. Målbild does not read it.")
         )  # fmt: skip
     result = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
     if not result.get("version"):
-        head = view[:4096].lstrip().lower()
+        head = data[:4096].lstrip().lower()
         if head.startswith(b"<!doctype html") or b"<html" in head:
             raise FeedError(
                 _("The address leads to a web page (HTML), not to a feed. Look on the page for "

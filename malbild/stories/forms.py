@@ -191,12 +191,11 @@ class ImageForm(forms.Form):
         return text
 
     def clean_image(self) -> Any:
-        upload = self.cleaned_data["image"]
+        """The picture decoded and written anew, with no metadata left (stories.images)."""
         try:
-            images.check(upload)
+            return images.clean(self.cleaned_data["image"])
         except forms.ValidationError as e:
             raise forms.ValidationError(e.messages) from None
-        return upload
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -329,13 +328,14 @@ class StorySubmitForm(SpamGuardForm):
         return _strip(self.cleaned_data["speaker"])
 
     def clean_image(self) -> Any:
+        """The picture decoded and written anew, with no metadata left (stories.images)."""
         upload = self.cleaned_data["image"]
-        if upload:
-            try:
-                images.check(upload)
-            except forms.ValidationError as e:
-                raise forms.ValidationError(e.messages) from None
-        return upload
+        if not upload:
+            return upload
+        try:
+            return images.clean(upload)
+        except forms.ValidationError as e:
+            raise forms.ValidationError(e.messages) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -2,7 +2,7 @@
 values, quotes and pictures shown only while their consent stands, and the invitations to tell
 the story of a goal that reached its target.
 
-The tables keep the names they had in the communication app (communication/migrations/0003)."""
+The tables keep the names they had in the communication app (communication/migrations/0004)."""
 
 from django.conf import settings
 from django.db import models

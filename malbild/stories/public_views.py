@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from malbild.goals.access import PUBLIC_STATUSES
 from malbild.goals.models import Goal
 from malbild.lib import spam
 from malbild.lib.cacheable import cached_bytes, cached_render, newest
@@ -41,9 +42,7 @@ def public_stories() -> Any:
             Prefetch("images", queryset=services.live_images(), to_attr="live_images"),
             Prefetch(
                 "goals",
-                queryset=Goal.objects.filter(
-                    status__in=[Goal.Status.ACTIVE, Goal.Status.CLOSED]
-                ).select_related("unit"),
+                queryset=Goal.objects.filter(status__in=PUBLIC_STATUSES).select_related("unit"),
                 to_attr="public_goals",
             ),
             "values",

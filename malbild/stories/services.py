@@ -203,25 +203,26 @@ def add_image(
     shows_pupil: bool,
     consent_by: str = "",
 ) -> StoryImage:
-    """A picture for the story, checked by its content (PNG, JPEG or WebP, at most 5 MB).
-    Alt text is required; a picture that shows a pupil needs a consent."""
+    """A picture for the story, checked by its content (PNG, JPEG or WebP, at most 5 MB) and
+    stored as written anew by `images.clean`, without any metadata. Alt text is required; a
+    picture that shows a pupil needs a consent."""
     if not alt_text.strip():
         raise ValidationError({"alt_text": _("Describe the image for those who cannot see it.")})
     if shows_pupil and consent_by not in ConsentBy.values:
         raise ValidationError(
             {"consent_by": _("A picture that shows a pupil needs consent. Say who gave it.")}
         )
-    content_type = images.check(upload)
+    picture = images.clean(upload)
     image = StoryImage(
         organisation_id=story.organisation_id,
         story=story,
-        content_type=content_type,
+        content_type=picture.content_type,
         alt_text=alt_text.strip(),
         shows_pupil=shows_pupil,
         consent_by=consent_by if shows_pupil else "",
         consent_at=timezone.now() if shows_pupil else None,
     )
-    image.file.save(upload.name, upload, save=False)
+    image.file.save(picture.name, picture, save=False)
     try:
         image.save()
     except Exception:

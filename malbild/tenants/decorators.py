@@ -1,9 +1,11 @@
-"""The one way a view enters an organisation.
+"""The ways a view enters an organisation, or the space shared between organisations.
 
 `member_view` resolves the organisation from the URL once, answers anonymous visitors with a
 redirect to login and non-members with 404, checks the declared capability (403 with an
 explanation when the person may read but not do this), and runs the view inside
-`tenants.scope`, so every tenant-owned query is limited to that organisation.
+`tenants.scope`, so every tenant-owned query is limited to that organisation. `public_view`
+opens an organisation's public pages to anyone, and `shared_view` the pages under `/delat/` to
+the members of any organisation.
 
 Each decorator takes a view whose first parameter is the kind of request it lets in
 (`tenants.requests`), so mypy checks that the view uses only what the decorator set. The view
@@ -90,13 +92,20 @@ def public_view(
     return wrapper
 
 
-def shared_view(
-    view: Callable[Concatenate[SharedRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """Wrap a view of `/delat/…`, what organisations share with each other's members: anonymous
-    visitors are sent to log in, and a person without a role in any organisation gets 404, as
-    for an organisation they are not a member of. The person's roles everywhere are in
-    `request.memberships`."""
+class SharedView(Protocol[P]):
+    """A view wrapped by `shared_view`, marked so (malbild/tenants/tests/test_shared_pages.py
+    finds every page under `/delat/` that is not)."""
+
+    shared_view: bool
+
+    def __call__(self, request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse: ...
+
+
+def shared_view(view: Callable[Concatenate[SharedRequest, P], HttpResponse]) -> SharedView[P]:
+    """Wrap a view of `/delat/…`, what organisations share with each other's members (DESIGN.md
+    §4): anonymous visitors are sent to log in, and a person without a role in any organisation
+    gets 404, as for an organisation they are not a member of. The person's roles everywhere are
+    in `request.memberships`. Every page under `/delat/` goes through here (a test says so)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
@@ -109,4 +118,6 @@ def shared_view(
         shared.memberships = memberships
         return view(shared, *args, **kwargs)
 
-    return wrapper
+    marked = cast(SharedView[P], wrapper)
+    marked.shared_view = True
+    return marked

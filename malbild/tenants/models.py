@@ -36,6 +36,24 @@ def validate_slug(value: str) -> None:
         )
 
 
+_DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def parse_domains(value: str) -> list[str]:
+    """The domains in a comma- or space-separated text, lower-case, without a leading @."""
+    return [d.strip().lstrip("@").lower() for d in re.split(r"[\s,;]+", value) if d.strip()]
+
+
+def validate_domains(value: str) -> None:
+    wrong = [d for d in parse_domains(value) if not _DOMAIN.fullmatch(d)]
+    if wrong:
+        raise ValidationError(
+            _("“%(domain)s” is not a domain. Write domains like kommun.se, separated by commas."),
+            code="invalid",
+            params={"domain": wrong[0]},
+        )
+
+
 # The bounds of an organisation's age of consent: 13 is the lowest age GDPR art. 8 allows, 18
 # the age of majority.
 CONSENT_AGE_MIN, CONSENT_AGE_MAX = 13, 18
@@ -72,6 +90,19 @@ class Organisation(models.Model):
             "picture; below it, a guardian consents."
         ),
     )
+    sso_email_domains = models.CharField(
+        _("e-mail domains the login service vouches for"),
+        max_length=500,
+        blank=True,
+        validators=[validate_domains],
+        help_text=_(
+            "Domains, separated by commas, whose addresses the municipality's login service "
+            "(single sign-on) may link to accounts in Målbild without saying that it verified "
+            "them, for example kommun.se. Only for a service that this organisation's own IT "
+            "department controls: whoever administers it can then log in as anyone with an "
+            "address in these domains. Exact domains; subdomains are not included."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     data_version = models.PositiveBigIntegerField(
         _("data version"),
@@ -87,6 +118,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def vouched_domains(self) -> set[str]:
+        """The e-mail domains whose addresses single sign-on may link without a verified claim."""
+        return set(parse_domains(self.sso_email_domains))
 
     @staticmethod
     def data_changed(organisation_id: int) -> None:

@@ -18,6 +18,7 @@ from malbild.accounts.models import User, UserManager
 from malbild.accounts.tasks import send_email
 from malbild.tenants.models import Invitation, Membership, Organisation, OrgUnit
 from malbild.tenants.permissions import Access
+from malbild.tenants.scope import scope, unscoped
 
 UNIT_FIELDS = ("name", "kind", "code", "kolada_ou_id", "school_unit_code")
 INVITATION_DAYS = 7
@@ -275,17 +276,42 @@ def find_invitation(token: str) -> Invitation:
         ) from None
     except signing.BadSignature:
         raise InvitationError(str(_("The invitation link is not valid."))) from None
-    from malbild.tenants.scope import unscoped
-
     with unscoped():  # the link names no organisation; the key finds it
         invitation = (
-            Invitation.objects.select_related("organisation", "unit").filter(key=key).first()
+            Invitation.objects.select_related("organisation", "unit", "invited_by")
+            .filter(key=key)
+            .first()
         )
     if invitation is None:
         raise InvitationError(str(_("The invitation has been withdrawn.")))
     if invitation.accepted_at is not None:
         raise InvitationError(str(_("The invitation has already been used.")))
+    _require_inviter(invitation)
     return invitation
+
+
+def inviter_may_grant(invitation: Invitation) -> bool:
+    """Whether the person who sent the invitation may still give its role there: an invitation
+    is worth what its sender's right is worth today, not when it was sent (two queries)."""
+    inviter = invitation.invited_by
+    if inviter is None or not inviter.is_active:
+        return False
+    with scope(invitation.organisation):
+        memberships = list(Membership.objects.filter(user=inviter).select_related("unit"))
+    return Access(invitation.organisation, memberships).can_grant(invitation.role, invitation.unit)
+
+
+def _require_inviter(invitation: Invitation) -> None:
+    if not inviter_may_grant(invitation):
+        raise InvitationError(
+            str(
+                _(
+                    "The person who invited you may no longer give this role, so the invitation "
+                    "no longer works. Ask an administrator in %(organisation)s for a new one."
+                )
+            )
+            % {"organisation": invitation.organisation.name}
+        )
 
 
 @transaction.atomic
@@ -325,10 +351,26 @@ def invite(
 
 
 @transaction.atomic
+def withdraw_invitation(
+    access: Access, invitation: Invitation, request: HttpRequest | None = None
+) -> None:
+    """Withdraw an invitation not yet accepted: its link stops working at once."""
+    _require_grant(access, invitation.role, invitation.unit)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("The invitation has already been accepted."))
+    before = {"email": invitation.email, "role": invitation.role, "unit": invitation.unit_id}
+    summary = f"{invitation.email}: {invitation.get_role_display()}"
+    invitation.delete()
+    audit.record("tenants.invitation_withdrawn", request=request, summary=summary, before=before)
+
+
+@transaction.atomic
 def accept_invitation(
     invitation: Invitation, user: User, request: HttpRequest | None = None
 ) -> Membership:
-    """Give the invited role to `user` and close the invitation (it cannot be used again)."""
+    """Give the invited role to `user` and close the invitation (it cannot be used again), if
+    the person who sent it may still give that role there."""
+    _require_inviter(invitation)
     closed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         accepted_at=timezone.now(), accepted_by=user
     )

@@ -14,6 +14,11 @@ urlpatterns = [
     path("enheter/<int:unit_id>/aterstall/", views.unit_restore, name="unit_restore"),
     path("personer/", views.people, name="people"),
     path("personer/bjud-in/", views.person_invite, name="person_invite"),
+    path(
+        "personer/inbjudningar/<int:invitation_id>/dra-tillbaka/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("personer/<int:user_id>/", views.person_detail, name="person_detail"),
     path("personer/<int:user_id>/roller/ny/", views.role_grant, name="role_grant"),
     path(

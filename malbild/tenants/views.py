@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -310,6 +310,32 @@ def person_invite(request: MemberRequest) -> HttpResponse:
             )
             return redirect("tenants:people", organisation.slug)
     return render(request, "tenants/person_invite.html", {"form": form})
+
+
+@require_POST
+@member_view("can_manage_people")
+def invitation_withdraw(request: MemberRequest, invitation_id: int) -> HttpResponse:
+    """Withdraw a pending invitation; only someone who may give its role there may."""
+    organisation = request.organisation
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("unit"), pk=invitation_id, accepted_at__isnull=True
+    )
+    access = request.access
+    if not access.can_grant(invitation.role, invitation.unit):
+        raise PermissionDenied(
+            _("You may not withdraw an invitation to a role that you may not give.")
+        )
+    try:
+        services.withdraw_invitation(access, invitation, request)
+    except ValidationError as e:  # accepted a moment ago
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("tenants:people", organisation.slug)
 
 
 def _person(request: MemberRequest, user_id: int) -> tuple[User, list[Membership]]:

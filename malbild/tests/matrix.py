@@ -76,6 +76,22 @@ def reset_set_password_url(client: Client, c: Cast) -> str:
 def invitation_url(client: Client, c: Cast) -> str:
     with scope(c.org):
         invitation = Invitation.objects.create(
-            organisation=c.org, email="ny@mittkoping.test", role="staff", unit=c.school
+            organisation=c.org,
+            email="ny@mittkoping.test",
+            role="staff",
+            unit=c.school,
+            invited_by=c.admin,
         )
     return reverse("invitation", args=[services.invitation_token(invitation)])
+
+
+def pending_invitation_url(client: Client, c: Cast) -> str:
+    with scope(c.org):
+        invitation = Invitation.objects.create(
+            organisation=c.org,
+            email="ny@mittkoping.test",
+            role="staff",
+            unit=c.school,
+            invited_by=c.admin,
+        )
+    return reverse("tenants:invitation_withdraw", args=["mittkoping", invitation.pk])

@@ -3,7 +3,7 @@ tables as they are (issue 23). A database migrated before the split keeps every 
 apps' migrations move only Django's picture of the models, and the content types (so that
 permissions and the admin's log keep pointing at them).
 
-The test goes back to where the split begins (the communication app's 0002, before the new
+The test goes back to where the split begins (the communication app's 0003, before the new
 apps), writes rows through the models as they were there, and migrates forward again.
 """
 
@@ -23,7 +23,7 @@ from malbild.platforms.models import Value
 from malbild.stories.models import Quote, Story, StoryImage, StoryInvitation
 from malbild.tenants.scope import scope
 
-BEFORE = ("communication", "0002_story_highlighted_alter_quote_consent_by_and_more")
+BEFORE = ("communication", "0003_clean_stored_pictures")
 NEW_APPS = ("announcements", "stories", "feedback")
 MOVED = {
     "announcements": ["announcement", "subscription"],

@@ -39,6 +39,7 @@ from malbild.tests.matrix import (
     archived_team_url,
     invitation_url,
     org_url,
+    pending_invitation_url,
     person,
     reset_confirm_url,
     reset_set_password_url,
@@ -160,6 +161,9 @@ MATRIX: dict[str, list[Case]] = {
              ("rektor", 302),
              lambda c: {"email": "ny@mittkoping.test", "name": "Nina", "role": "staff",
                         "unit": c.school.pk}),
+    ],
+    "tenants:invitation_withdraw": [
+        Case("post", pending_invitation_url, LOGIN, 404, ("teacher", 403), ("rektor", 302)),
     ],
     "tenants:person_detail": [
         Case("get", org_url("tenants:person_detail", person("teacher")), LOGIN, 404,

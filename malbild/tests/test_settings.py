@@ -4,8 +4,10 @@ import os
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 GOOD_KEY = secrets.token_urlsafe(50)
 
@@ -132,3 +134,63 @@ def test_production_mode_sends_hsts_redirects_to_https_and_secures_cookies(tmp_p
     assert lines["csp"] == "True"
     assert lines["https"] == "301 https://malbild.example.org/"
     assert lines["cookie"] == "True"
+
+
+REPO = Path(__file__).resolve().parents[2]
+DATA_DIR_PROBE = (
+    "import django; django.setup(); from django.conf import settings; print(settings.DATA_DIR)"
+)
+
+
+def settings_from(cwd, **env):
+    """Start Django's settings in a fresh process from `cwd`, with only `env` as MALBILD_*."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MALBILD_")}
+    environ.update(env, DJANGO_SETTINGS_MODULE="malbild.settings")
+    environ["PYTHONPATH"] = str(REPO)
+    return subprocess.run(
+        [sys.executable, "-c", DATA_DIR_PROBE],
+        cwd=cwd,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_local_data_directory_is_the_checkouts_var_whatever_the_working_directory(tmp_path):
+    result = settings_from(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(REPO / "var")
+    assert not (tmp_path / "var").exists()  # no secret key or database left where it ran
+
+
+def test_a_relative_data_directory_is_refused(tmp_path):
+    result = settings_from(tmp_path, MALBILD_DATA_DIR="data")
+    assert result.returncode != 0
+    assert "MALBILD_DATA_DIR must be an absolute path" in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_an_installed_package_needs_a_data_directory(tmp_path):
+    from malbild.settings import default_data_dir
+
+    site_packages = tmp_path / "site-packages"
+    (site_packages / "malbild").mkdir(parents=True)
+    with pytest.raises(ImproperlyConfigured, match="MALBILD_DATA_DIR"):
+        default_data_dir(site_packages / "malbild")
+    assert default_data_dir(REPO / "malbild") == REPO / "var"
+
+
+def git(*args):
+    return subprocess.run(
+        ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="not a git checkout")
+def test_no_data_directory_is_in_git_and_var_is_ignored_at_any_depth():
+    tracked = git("ls-files").stdout.splitlines()
+    assert [path for path in tracked if "var" in Path(path).parts[:-1]] == []
+    for path in ("var/secret_key", "malbild/var/secret_key", "bench/x/var/malbild.sqlite3"):
+        assert git("check-ignore", "-q", "--no-index", path).returncode == 0, path

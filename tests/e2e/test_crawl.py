@@ -85,6 +85,8 @@ NOT_CRAWLED: dict[str, str] = {
     "tenants:role_grant": "POST only",
     # A POST button beside each role on a person's page.
     "tenants:role_revoke": "POST only",
+    # A POST button beside each pending invitation on the people page.
+    "tenants:invitation_withdraw": "POST only",
     # Its link carries a secret token that only the invitation e-mail holds; visited with axe in
     # test_links_from_email.py.
     "invitation": "needs a token from an e-mail",
@@ -109,7 +111,7 @@ NOT_CRAWLED: dict[str, str] = {
     # The benchmark's reference page (DESIGN.md §6), linked from no page; its test checks it.
     "baseline": "linked from nowhere: the benchmark's reference",
     # A PDF linked only when a decision has minutes; the demo's decisions have none. The download
-    # and its access rules are tested in malbild/platform/tests/test_minutes.py.
+    # and its access rules are tested in malbild/platforms/tests/test_minutes.py.
     "platform:decision_minutes": "a PDF, and the demo has no minutes",
     # POST buttons: start a new draft of the platform or of the målbild.
     "platform:draft_start": "POST only",

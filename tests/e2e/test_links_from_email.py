@@ -11,14 +11,16 @@ from tests.e2e.server import malbild_shell
 INVITE = """
 from django.urls import reverse
 from malbild.tenants import services
+from malbild.accounts.models import User
 from malbild.tenants.models import Invitation, Organisation, OrgUnit
 from malbild.tenants.scope import scope
 organisation = Organisation.objects.get(slug="mittkoping")
+admin = User.objects.get(email="forvaltning@mittkoping.example")
 with scope(organisation):
     school = OrgUnit.objects.get(code="ASEN")
     invitation = Invitation.objects.create(
         organisation=organisation, email="nina@mittkoping.example", name="Nina Nilsson",
-        role="staff", unit=school,
+        role="staff", unit=school, invited_by=admin,
     )
 print(reverse("invitation", args=[services.invitation_token(invitation)]))
 """

@@ -48,3 +48,11 @@ def test_it_never_redirects_to_another_site(client):
 @pytest.mark.django_db
 def test_a_get_changes_nothing(client):
     assert client.get(SWITCH, {"language": "en"}).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_profile_names_each_language_in_itself_and_marks_it(client, teacher):
+    client.force_login(teacher)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert '<option value="sv" selected lang="sv">svenska</option>' in page
+    assert '<option value="en" lang="en">English</option>' in page

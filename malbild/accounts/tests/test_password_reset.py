@@ -87,3 +87,43 @@ def test_a_used_link_does_not_work_twice(client, teacher):
     client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     again = client.get(confirm_url(teacher, token), follow=True)
     assert "Länken fungerar inte" in again.content.decode()
+
+
+# Limits: per account and per address ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_one_account_gets_at_most_three_resets_an_hour(client, teacher):
+    for _ in range(3):
+        assert client.post(RESET, {"email": "larare@test.example"}).status_code == 302
+    assert len(mail.outbox) == 3
+    # Another browser, another address: still the same person's mailbox.
+    response = client.post(RESET, {"email": "Larare@test.example"}, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Det har begärts flera nya lösenord för den här adressen" in page
+    assert "minuter" in page
+    assert len(mail.outbox) == 3
+    assert len(audit_events(action="accounts.password_reset_requested")) == 3
+    # Someone else is not affected.
+    assert client.post(RESET, {"email": "rektor@test.example"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_is_counted_the_same_way(client):
+    for _ in range(3):
+        client.post(RESET, {"email": "ingen@test.example"})
+    assert client.post(RESET, {"email": "ingen@test.example"}).status_code == 429
+
+
+@pytest.mark.django_db
+def test_one_address_asks_for_at_most_twenty_resets_an_hour(client, teacher):
+    for n in range(20):
+        assert client.post(RESET, {"email": f"person{n}@test.example"}).status_code == 302
+    response = client.post(RESET, {"email": "larare@test.example"})
+    assert response.status_code == 429
+    assert "från ditt nätverk" in response.content.decode()
+    assert mail.outbox == []
+    other = client.post(RESET, {"email": "larare@test.example"}, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 302
+    assert len(mail.outbox) == 1

@@ -1,15 +1,11 @@
-"""Version 1 of the maturity model, written from `assessments.content` (idempotent)."""
+"""Version 1 of the maturity model was written here, in English only. It is now written by
+0004, with both languages, once 0003 has given the rows a column for each: a database that ran
+this migration before keeps its rows, and 0004 adds their Swedish."""
 
 from django.db import migrations
-
-
-def load(apps, schema_editor):
-    from malbild.assessments import content
-
-    content.ensure(1, registry=apps)
 
 
 class Migration(migrations.Migration):
     dependencies = [("assessments", "0001_initial")]
 
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations: list[migrations.operations.base.Operation] = []

@@ -27,7 +27,9 @@ def model(version: int = content.CURRENT_VERSION) -> MaturityModel:
 def other_version() -> MaturityModel:
     """A version 2 with the same keys, as a later revision of the texts would be."""
     first = model()
-    second, created = MaturityModel.objects.get_or_create(version=2, defaults={"title": "v2"})
+    second, created = MaturityModel.objects.get_or_create(
+        version=2, defaults={"title_sv": "v2", "title_en": "v2"}
+    )
     if created:
         for area in first.areas.all():
             statements = list(area.statements.all())
@@ -36,8 +38,9 @@ def other_version() -> MaturityModel:
             area.save()
             for s in statements:
                 Statement.objects.create(
-                    model=second, area=area, key=s.key, text=s.text, next_step=s.next_step,
-                    tags=s.tags, position=s.position,
+                    model=second, area=area, key=s.key, text_sv=s.text_sv, text_en=s.text_en,
+                    next_step_sv=s.next_step_sv, next_step_en=s.next_step_en, tags=s.tags,
+                    position=s.position,
                 )  # fmt: skip
     return second
 

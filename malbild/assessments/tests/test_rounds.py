@@ -31,7 +31,7 @@ def test_the_model_has_four_areas_of_eight_to_twelve_statements(db):
     assert [a.foundation for a in areas] == [True, True, False, False]
     for area in areas:
         assert 8 <= area.statements.count() <= 12
-        assert all(s.next_step for s in area.statements.all())
+        assert all(s.next_step_sv and s.next_step_en for s in area.statements.all())
 
 
 def test_a_rektor_starts_a_round_for_their_school(client, cast):

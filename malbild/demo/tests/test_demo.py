@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -8,6 +10,7 @@ from malbild.audit.models import AuditEvent
 from malbild.demo import content
 from malbild.tenants.models import Membership, Organisation, OrgUnit
 from malbild.tenants.scope import scope, unscoped
+from malbild.tests.languages import Detector, Stored
 
 Kind = OrgUnit.Kind
 SCHOOLS_AND_PRESCHOOLS = (Kind.SCHOOL, Kind.PRESCHOOL)
@@ -167,13 +170,23 @@ def test_it_refuses_a_database_with_another_organisation(db):
 def test_it_refuses_a_demo_database_that_a_real_organisation_was_added_to(demo):
     Organisation.objects.create(name="Annanstad", slug="annanstad")
     before = counts()
-    with pytest.raises(CommandError, match="not part of the demo"):
+    with pytest.raises(CommandError, match="inte hör till demon"):
         call_command("demo", "--no-serve")
     assert counts() == before
 
 
 def test_it_refuses_production_mode(db, settings):
     settings.PRODUCTION = True
-    with pytest.raises(CommandError, match="never runs in production"):
+    with pytest.raises(CommandError, match="aldrig i produktionsläge"):
         call_command("demo", "--no-serve")
     assert counts()["organisations"] == 0
+
+
+def test_what_it_prints_is_swedish(db):
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    printed = out.getvalue()
+    assert "Demon är klar." in printed
+    assert "Mittköping, hela organisationen" in printed
+    english = Detector("sv", Stored.of([]))
+    assert [found for line in printed.splitlines() for found in english.findings_in(line)] == []

@@ -57,3 +57,46 @@ def all_measurements() -> list[Measurement]:
 def runs(org: Organisation) -> list[ImportRun]:
     with scope(org):
         return list(ImportRun.objects.order_by("id"))
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def text_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def sheet_rows(*rows: list[str], first: int = 1) -> str:
+    """`<row>` elements for rows of text cells, the first numbered `first`."""
+    from openpyxl.utils import get_column_letter
+
+    return "".join(
+        f'<row r="{n}">'
+        + "".join(text_cell(f"{get_column_letter(i)}{n}", v) for i, v in enumerate(row, 1) if v)
+        + "</row>"
+        for n, row in enumerate(rows, first)
+    )
+
+
+def sheet_xml(rows: str, dimension: str = "A1:D2", before: str = "", after: str = "") -> bytes:
+    """A worksheet part as Excel writes one: its declared size, then the rows."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'
+        f'<dimension ref="{dimension}"/>{before}<sheetData>{rows}</sheetData>{after}</worksheet>'
+    ).encode()
+
+
+def workbook(parts: dict[str, bytes]) -> bytes:
+    """A workbook from openpyxl with `parts` (name: content) put in place of its own or added,
+    packed as Excel packs them (deflate)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["enhet_kod"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, parts.pop(info.filename, source.read(info.filename)))
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue()

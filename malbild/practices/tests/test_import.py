@@ -117,6 +117,35 @@ def test_a_bad_mediawiki_export_is_refused_with_a_reason(data, message):
         importers.read_mediawiki(data, "wiki.xml")
 
 
+LAUGHS = (
+    '<!DOCTYPE mediawiki [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+)
+
+
+@pytest.mark.parametrize(
+    ("codec", "declared"),
+    [("utf-8", "utf-8"), ("utf-16", "utf-16"), ("utf-16-le", "utf-16"), ("utf-16-be", "utf-16")],
+)
+def test_a_dtd_is_refused_whatever_the_encoding(codec, declared):
+    page = "<page><title>&c;</title><ns>0</ns><revision><text>&c;</text></revision></page>"
+    text = f'<?xml version="1.0" encoding="{declared}"?>{LAUGHS}<mediawiki>{page}</mediawiki>'
+    with pytest.raises(importers.ImportError_, match="DOCTYPE"):
+        importers.read_mediawiki(text.encode(codec), "wiki.xml")
+
+
+def test_a_file_in_an_encoding_the_parser_cannot_read_is_refused_unread():
+    text = f'<?xml version="1.0" encoding="cp037"?>{LAUGHS}<mediawiki>&c;</mediawiki>'
+    with pytest.raises(importers.ImportError_, match="not well-formed"):
+        importers.read_mediawiki(text.encode("cp037"), "wiki.xml")
+
+
+def test_an_export_in_utf16_is_read():
+    text = '<?xml version="1.0" encoding="utf-16"?>' + WIKI
+    (item,) = importers.read_mediawiki(text.encode("utf-16"), "wiki.xml")
+    assert item.title == "Digitala prov"
+
+
 def test_a_huge_mediawiki_export_is_refused_before_it_is_parsed():
     data = b"<mediawiki>" + b" " * importers.MAX_XML_BYTES + b"</mediawiki>"
     with pytest.raises(importers.ImportError_, match="larger than 5 MB"):

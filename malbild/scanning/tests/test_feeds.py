@@ -108,6 +108,50 @@ def test_it_refuses_a_hostile_feed_in_utf16():
         feeds.parse(data.encode("utf-16"))
 
 
+LAUGHS = (
+    '<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+)
+RSS = (
+    '<rss version="2.0"><channel><title>{title}</title>'
+    "<item><title>Nytt</title><link>https://example.org/a</link></item></channel></rss>"
+)
+
+
+@pytest.mark.parametrize(
+    ("codec", "declared"),
+    [
+        ("cp037", "ebcdic-cp-us"),  # EBCDIC: no byte of it reads as "<!ENTITY"
+        ("utf-16-le", "utf-16"),  # no byte-order mark
+        ("utf-16-be", "utf-16"),
+        ("utf-32", "utf-32"),
+    ],
+)
+def test_it_refuses_entities_in_any_encoding_the_parser_reads(codec, declared):
+    text = f'<?xml version="1.0" encoding="{declared}"?>{LAUGHS}' + RSS.format(title="&c;")
+    with pytest.raises(feeds.FeedError, match="declares its own entities"):
+        feeds.parse(text.encode(codec))
+
+
+@pytest.mark.parametrize(
+    ("codec", "declared"), [("cp037", "ebcdic-cp-us"), ("utf-16-le", "utf-16")]
+)
+def test_it_reads_a_harmless_feed_in_those_encodings(codec, declared):
+    text = f'<?xml version="1.0" encoding="{declared}"?>' + RSS.format(title="Skolverket")
+    feed = feeds.parse(text.encode(codec))
+    assert feed.title == "Skolverket"
+    assert [item.title for item in feed.items] == ["Nytt"]
+
+
+def test_it_reads_a_feed_that_only_names_its_public_dtd():
+    # RSS 0.91 names Netscape's DTD; nothing is declared in the document and nothing is fetched.
+    text = (
+        '<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        '"http://my.netscape.com/publish/formats/rss-0.91.dtd">' + RSS.format(title="Gammal")
+    )
+    assert feeds.parse(text.encode()).title == "Gammal"
+
+
 def test_it_refuses_an_address_that_is_not_http():
     with pytest.raises(feeds.FeedError, match="begins with https://"):
         feeds.fetch("file:///etc/passwd")

@@ -69,3 +69,54 @@ def make_story(
             picture.file.save("bild.png", png_upload(), save=False)
             picture.save()
         return story
+
+
+# Pictures as cameras and phones write them: a marker in every kind of metadata they carry, and
+# an orientation the picture must be turned by.
+MARKER = "MALBILD-SECRET-63.8258N-20.2630E"
+XMP = (
+    '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    f'xmlns:dc="http://purl.org/dc/elements/1.1/" dc:description="{MARKER}"/></rdf:RDF>'
+    '</x:xmpmeta><?xpacket end="w"?>'
+)
+
+
+def _exif(orientation: int) -> Any:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010E] = MARKER  # ImageDescription
+    exif[0x010F] = "MarkerPhone"  # Make
+    exif[0x0112] = orientation
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (63.0, 49.0, 33.0)  # GPSLatitudeRef, GPSLatitude
+    gps[3], gps[4] = "E", (20.0, 15.0, 47.0)
+    return exif
+
+
+def dirty_picture(
+    kind: str = "JPEG", size: tuple[int, int] = (40, 20), orientation: int = 6
+) -> bytes:
+    """A picture whose EXIF (with GPS), XMP, ICC profile and comments all carry MARKER."""
+    import io
+
+    from PIL import Image, ImageCms
+    from PIL.PngImagePlugin import PngInfo
+
+    image = Image.new("RGB", size, (200, 30, 30))
+    image.paste((30, 30, 200), (0, 0, size[0] // 2, size[1]))  # left half blue
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    options: dict[str, Any] = {"exif": _exif(orientation), "icc_profile": icc, "xmp": XMP.encode()}
+    if kind == "JPEG":
+        options["comment"] = MARKER
+    if kind == "PNG":
+        info = PngInfo()
+        info.add_text("Comment", MARKER)
+        info.add_itxt("XML:com.adobe.xmp", XMP)
+        options["pnginfo"] = info
+    image.save(out, kind, **options)
+    data = out.getvalue()
+    assert MARKER.encode() in data
+    return data

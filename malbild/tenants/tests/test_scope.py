@@ -41,6 +41,7 @@ def test_scopes_nest_and_restore(cast):
 GLOBAL_MODELS = {
     "tenants.organisation": "it is the tenant",
     "accounts.user": "a person may belong to several organisations",
+    "accounts.ssoidentity": "a person's account at the login service, like the person's own",
     "server.scheduledrun": "housekeeping of the installation",
     "assessments.maturitymodel": "the self-assessment's maturity model is the same for everyone",
     "assessments.area": "part of the maturity model",

@@ -6,12 +6,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from malbild.demo import content, scanning
 from malbild.tenants.models import Membership, Organisation
 
 
 class Command(BaseCommand):
+    """What it prints speaks the active language: Swedish, unless MALBILD_… settings say
+    otherwise (management commands run in `LANGUAGE_CODE`)."""
+
     help = "Set up the demo database (migrate, load Mittköping and Ekby), then serve it."
 
     def add_arguments(self, parser: Any) -> None:
@@ -22,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, port: int, no_serve: bool, **opts: Any) -> None:
         if settings.PRODUCTION:
-            raise CommandError("The demo never runs in production mode (MALBILD_PRODUCTION=1).")
+            raise CommandError(_("The demo never runs in production mode (MALBILD_PRODUCTION=1)."))
         # Before migrating, so that a database of real organisations is left exactly as it was.
         self.refuse_foreign_organisations()
         call_command("migrate", interactive=False, verbosity=0)
@@ -32,12 +36,13 @@ class Command(BaseCommand):
         # The demo's feed sources fetch from this server (malbild.cli allows it for the demo).
         mittkoping = Organisation.objects.get(slug="mittkoping")
         scanning.point_feeds_at(mittkoping, f"http://127.0.0.1:{port}")
-        self.stdout.write(self.style.SUCCESS("The demo is ready."))
+        self.stdout.write(self.style.SUCCESS(_("The demo is ready.")))
         self.stdout.write(f"\n  Målbild: http://127.0.0.1:{port}/\n")
-        self.stdout.write(f"  Log in with any of these (password: {content.PASSWORD}):")
+        login = _("Log in with any of these (password: %(password)s):")
+        self.stdout.write("  " + login % {"password": content.PASSWORD})
         for person in content.PEOPLE:
             self.stdout.write(f"    {person.email:34} {person.name}, {person.description}")
-        self.stdout.write("\n  Their roles:")
+        self.stdout.write("\n  " + _("Their roles:"))
         for person in content.PEOPLE:
             role = Membership.Role(person.role).label
             self.stdout.write(f"    {person.email:34} {role}: {content.where(person)}")
@@ -63,7 +68,10 @@ class Command(BaseCommand):
         if foreign:
             shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
             raise CommandError(
-                f"This database holds organisations that are not part of the demo ({shown}); "
-                "the demo only runs on a database of its own (point MALBILD_DATA_DIR or "
-                "MALBILD_DATABASE_URL at a new one)."
+                _(
+                    "This database holds organisations that are not part of the demo "
+                    "(%(organisations)s); the demo only runs on a database of its own (point "
+                    "MALBILD_DATA_DIR or MALBILD_DATABASE_URL at a new one)."
+                )
+                % {"organisations": shown}
             )

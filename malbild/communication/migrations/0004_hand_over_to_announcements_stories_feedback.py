@@ -12,7 +12,8 @@ class Migration(migrations.Migration):
         ('announcements', '0001_initial'),
         ('stories', '0001_initial'),
         ('feedback', '0001_initial'),
-        ('communication', '0002_story_highlighted_alter_quote_consent_by_and_more'),
+        # After the stored pictures were cleaned, which that migration does through this app's models.
+        ('communication', '0003_clean_stored_pictures'),
     ]
 
     operations = [
