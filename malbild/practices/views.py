@@ -5,7 +5,8 @@
   importing them, using any practice in the own work, and commenting on another's.
 * `/delat/praxis/…`: every practice that its organisation shared, for anyone who is a member
   somewhere on the installation. Read only through `tenants.shared` (DESIGN.md §4).
-* `/offentlig/<org>/praxis/…`: the organisation's public practices, without login.
+* `/offentlig/<org>/praxis/…`: the organisation's public practices, without login
+  (`public_views.py`).
 """
 
 from typing import Any
@@ -35,10 +36,10 @@ from malbild.practices.models import Practice, PracticeComment, PracticeUse, Tip
 from malbild.targets import services as target_services
 from malbild.targets.models import FocusArea, TargetVision
 from malbild.tenants import shared
-from malbild.tenants.decorators import member_view, public_view, shared_view
+from malbild.tenants.decorators import member_view, shared_view
 from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.permissions import Access, roles_with
-from malbild.tenants.requests import MemberRequest, PublicRequest, SharedRequest
+from malbild.tenants.requests import MemberRequest, SharedRequest
 from malbild.tenants.scope import scope
 
 EDIT = "can_edit_practices"
@@ -74,7 +75,7 @@ def _editable(request: MemberRequest, practice_id: int) -> Practice:
     return practice
 
 
-def _filtered(
+def filtered(
     practices: QuerySet[Practice], form: SearchForm
 ) -> tuple[QuerySet[Practice] | None, str]:
     """The practices matching the search form, and the query; None when the query has no
@@ -135,7 +136,7 @@ def _shared_url(practice: Practice) -> str:
     return reverse("practices_shared:detail", args=[practice.pk])
 
 
-def _area_choices(names: QuerySet[Any]) -> list[str]:
+def area_choices(names: QuerySet[Any]) -> list[str]:
     found = [n for n in names if n]
     return sorted(set(DEFAULT_AREAS) | set(found), key=lambda n: (n not in DEFAULT_AREAS, n))
 
@@ -152,9 +153,9 @@ def practice_list(request: MemberRequest) -> HttpResponse:
     practices = Practice.objects.select_related("unit", "focus_area").order_by("title", "id")
     form = SearchForm(
         request.GET or None,
-        areas=_area_choices(FocusArea.objects.values_list("name", flat=True)),
+        areas=area_choices(FocusArea.objects.values_list("name", flat=True)),
     )
-    found, query = _filtered(practices, form)
+    found, query = filtered(practices, form)
     uses = PracticeUse.objects.select_related(
         "practice", "practice__organisation", "activity"
     ).order_by("-used_at", "-id")[:10]
@@ -576,7 +577,7 @@ def library(request: SharedRequest) -> HttpResponse:
     practices = _shared_practices().order_by("-shared_at", "-id")
     form = SearchForm(
         request.GET or None,
-        areas=_area_choices(
+        areas=area_choices(
             practices.order_by().values_list("focus_area__name", flat=True).distinct()
         ),
         organisations=list(
@@ -585,7 +586,7 @@ def library(request: SharedRequest) -> HttpResponse:
             .distinct()
         ),
     )
-    found, query = _filtered(practices, form)
+    found, query = filtered(practices, form)
     return render(
         request,
         "practices/library.html",
@@ -614,53 +615,5 @@ def shared_detail(request: SharedRequest, practice_id: int) -> HttpResponse:
             "comment_form": CommentForm(),
             "my_organisations": _my_organisations(request),
             "use_in": _may_use_in(request) if tips else [],
-        },
-    )
-
-
-# Public pages -------------------------------------------------------------------------------------
-
-
-@require_safe
-@public_view
-def public_list(request: PublicRequest) -> HttpResponse:
-    organisation = request.organisation
-    practices = (
-        Practice.objects.filter(state=Practice.State.PUBLIC)
-        .select_related("unit", "focus_area")
-        .order_by("-shared_at", "-id")
-    )
-    form = SearchForm(
-        request.GET or None,
-        areas=_area_choices(FocusArea.objects.values_list("name", flat=True)),
-    )
-    found, query = _filtered(practices, form)
-    return render(
-        request,
-        "practices/public_list.html",
-        {
-            "organisation": organisation,
-            "form": form,
-            "query": query,
-            "no_words": found is None,
-            "page": paginate(request, found if found is not None else practices.none()),
-        },
-    )
-
-
-@require_safe
-@public_view
-def public_detail(request: PublicRequest, practice_id: int) -> HttpResponse:
-    practice = get_object_or_404(
-        Practice.objects.filter(state=Practice.State.PUBLIC).select_related("unit", "focus_area"),
-        pk=practice_id,
-    )
-    return render(
-        request,
-        "practices/public_detail.html",
-        {
-            "organisation": request.organisation,
-            "practice": practice,
-            "tips": [tip.text for tip in practice.tips.all()],
         },
     )
