@@ -114,9 +114,9 @@ def shared_view(view: Callable[Concatenate[SharedRequest, P], HttpResponse]) -> 
         memberships = Membership.of_person(request.user)
         if not memberships:
             raise Http404
-        shared = cast(SharedRequest, request)  # from here on, what SharedRequest describes
-        shared.memberships = memberships
-        return view(shared, *args, **kwargs)
+        person = cast(SharedRequest, request)  # from here on, what SharedRequest describes
+        person.memberships = memberships
+        return view(person, *args, **kwargs)
 
     marked = cast(SharedView[P], wrapper)
     marked.shared_view = True
