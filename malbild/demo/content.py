@@ -370,6 +370,14 @@ def load() -> None:
     reports_demo.load(organisations["mittkoping"], people)
 
 
+def prepare(url: str) -> None:
+    """Load the demo (`load`) and point its feed sources at the server at `url`, which serves
+    them (malbild.cli allows fetching from it for the demo): what `malbild demo` does to the
+    database, also for the tests that share one loaded demo."""
+    load()
+    scanning.point_feeds_at(Organisation.objects.get(slug="mittkoping"), url)
+
+
 def where(person: DemoPerson) -> str:
     """Where the person's role applies, in words (for the command's list of logins)."""
     demo = next(o for o in ORGANISATIONS if o.slug == person.organisation)
