@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "malbild.stories",
     "malbild.feedback",
     "malbild.reports",
+    "malbild.surveys",
     "malbild.server",
     "malbild.demo",
     "malbild.api",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("o/<slug:org>/", include("malbild.stories.urls")),
     path("o/<slug:org>/", include("malbild.feedback.urls")),
     path("o/<slug:org>/", include("malbild.reports.urls")),
+    path("o/<slug:org>/", include("malbild.surveys.urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.dashboards.public_urls")),
     path("offentlig/<slug:org>/praxis/", include("malbild.practices.public_urls")),
@@ -48,6 +49,9 @@ urlpatterns = [
     path("offentlig/<slug:org>/", include("malbild.goals.public_urls")),
     path("offentlig/<slug:org>/", include("malbild.stories.public_urls")),
     path("offentlig/<slug:org>/", include("malbild.feedback.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.surveys.public_urls")),
+    # Pupils answer Elevrösten here without an account: the code names the survey.
+    path("elev/", include("malbild.surveys.pupil_urls")),
     # Personal feeds and the digest's off switch: no session, a secret in the address.
     path("flode/<slug:org>/", include("malbild.announcements.personal_urls")),
     path("django-admin/", admin.site.urls),

@@ -8,14 +8,16 @@ its unit's subtree and by admins (`followup.access`; others get 404). Writing go
 and investments `can_manage_followup`.
 """
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -466,3 +468,28 @@ def export(request: MemberRequest) -> HttpResponse:
     filename = f"malbild-uppfoljning-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# A panel on the targets app's page ----------------------------------------------------------------
+
+
+def investments_panel(
+    *, request: HttpRequest, investments: list[Investment], **_signal: Any
+) -> str:
+    """Under the målbild's investments (`targets.signals.investment_panels`): what each spent
+    and achieved, period by period (one query for them all; nothing without investments)."""
+    if not investments:
+        return ""
+    by_investment: dict[int, list[InvestmentFollowUp]] = defaultdict(list)
+    rows = (
+        InvestmentFollowUp.objects.filter(investment__in=[i.pk for i in investments])
+        .select_related("period")
+        .order_by("-period__starts_on", "id")
+    )
+    for row in rows:
+        by_investment[row.investment_id].append(row)
+    return render_to_string(
+        "followup/_investments.html",
+        {"rows": [(i, by_investment[i.pk]) for i in investments if by_investment[i.pk]]},
+        request,
+    )

@@ -21,3 +21,11 @@ public_panels = Panels()
 #: The Atom feeds the public goal pages name in their head (`<link rel="alternate">`). Arguments:
 #: `request`; a receiver returns a list of (title, url). Announcements gives its news feeds.
 public_feeds = Signal()
+
+#: Panels on a goal's page, from the apps above (`lib.panels`). Arguments: `request`, `goal`.
+#: Under the indicators that measure the goal: surveys shows what the pupils say.
+measure_panels = Panels()
+
+#: Further down the goal's page, under the goals that break it down: plans shows the
+#: activities that serve it.
+work_panels = Panels()

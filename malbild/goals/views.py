@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from malbild.goals import services
+from malbild.goals import services, signals
 from malbild.goals.forms import (
     ContributionForm,
     GoalForm,
@@ -279,6 +279,10 @@ def detail(request: MemberRequest, goal_id: int) -> HttpResponse:
             "evidence_groups": _evidence_by_kind(goal),
             "links": list(goal.indicator_links.select_related("indicator")),
             "page": children,
+            # What the apps above show here: what the pupils say (surveys), the activities
+            # that serve the goal (plans).
+            "measure_panels": signals.measure_panels.render(Goal, request=request, goal=goal),
+            "work_panels": signals.work_panels.render(Goal, request=request, goal=goal),
             "contributions": list(
                 goal.contributions.select_related("to_goal__unit").order_by("to_goal__title")
             ),

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -380,3 +381,18 @@ def context_for_goal(request: HttpRequest, goal: Goal, shown: int) -> dict[str, 
         and _may_plan_somewhere(access, goal.unit)
     )
     return {"activities": activities[:shown], "more": len(activities) > shown, "may_plan": may_plan}
+
+
+# A panel on the goals app's page ------------------------------------------------------------------
+
+SERVING_SHOWN = 20
+
+
+def activities_panel(*, request: HttpRequest, goal: Goal, **_signal: Any) -> str:
+    """On a goal's page (`goals.signals.work_panels`): the activities that serve the goal (two
+    queries), with a link to plan one where the person may."""
+    return render_to_string(
+        "plans/_goal_activities.html",
+        {"goal": goal, **context_for_goal(request, goal, SERVING_SHOWN)},
+        request,
+    )

@@ -16,3 +16,7 @@ adopted = Signal()
 #: Panels on a version's page, from the apps above (`lib.panels`). Arguments: `request`,
 #: `version`. Scanning shows the signals behind it.
 version_panels = Panels()
+
+#: Panels under a version's investments (`lib.panels`). Arguments: `request`, `version`,
+#: `investments`. Followup shows what each investment spent and achieved, period by period.
+investment_panels = Panels()

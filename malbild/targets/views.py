@@ -58,7 +58,7 @@ def _version(number: int) -> TargetVision:
 
 
 def _shown(version: TargetVision) -> dict[str, Any]:
-    """The context that `targets/_vision.html` needs for one version."""
+    """The context of a version's text and investments (`targets/_vision.html`)."""
     investments = list(version.investments.all())
     return {
         "version": version,
@@ -66,6 +66,17 @@ def _shown(version: TargetVision) -> dict[str, Any]:
         "investments_total": sum(i.total for i in investments),
         "overdue": version.review_overdue(timezone.localdate()),
     }
+
+
+def _vision(request: HttpRequest, version: TargetVision) -> dict[str, Any]:
+    """`_shown` for `targets/_vision.html`, with what the apps above show under the investments
+    (followup: what each spent and achieved)."""
+    shown = _shown(version)
+    investments = shown["investments"]
+    panels = signals.investment_panels.render(
+        TargetVision, request=request, version=version, investments=investments
+    )
+    return shown | {"investment_panels": panels}
 
 
 def _panels(request: HttpRequest, version: TargetVision) -> list[Panel]:
@@ -121,7 +132,7 @@ def detail(request: MemberRequest) -> HttpResponse:
         request,
         "targets/detail.html",
         {
-            **(_shown(current) if current else {}),
+            **(_vision(request, current) if current else {}),
             "panels": _panels(request, current) if current else [],
             "current": current,
             "open_version": services.open_version(organisation),
@@ -139,7 +150,7 @@ def _version_context(
     comments = paginate(request, version.comments.select_related("author"))
     open_for_comments = version.status == Status.PROPOSED
     return {
-        **_shown(version),
+        **_vision(request, version),
         "panels": _panels(request, version),
         "comments": comments,
         "comment_form": comment_form or (CommentForm() if open_for_comments else None),

@@ -1,7 +1,7 @@
 """Templates follow the layers too (docs/architecture.md, "Layers"): an app's template includes or
-extends another app's template only when that app stands on a lower floor (or in the core, whose
-apps use each other). import-linter checks the Python imports against the same floors, read here
-from its contract in pyproject.toml."""
+extends another app's template, or loads another app's template tags, only when that app stands
+on a lower floor (or in the core, whose apps use each other). import-linter checks the Python
+imports against the same floors, read here from its contract in pyproject.toml."""
 
 import re
 import tomllib
@@ -10,6 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "malbild" / "templates"
 TAG = re.compile(r'{%\s*(?:include|extends)\s+"([^"/]+)/[^"]*"')
+LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
 # Template folders named by the app's label where it differs from the package.
 LABELS = {"platform": "platforms"}
 
@@ -28,8 +29,18 @@ def floors() -> tuple[dict[str, int], set[int]]:
     return found, shared
 
 
+def tag_libraries() -> dict[str, str]:
+    """The app of each template tag library (`{% load <library> %}`)."""
+    return {
+        module.stem: module.parts[-3]
+        for module in (ROOT / "malbild").glob("*/templatetags/*.py")
+        if module.stem != "__init__"
+    }
+
+
 def upward_templates() -> list[str]:
     floor, shared = floors()
+    libraries = tag_libraries()
     wrong = []
     for template in sorted(TEMPLATES.rglob("*")):
         if not template.is_file():
@@ -38,7 +49,10 @@ def upward_templates() -> list[str]:
         app = LABELS.get(folder, folder)
         if app not in floor:
             continue  # base.html, includes/, errors/, pages/: the frame, used by everyone
-        for used in TAG.findall(template.read_text(encoding="utf-8")):
+        text = template.read_text(encoding="utf-8")
+        loaded = [libraries[name] for names in LOAD.findall(text) for name in names.split()
+                  if name in libraries]  # fmt: skip
+        for used in TAG.findall(text) + loaded:
             other = LABELS.get(used, used)
             if other == app or other not in floor:
                 continue
@@ -56,5 +70,10 @@ def test_the_floors_are_read_from_the_contract():
     assert floor["stories"] < floor["dashboards"] < floor["demo"]
 
 
-def test_no_template_includes_or_extends_one_of_an_app_above_it():
+def test_the_tag_libraries_are_found():
+    assert tag_libraries()["tenants"] == "tenants"
+    assert tag_libraries()["surveys"] == "surveys"
+
+
+def test_no_template_includes_extends_or_loads_tags_of_an_app_above_it():
     assert upward_templates() == []
