@@ -490,6 +490,6 @@ def investments_panel(
         by_investment[row.investment_id].append(row)
     return render_to_string(
         "followup/_investments.html",
-        {"rows": [(i, by_investment[i.pk]) for i in investments if by_investment[i.pk]]},
+        {"followed_up": [(i, by_investment[i.pk]) for i in investments if by_investment[i.pk]]},
         request,
     )

@@ -22,8 +22,9 @@ public_panels = Panels()
 #: `request`; a receiver returns a list of (title, url). Announcements gives its news feeds.
 public_feeds = Signal()
 
-#: Panels on a goal's page, from the apps above (`lib.panels`). Arguments: `request`, `goal`.
-#: Under the indicators that measure the goal: surveys shows what the pupils say.
+#: Panels on a goal's page, from the apps above (`lib.panels`). Arguments: `request` (a
+#: `MemberRequest`), `goal`. Under the indicators that measure the goal: surveys shows what the
+#: pupils say.
 measure_panels = Panels()
 
 #: Further down the goal's page, under the goals that break it down: plans shows the

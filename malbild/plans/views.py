@@ -366,7 +366,7 @@ def milestone_done(request: MemberRequest, activity_id: int, milestone_id: int) 
     return _to_activity(request, activity, "milestones")
 
 
-def context_for_goal(request: HttpRequest, goal: Goal, shown: int) -> dict[str, Any]:
+def context_for_goal(request: MemberRequest, goal: Goal, shown: int) -> dict[str, Any]:
     """The activities serving `goal` for its page (two queries), and where "plan an activity
     for this goal" leads, if anywhere."""
     activities = list(
@@ -374,12 +374,7 @@ def context_for_goal(request: HttpRequest, goal: Goal, shown: int) -> dict[str, 
         .select_related("unit")
         .order_by("unit__path", "starts_on", "title", "id")[: shown + 1]
     )
-    access = getattr(request, "access", None)
-    may_plan = (
-        access is not None
-        and goal.status != Goal.Status.CLOSED
-        and _may_plan_somewhere(access, goal.unit)
-    )
+    may_plan = goal.status != Goal.Status.CLOSED and _may_plan_somewhere(request.access, goal.unit)
     return {"activities": activities[:shown], "more": len(activities) > shown, "may_plan": may_plan}
 
 
@@ -388,7 +383,7 @@ def context_for_goal(request: HttpRequest, goal: Goal, shown: int) -> dict[str, 
 SERVING_SHOWN = 20
 
 
-def activities_panel(*, request: HttpRequest, goal: Goal, **_signal: Any) -> str:
+def activities_panel(*, request: MemberRequest, goal: Goal, **_signal: Any) -> str:
     """On a goal's page (`goals.signals.work_panels`): the activities that serve the goal (two
     queries), with a link to plan one where the person may."""
     return render_to_string(

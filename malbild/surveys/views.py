@@ -302,7 +302,7 @@ def links(request: MemberRequest) -> HttpResponse:
 # A panel on the goals app's page ------------------------------------------------------------------
 
 
-def pupil_voice_panel(*, request: HttpRequest, goal: Goal, **_signal: Any) -> str:
+def pupil_voice_panel(*, request: MemberRequest, goal: Goal, **_signal: Any) -> str:
     """On a goal's page (`goals.signals.measure_panels`): the statements that measure the goal's
     indicators, with the latest value for the goal's unit: "72 % of the pupils agree that …"
     (one query; nothing when no statement measures it)."""
@@ -322,14 +322,13 @@ def pupil_voice_panel(*, request: HttpRequest, goal: Goal, **_signal: Any) -> st
         .order_by("statement_key")
     )
     labels = results.statement_labels()
-    rows = [
+    statements = [
         {"link": link, "text": results._label(link.statement_key)[1]}
         for link in links
         if link.statement_key in labels
     ]
-    organisation = getattr(request, "organisation", None) or goal.organisation
     return render_to_string(
         "surveys/_goal_voice.html",
-        {"rows": rows, "goal": goal, "slug": organisation.slug},
+        {"statements": statements, "goal": goal, "slug": request.organisation.slug},
         request,
     )
