@@ -61,7 +61,7 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
         form = AnswerForm(request.POST or None, survey=survey)
         status = 200
         if request.method == "POST":
-            counter = limits.Counter(request, survey)
+            counter = limits.counter(request, survey)
             if counter.over:
                 form.is_valid()  # the pupil's choices stay on the page, with the message on top
                 form.add_error(
