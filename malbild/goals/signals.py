@@ -10,7 +10,7 @@ from django.dispatch import Signal
 from malbild.lib.panels import Panels
 
 #: A goal became active or was closed. Arguments: `goal`, `request` (None outside a request).
-#: Received by `communication.services` (a draft announcement to the goal's unit).
+#: Received by `announcements.services` (a draft announcement to the goal's unit).
 status_changed = Signal()
 
 #: Panels on the public goals page, from the apps above (`lib.panels`; each a `Panel` with the

@@ -12,7 +12,9 @@ in its `signals.py`, beside its signals, and renders whatever is connected there
     "panels": signals.version_panels.render(TargetVision, request=request, version=version),
 
     # scanning/apps.py, in ready()
-    version_panels.connect(views.signals_behind_panel, dispatch_uid="scanning.signals_behind")
+    targets.version_panels.connect(
+        views.signals_behind_version, dispatch_uid="scanning.signals_behind_version"
+    )
 
     {% for panel in panels %}{{ panel.safe }}{% endfor %}
 

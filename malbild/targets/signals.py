@@ -10,7 +10,7 @@ from django.dispatch import Signal
 from malbild.lib.panels import Panels
 
 #: A målbild was adopted. Arguments: `version` (the adopted `TargetVision`), `request` (None
-#: outside a request). Received by `communication.services` (a draft announcement to everyone).
+#: outside a request). Received by `announcements.services` (a draft announcement to everyone).
 adopted = Signal()
 
 #: Panels on a version's page, from the apps above (`lib.panels`). Arguments: `request`,
