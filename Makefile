@@ -46,6 +46,7 @@ check: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy malbild tests bench conftest.py
+	$(BIN)/lint-imports --no-cache --no-logo
 	MALBILD_DATA_DIR=$$(mktemp -d) $(BIN)/malbild makemigrations --check --dry-run
 	MALBILD_DATA_DIR=$$(mktemp -d) MALBILD_PRODUCTION=1 MALBILD_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  MALBILD_ALLOWED_HOSTS=malbild.example.org MALBILD_DATABASE_URL=sqlite:////tmp/malbild-check.sqlite3 \

@@ -95,7 +95,7 @@ def key_pages(organisation: Organisation, indicator_code: str) -> list[KeyPage]:
     if top is None or goal is None or indicator is None:
         sys.exit(f"bench: {slug} lacks a unit, a goal or the indicator {indicator_code}")
     return [
-        KeyPage("organisation start page", reverse("tenants:home", args=[slug])),
+        KeyPage("organisation start page", reverse("dashboards:home", args=[slug])),
         KeyPage("organisation dashboard", reverse("dashboards:organisation", args=[slug])),
         KeyPage("unit dashboard", reverse("dashboards:unit", args=[slug, top.pk])),
         KeyPage("goals chain", reverse("goals:chain", args=[slug])),

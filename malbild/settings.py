@@ -126,7 +126,7 @@ INSTALLED_APPS = [
     "malbild.accounts",
     "malbild.tenants",
     "malbild.audit",
-    "malbild.platform",
+    "malbild.platforms",
     "malbild.targets",
     "malbild.steering",
     "malbild.indicators",
@@ -138,7 +138,10 @@ INSTALLED_APPS = [
     "malbild.dashboards",
     "malbild.imports",
     "malbild.practices",
-    "malbild.communication",
+    "malbild.communication",  # migrations only: see its apps.py
+    "malbild.announcements",
+    "malbild.stories",
+    "malbild.feedback",
     "malbild.reports",
     "malbild.surveys",
     "malbild.server",
@@ -351,7 +354,7 @@ USE_TZ = True
 
 # Uploaded files (minutes of decisions), served only through views that check access.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
-MEDIA_URL = "/media/"  # never served directly; see platform.views.decision_minutes
+MEDIA_URL = "/media/"  # never served directly; see platforms.views.decision_minutes
 MAX_UPLOAD_MB = 20
 
 # Static files -----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.urls import include, path
 from malbild import views
 from malbild.accounts import views as account_views
 from malbild.api.endpoints import api
-from malbild.scanning import views as scanning_views
+from malbild.demo import views as demo_views
 from malbild.tenants import views as tenant_views
 
 urlpatterns = [
@@ -17,11 +17,11 @@ urlpatterns = [
     path("konto/", include("malbild.accounts.urls")),
     path("inbjudan/<str:token>/", tenant_views.invitation, name="invitation"),
     # The demo's own RSS and Atom feeds; 404 unless MALBILD_FEED_ALLOW_PRIVATE (the demo only).
-    path("demo-floden/<slug:name>.xml", scanning_views.demo_feed, name="demo_feed"),
+    path("demo-floden/<slug:name>.xml", demo_views.demo_feed, name="demo_feed"),
     # Members' pages: the organisation is resolved from <org> by tenants.decorators.member_view.
     path("o/<slug:org>/", include("malbild.tenants.urls")),
     path("o/<slug:org>/logg/", include("malbild.audit.urls")),
-    path("o/<slug:org>/", include("malbild.platform.urls")),
+    path("o/<slug:org>/", include("malbild.platforms.urls")),
     path("o/<slug:org>/", include("malbild.targets.urls")),
     path("o/<slug:org>/", include("malbild.steering.urls")),
     path("o/<slug:org>/", include("malbild.indicators.urls")),
@@ -37,18 +37,23 @@ urlpatterns = [
     path("o/<slug:org>/", include("malbild.assessments.urls")),
     # Across organisations: only through tenants.shared (DESIGN.md §4).
     path("delat/", include("malbild.assessments.shared_urls")),
-    path("o/<slug:org>/", include("malbild.communication.urls")),
+    path("o/<slug:org>/", include("malbild.announcements.urls")),
+    path("o/<slug:org>/", include("malbild.stories.urls")),
+    path("o/<slug:org>/", include("malbild.feedback.urls")),
     path("o/<slug:org>/", include("malbild.reports.urls")),
     path("o/<slug:org>/", include("malbild.surveys.urls")),
     # Public pages, no login: tenants.decorators.public_view.
-    path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.dashboards.public_urls")),
     path("offentlig/<slug:org>/praxis/", include("malbild.practices.public_urls")),
-    path("offentlig/<slug:org>/", include("malbild.communication.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.announcements.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.goals.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.stories.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.feedback.public_urls")),
     path("offentlig/<slug:org>/", include("malbild.surveys.public_urls")),
     # Pupils answer Elevrösten here without an account: the code names the survey.
     path("elev/", include("malbild.surveys.pupil_urls")),
     # Personal feeds and the digest's off switch: no session, a secret in the address.
-    path("flode/<slug:org>/", include("malbild.communication.personal_urls")),
+    path("flode/<slug:org>/", include("malbild.announcements.personal_urls")),
     path("django-admin/", admin.site.urls),
     # The JSON API: personal bearer keys, not sessions (malbild/api, docs/api.md).
     path("api/v1/", api.urls),

@@ -1,6 +1,6 @@
-"""Login, logout and failed logins go to the audit trail.
-
-Django reports these only through its auth signals, so this is the one place signals are used.
+"""Login, logout and failed logins go to the audit trail: Django reports these only through its
+auth signals, the only Django signals received in Målbild. And the place on the profile page
+where apps above add their panels (`lib.panels`).
 """
 
 from typing import Any
@@ -12,6 +12,11 @@ from django.http import HttpRequest
 
 from malbild import audit
 from malbild.accounts.models import UserManager
+from malbild.lib.panels import Panels
+
+#: Panels on the profile page, from the apps above. Arguments: `request`. The API shows the
+#: person's API keys.
+profile_panels = Panels()
 
 
 @receiver(user_logged_in, dispatch_uid="malbild_audit_login")

@@ -25,6 +25,7 @@ from malbild.accounts import oidc
 from malbild.accounts.forms import LoginForm, PasswordResetForm, ProfileForm, SetPasswordForm
 from malbild.accounts.models import User, UserManager
 from malbild.accounts.personal_data import export_json
+from malbild.accounts.signals import profile_panels
 from malbild.lib import ratelimit
 from malbild.lib.ratelimit import Limit, RateLimited
 
@@ -304,7 +305,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             return response
     else:
         form = ProfileForm(instance=user)
-    return render(request, "accounts/profile.html", {"form": form})
+    # What the apps above show here (the API: the person's keys).
+    panels = profile_panels.render(User, request=request)
+    return render(request, "accounts/profile.html", {"form": form, "panels": panels})
 
 
 @require_POST

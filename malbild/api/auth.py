@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
@@ -16,6 +16,7 @@ from malbild.lib import ratelimit
 from malbild.lib.ratelimit import Limit
 from malbild.tenants.models import Membership
 from malbild.tenants.permissions import Access
+from malbild.tenants.requests import MemberRequest
 from malbild.tenants.scope import scope
 
 
@@ -39,15 +40,22 @@ class TokenAuth(HttpBearer):
         raise NotImplementedError  # __call__ does it all
 
 
+class ApiRequest(HttpRequest):
+    """What django-ninja sets on a request that `TokenAuth` let in."""
+
+    auth: ApiToken
+
+
 def token_of(request: HttpRequest) -> ApiToken:
-    return request.auth  # type: ignore[attr-defined]
+    return cast(ApiRequest, request).auth  # TokenAuth answered for every endpoint
 
 
 @contextmanager
-def organisation(request: HttpRequest, org: str, *, write: bool = False) -> Iterator[Access]:
+def organisation(request: HttpRequest, org: str, *, write: bool = False) -> Iterator[MemberRequest]:
     """Enter the organisation of the URL as the key's person, like `member_view`: a key of
     another organisation, or a person without a role there any more, gets 404; a read-only key
-    on a write gets 403. Sets `request.organisation` and `request.access` for shared helpers."""
+    on a write gets 403. Gives the request as a `MemberRequest` (with `organisation` and
+    `access`), for the helpers the pages share."""
     token = token_of(request)
     if token.organisation.slug != org:
         raise Http404
@@ -57,7 +65,7 @@ def organisation(request: HttpRequest, org: str, *, write: bool = False) -> Iter
             raise Http404
         if write and not token.can_write:
             raise HttpError(403, _("This API key may only read. Create a key with write access."))
-        access = Access(token.organisation, memberships)
-        request.organisation = token.organisation  # type: ignore[attr-defined]
-        request.access = access  # type: ignore[attr-defined]
-        yield access
+        member = cast(MemberRequest, request)  # from here on, what MemberRequest describes
+        member.organisation = token.organisation
+        member.access = Access(token.organisation, memberships)
+        yield member

@@ -22,6 +22,7 @@ from ninja import NinjaAPI, Path, Query
 from ninja.operation import Operation
 
 from malbild import audit
+from malbild.announcements import services as announcement_services
 from malbild.api import errors
 from malbild.api.auth import TokenAuth, organisation, token_of
 from malbild.api.schemas import (
@@ -41,7 +42,6 @@ from malbild.api.schemas import (
     TargetVisionOut,
     UnitOut,
 )
-from malbild.communication import services as communication
 from malbild.followup import access as followup_access
 from malbild.followup.models import Report
 from malbild.goals.models import Goal
@@ -52,7 +52,7 @@ from malbild.indicators.models import Indicator, Measurement
 from malbild.plans import services as plans
 from malbild.plans.access import updatable as updatable_activity
 from malbild.plans.models import Activity
-from malbild.platform.models import PlatformVersion
+from malbild.platforms.models import PlatformVersion
 from malbild.targets.models import TargetVision
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.permissions import explain
@@ -284,9 +284,9 @@ def reports(
 ) -> dict[str, Any]:
     """Follow-up reports (status per goal and period). A report not yet marked ready is listed
     only for people inside its unit's subtree and admins, as on the pages."""
-    with organisation(request, org) as access:
+    with organisation(request, org) as member:
         items = (
-            Report.objects.filter(followup_access.readable(access))
+            Report.objects.filter(followup_access.readable(member.access))
             .select_related("period")
             .order_by("-period__starts_on", "pk")
         )
@@ -317,7 +317,7 @@ def announcements(
 ) -> dict[str, Any]:
     """Published announcements, newest first."""
     with organisation(request, org):
-        items = communication.published().order_by("-published_at", "-pk")
+        items = announcement_services.published().order_by("-published_at", "-pk")
         result = page(request, items, limit, offset)
         result["results"] = [
             {
@@ -346,7 +346,8 @@ def write_measurements(
     (422) names every bad row by its index. Checked like an imported file, and recorded as one
     import run with one audit event. Needs a key with write access and a role that may import
     data for the units of the rows."""
-    with organisation(request, org, write=True) as access:
+    with organisation(request, org, write=True) as member:
+        access = member.access
         if not access.can(IMPORT, anywhere=True):
             raise PermissionDenied(explain(IMPORT))
         rows = payload.measurements
@@ -433,8 +434,8 @@ def activity_status(
     """Record where an activity stands: status, progress (done is 100) and a comment, kept in
     the activity's history. Needs a key with write access; as on the pages, the person must be
     responsible for the activity or may change its unit's action plan."""
-    with organisation(request, org, write=True):
-        activity = updatable_activity(request, activity_id)
+    with organisation(request, org, write=True) as member:
+        activity = updatable_activity(member, activity_id)
         try:
             plans.update_status(
                 activity, request, payload.status, payload.progress, payload.comment

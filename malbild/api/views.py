@@ -1,9 +1,12 @@
 """Making and revoking personal API keys (linked from the profile page)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -39,3 +42,19 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     tokens.revoke(token, request)
     messages.success(request, _("The API key “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("accounts:profile")
+
+
+# A panel on the accounts app's profile page -------------------------------------------------------
+
+
+def keys_panel(*, request: HttpRequest, **_signal: Any) -> str:
+    """On the profile page (`accounts.signals.profile_panels`): the person's API keys (two
+    queries)."""
+    return render_to_string(
+        "api/token_section.html",
+        {
+            "tokens": tokens.tokens_of(request.user),
+            "may_create": bool(tokens.organisations_of(request.user)),
+        },
+        request,
+    )

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from malbild import audit
 from malbild.assessments import content
+from malbild.assessments.access import eligible_people
 from malbild.assessments.models import (
     Adoption,
     Answer,
@@ -33,8 +34,7 @@ from malbild.assessments.models import (
 from malbild.goals.models import Evidence, Goal
 from malbild.plans import services as plan_services
 from malbild.plans.models import Activity
-from malbild.tenants.models import Membership, Organisation, OrgUnit, within
-from malbild.tenants.permissions import Access
+from malbild.tenants.models import Membership, Organisation, OrgUnit
 
 Role = Membership.Role
 MIN_PARTICIPANTS = 3  # fewer: no distributions, spreads or comments (nobody can be picked out)
@@ -62,49 +62,6 @@ def current_model() -> MaturityModel:
     """The newest version of the maturity model, written first if the database has none."""
     found = MaturityModel.objects.order_by("-version").first()
     return found if found is not None else content.ensure()
-
-
-# Who reads a round ----------------------------------------------------------------------------
-
-
-def subtrees(access: Access) -> list[OrgUnit] | None:
-    """The units whose rounds the person reads; None: every round (an admin for everything).
-
-    A whole-organisation role other than admin (an elected member, a reader) is not "inside the
-    subtree" (DESIGN.md §4): rounds are the unit's own work."""
-    units: list[OrgUnit] = []
-    for membership in access.memberships:
-        if membership.unit is None:
-            if membership.role == Role.ADMIN:
-                return None
-            continue
-        units.append(membership.unit)
-    return units
-
-
-def may_read(access: Access, unit: OrgUnit) -> bool:
-    """Whether the person reads the rounds of `unit` (no query)."""
-    found = subtrees(access)
-    return found is None or any(u.contains(unit) for u in found)
-
-
-def readable(access: Access) -> Q:
-    """A filter on AssessmentRound for the rounds the person reads."""
-    found = subtrees(access)
-    if found is None:
-        return Q()
-    return within(found, "unit__path")
-
-
-def eligible_people(unit: OrgUnit) -> Any:
-    """The members who may take part in a round of `unit`: a role limited to the unit or a unit
-    above or below it, or an admin or unit lead for everything (a lazy queryset of users)."""
-    from malbild.accounts.models import User
-
-    near = Q(unit__path__startswith=unit.path) | Q(unit_id__in=[unit.pk, *unit.ancestor_ids()])
-    whole = Q(unit__isnull=True, role__in=[Role.ADMIN, Role.UNIT_LEAD])
-    members = Membership.objects.filter(near | whole).values("user_id")
-    return User.objects.filter(pk__in=members, is_active=True).order_by("name", "email")
 
 
 # Starting -------------------------------------------------------------------------------------

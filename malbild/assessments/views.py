@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from malbild.assessments import access as round_access
 from malbild.assessments import content, overview, services, summary
 from malbild.assessments.forms import (
     AdoptForm,
@@ -37,8 +38,9 @@ from malbild.assessments.models import (
 )
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit, within
+from malbild.tenants.requests import MemberRequest, OrganisationRequest
 
 RUN = "can_run_assessments"
 PLAN = "can_edit_action_plans"
@@ -50,24 +52,24 @@ def _me(request: HttpRequest) -> int:
     return int(request.user.pk or 0)
 
 
-def _round(request: HttpRequest, round_id: int) -> AssessmentRound:
+def _round(request: MemberRequest, round_id: int) -> AssessmentRound:
     """A round the person reads (inside their subtree, an admin, or a participant), else 404."""
     round_ = get_object_or_404(AssessmentRound.objects.select_related("unit", "model"), pk=round_id)
-    if services.may_read(access_of(request), round_.unit):
+    if round_access.may_read(request.access, round_.unit):
         return round_
     if round_.participants.filter(user_id=_me(request)).exists():
         return round_
     raise Http404
 
 
-def _run(request: HttpRequest, round_id: int) -> AssessmentRound:
+def _run(request: MemberRequest, round_id: int) -> AssessmentRound:
     round_ = _round(request, round_id)
-    access_of(request).require(RUN, round_.unit)
+    request.access.require(RUN, round_.unit)
     return round_
 
 
-def _to_round(request: HttpRequest, round_: AssessmentRound) -> HttpResponse:
-    return redirect(reverse("assessments:detail", args=[organisation_of(request).slug, round_.pk]))
+def _to_round(request: OrganisationRequest, round_: AssessmentRound) -> HttpResponse:
+    return redirect(reverse("assessments:detail", args=[request.organisation.slug, round_.pk]))
 
 
 def _tag(request: HttpRequest) -> str:
@@ -84,12 +86,12 @@ def _tags() -> list[tuple[str, str]]:
 
 @require_safe
 @member_view()
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: MemberRequest) -> HttpResponse:
     """The rounds the person reads or takes part in, newest first, paged."""
-    access = access_of(request)
+    access = request.access
     mine = Participant.objects.filter(user_id=_me(request)).values("round_id")
     rounds = (
-        AssessmentRound.objects.filter(services.readable(access) | Q(pk__in=mine))
+        AssessmentRound.objects.filter(round_access.readable(access) | Q(pk__in=mine))
         .select_related("unit")
         .order_by("-started_at", "-id")
     )
@@ -113,8 +115,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _startable_units(request: HttpRequest) -> Any:
-    subtrees = access_of(request).subtrees(RUN)
+def _startable_units(request: MemberRequest) -> Any:
+    subtrees = request.access.subtrees(RUN)
     units = OrgUnit.objects.filter(archived_at__isnull=True).order_by("path")
     if subtrees is None:
         return units
@@ -123,10 +125,10 @@ def _startable_units(request: HttpRequest) -> Any:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_view(RUN)
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: MemberRequest) -> HttpResponse:
     """Start a round: first the unit (a GET form), then the title, the way of answering and who
     takes part."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     units = _startable_units(request)
     unit_id = request.GET.get("enhet", "")
     if not unit_id:
@@ -138,8 +140,8 @@ def start(request: HttpRequest) -> HttpResponse:
     if not unit_id.isdigit():
         raise Http404
     unit = get_object_or_404(OrgUnit, pk=int(unit_id))
-    access_of(request).require(RUN, unit)
-    people = services.eligible_people(unit)
+    request.access.require(RUN, unit)
+    people = round_access.eligible_people(unit)
     if request.method == "POST":
         form = StartForm(request.POST, people=people)
         if form.is_valid():
@@ -172,11 +174,11 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest, round_id: int) -> HttpResponse:
+def detail(request: MemberRequest, round_id: int) -> HttpResponse:
     """A round: who takes part and how far each has come (never what they answered), and what
     the unit lead can do next."""
     round_ = _round(request, round_id)
-    access = access_of(request)
+    access = request.access
     may_run = access.can(RUN, round_.unit)
     participants = list(round_.participants.select_related("user").order_by("user__name", "id"))
     total = Statement.objects.filter(model_id=round_.model_id).count()
@@ -247,7 +249,7 @@ def _area(round_: AssessmentRound, key: str) -> Area:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_view()
-def answer(request: HttpRequest, round_id: int) -> HttpResponse:
+def answer(request: MemberRequest, round_id: int) -> HttpResponse:
     """One's own answers, one area a page (`?omrade=L`). A plain submit saves every statement
     given on the page; with htmx each statement saves itself as it changes."""
     round_ = _round(request, round_id)
@@ -276,7 +278,7 @@ def answer(request: HttpRequest, round_id: int) -> HttpResponse:
             context = _answer_context(request, round_, participant, area)
             messages.success(request, _("Your answers are saved."))
             target = context["next_area"] if "naesta" in request.POST else None
-            url = reverse("assessments:answer", args=[organisation_of(request).slug, round_.pk])
+            url = reverse("assessments:answer", args=[request.organisation.slug, round_.pk])
             if target is not None:
                 return redirect(f"{url}?omrade={target.key}")
             if "naesta" in request.POST:
@@ -291,7 +293,7 @@ def answer(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_POST
 @member_view()
-def answer_statement(request: HttpRequest, round_id: int, statement_id: int) -> HttpResponse:
+def answer_statement(request: MemberRequest, round_id: int, statement_id: int) -> HttpResponse:
     """Save one statement's answer: htmx swaps the statement's "saved" line and says so in the
     status region (answering 200 with the error too: htmx swaps no error answer); without htmx,
     back to the page at that statement."""
@@ -315,7 +317,7 @@ def answer_statement(request: HttpRequest, round_id: int, statement_id: int) -> 
             error = " ".join(e.messages)
     elif form.is_valid():
         error = _("Choose an answer to save this statement.")
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         if not form.is_valid():
             error = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return render(
@@ -329,13 +331,13 @@ def answer_statement(request: HttpRequest, round_id: int, statement_id: int) -> 
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         messages.success(request, _("Your answer is saved."))
-    url = reverse("assessments:answer", args=[organisation_of(request).slug, round_.pk])
+    url = reverse("assessments:answer", args=[request.organisation.slug, round_.pk])
     return redirect(f"{url}?omrade={statement.area.key}#statement-{statement.pk}")
 
 
 @require_POST
 @member_view(RUN)
-def close(request: HttpRequest, round_id: int) -> HttpResponse:
+def close(request: MemberRequest, round_id: int) -> HttpResponse:
     round_ = _run(request, round_id)
     try:
         services.close_round(round_, request)
@@ -343,12 +345,12 @@ def close(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return _to_round(request, round_)
     messages.success(request, _("The round is closed. Its summary and suggestions are ready."))
-    return redirect(reverse("assessments:summary", args=[organisation_of(request).slug, round_.pk]))
+    return redirect(reverse("assessments:summary", args=[request.organisation.slug, round_.pk]))
 
 
 @require_POST
 @member_view(RUN)
-def remove_participant(request: HttpRequest, round_id: int, participant_id: int) -> HttpResponse:
+def remove_participant(request: MemberRequest, round_id: int, participant_id: int) -> HttpResponse:
     round_ = _run(request, round_id)
     participant = get_object_or_404(Participant, pk=participant_id, round=round_)
     try:
@@ -362,7 +364,7 @@ def remove_participant(request: HttpRequest, round_id: int, participant_id: int)
 
 @require_POST
 @member_view(RUN)
-def share(request: HttpRequest, round_id: int) -> HttpResponse:
+def share(request: MemberRequest, round_id: int) -> HttpResponse:
     round_ = _run(request, round_id)
     public = request.POST.get("public") == "1"
     try:
@@ -376,13 +378,13 @@ def share(request: HttpRequest, round_id: int) -> HttpResponse:
             if public
             else _("The summary is no longer shared."),
         )
-    return redirect(reverse("assessments:summary", args=[organisation_of(request).slug, round_.pk]))
+    return redirect(reverse("assessments:summary", args=[request.organisation.slug, round_.pk]))
 
 
 # Results --------------------------------------------------------------------------------------
 
 
-def _closed(request: HttpRequest, round_id: int) -> AssessmentRound:
+def _closed(request: MemberRequest, round_id: int) -> AssessmentRound:
     round_ = _round(request, round_id)
     if round_.is_open:
         raise Http404
@@ -391,7 +393,7 @@ def _closed(request: HttpRequest, round_id: int) -> AssessmentRound:
 
 @require_safe
 @member_view()
-def summary_view(request: HttpRequest, round_id: int) -> HttpResponse:
+def summary_view(request: MemberRequest, round_id: int) -> HttpResponse:
     """A closed round's results per area and statement, with the spread, the change since the
     previous round, the comments, a chart and the same figures as tables."""
     round_ = _closed(request, round_id)
@@ -406,7 +408,7 @@ def summary_view(request: HttpRequest, round_id: int) -> HttpResponse:
             "chart": summary.area_chart(found) if found.shows_results else None,
             "tags": _tags(),
             "tag": tag,
-            "may_run": access_of(request).can(RUN, round_.unit),
+            "may_run": request.access.can(RUN, round_.unit),
             "min_participants": services.MIN_PARTICIPANTS,
         },
     )
@@ -414,7 +416,7 @@ def summary_view(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def suggestions(request: HttpRequest, round_id: int) -> HttpResponse:
+def suggestions(request: MemberRequest, round_id: int) -> HttpResponse:
     """The weakest statements, foundations first, with their next steps."""
     round_ = _closed(request, round_id)
     found = summary.build(round_)
@@ -425,17 +427,17 @@ def suggestions(request: HttpRequest, round_id: int) -> HttpResponse:
             "round": round_,
             "summary": found,
             "rows": found.suggestions() if found.shows_results else [],
-            "may_adopt": access_of(request).can(PLAN, round_.unit),
+            "may_adopt": request.access.can(PLAN, round_.unit),
         },
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_view(PLAN)
-def adopt(request: HttpRequest, round_id: int, statement_id: int) -> HttpResponse:
+def adopt(request: MemberRequest, round_id: int, statement_id: int) -> HttpResponse:
     """Take a suggestion into the unit's action plan as an activity serving a goal."""
     round_ = _closed(request, round_id)
-    access_of(request).require(PLAN, round_.unit)
+    request.access.require(PLAN, round_.unit)
     statement = get_object_or_404(
         Statement.objects.select_related("area"), pk=statement_id, model_id=round_.model_id
     )
@@ -462,9 +464,7 @@ def adopt(request: HttpRequest, round_id: int, statement_id: int) -> HttpRespons
                     % {"title": activity.title},
                 )
                 return redirect(
-                    reverse(
-                        "assessments:suggestions", args=[organisation_of(request).slug, round_.pk]
-                    )
+                    reverse("assessments:suggestions", args=[request.organisation.slug, round_.pk])
                 )
     else:
         form = AdoptForm(goals=goals, initial=AdoptForm.initial_for(statement))
@@ -481,10 +481,10 @@ def adopt(request: HttpRequest, round_id: int, statement_id: int) -> HttpRespons
 
 @require_safe
 @member_view(OVERVIEW)
-def municipality(request: HttpRequest) -> HttpResponse:
+def municipality(request: MemberRequest) -> HttpResponse:
     """Every unit's latest result side by side, the distribution per statement and the spread
     between units, filtered by kind of unit and area."""
-    access_of(request).require(OVERVIEW)
+    request.access.require(OVERVIEW)
     model = services.current_model()
     areas = list(Area.objects.filter(model=model).order_by("position"))
     form = FilterForm(request.GET or None, areas=[(a.key, a.label) for a in areas])
@@ -504,10 +504,10 @@ def municipality(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view(OVERVIEW)
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: MemberRequest) -> HttpResponse:
     """Every unit's latest round as Excel: results per statement and every comment."""
-    access_of(request).require(OVERVIEW)
-    data = overview.workbook(organisation_of(request))
+    request.access.require(OVERVIEW)
+    data = overview.workbook(request.organisation)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

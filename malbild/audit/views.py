@@ -3,14 +3,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from malbild.audit.forms import EventFilterForm, action_label
 from malbild.audit.models import AuditEvent
-from malbild.tenants.decorators import member_view, organisation_of
+from malbild.tenants.decorators import member_view
+from malbild.tenants.requests import MemberRequest
 
 PAGE_SIZE = 50
 MISSING = "–"
@@ -34,8 +35,8 @@ class EventRow:
 
 @member_view("can_view_audit")
 @require_safe
-def event_list(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def event_list(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     form = EventFilterForm(request.GET, organisation=organisation)
     page = None
     rows: list[EventRow] = []

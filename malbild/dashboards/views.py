@@ -1,6 +1,6 @@
-"""Dashboards: a unit's goals with progress and traffic lights, the status of its subtree, its
-units below and what needs attention; the organisation's dashboard does the same for the top
-unit(s) and the whole tree.
+"""The organisation's start page, and the dashboards: a unit's goals with progress and traffic
+lights, the status of its subtree, its units below and what needs attention; the organisation's
+dashboard does the same for the top unit(s) and the whole tree.
 
 Every figure is read from the stored `progress` and `light` that `goals.progress` keeps current;
 nothing is recomputed on read. Each page runs the same number of queries whatever the size of
@@ -30,13 +30,18 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
-from malbild.communication import services as communication_services
 from malbild.goals.models import Evidence, Goal
+from malbild.lib.paging import PAGE_SIZE, paginate
+from malbild.platforms import services as platform_services
+from malbild.platforms.models import Value as PlatformValue
+from malbild.steering import services as steering_services
+from malbild.stories import services as story_services
+from malbild.targets import services as target_services
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit
-from malbild.tenants.views import PAGE_SIZE, paginate
+from malbild.tenants.requests import MemberRequest
 
 Light = Goal.Light
 Status = Goal.Status
@@ -149,13 +154,13 @@ def _page_links(request: HttpRequest, page: Page, param: str) -> dict[str, str]:
     return links
 
 
-def _cached(request: HttpRequest, unit: OrgUnit | None, render_content: Callable[[], str]) -> str:
+def _cached(request: MemberRequest, unit: OrgUnit | None, render_content: Callable[[], str]) -> str:
     """The dashboard's content for this request: from the cache while the organisation's data
     is unchanged, else rendered by `render_content` and kept. The key holds everything the
     content depends on besides the data: the unit, the query string (pages), the language, the
     day (review notices) and whether the reader may record a review."""
-    organisation = organisation_of(request)
-    may_review = access_of(request).can("can_draft_target_vision")
+    organisation = request.organisation
+    may_review = request.access.can("can_draft_target_vision")
     parts = (
         organisation.pk,
         organisation.data_version,
@@ -175,7 +180,7 @@ def _cached(request: HttpRequest, unit: OrgUnit | None, render_content: Callable
 
 
 def _dashboard(
-    request: HttpRequest,
+    request: MemberRequest,
     *,
     unit: OrgUnit | None,
     own_goals: QuerySet[Goal],
@@ -183,7 +188,7 @@ def _dashboard(
     units_below: QuerySet[OrgUnit],
     breadcrumbs: Callable[[], list[OrgUnit]],
 ) -> HttpResponse:
-    organisation = organisation_of(request)
+    organisation = request.organisation
 
     def render_content() -> str:
         return render_to_string(
@@ -232,13 +237,13 @@ def _content(
         "attention": _attention(subtree_goals, counts),
         "attention_limit": ATTENTION_LIMIT,
         "review": _review(timezone.localdate()),
-        "highlights": communication_services.highlights(unit),
+        "highlights": story_services.highlights(unit),
     }
 
 
 @require_safe
 @member_view()
-def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit(request: MemberRequest, unit_id: int) -> HttpResponse:
     """A unit's dashboard: its own goals, and the status of it and every unit below it
     (about a dozen queries, whatever the size of the subtree)."""
     unit = get_object_or_404(OrgUnit, pk=unit_id)
@@ -259,7 +264,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def organisation(request: HttpRequest) -> HttpResponse:
+def organisation(request: MemberRequest) -> HttpResponse:
     """The organisation's dashboard: the goals of its top unit(s) and the status of the whole
     tree."""
     return _dashboard(
@@ -269,4 +274,45 @@ def organisation(request: HttpRequest) -> HttpResponse:
         subtree_goals=Goal.objects.all(),
         units_below=OrgUnit.objects.filter(parent__isnull=True),
         breadcrumbs=list,
+    )
+
+
+# The start page ---------------------------------------------------------------------------------
+
+
+@require_safe
+@member_view()
+def home(request: MemberRequest) -> HttpResponse:
+    """The start page: the common platform first, then the målbild, what is coming in the
+    steering documents, and the organisation's units (about eight queries)."""
+    organisation = request.organisation
+    access = request.access
+    target = target_services.adopted(organisation)
+    today = timezone.localdate()
+    counts = dict(
+        OrgUnit.objects.filter(archived_at__isnull=True)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    kinds = [(label, counts.get(value, 0)) for value, label in OrgUnit.Kind.choices]
+    return render(
+        request,
+        "dashboards/home.html",
+        {
+            "organisation": organisation,
+            "memberships": access.memberships,
+            "kinds": [(label, n) for label, n in kinds if n],
+            "platform": platform_services.in_force(organisation),
+            "values": PlatformValue.objects.filter(retired_at__isnull=True),
+            "target": target,
+            "open_version": target_services.open_version(organisation),
+            "review_soon": bool(
+                target
+                and target.review_date
+                and target.review_date <= today + timedelta(days=REMIND_DAYS_AHEAD)
+            ),
+            "review_overdue": bool(target and target.review_overdue(today)),
+            "coming_changes": steering_services.coming_changes(),
+        },
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from malbild import audit
 from malbild.accounts.models import User
-from malbild.communication.models import Announcement
+from malbild.announcements.models import Announcement
 from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.scope import scope
 
@@ -137,8 +137,8 @@ FEEDBACK = (
 
 def load_stories(organisation: Organisation, people: dict[str, User]) -> None:
     """Stories with pupils' voices and their consent records; one waiting for review."""
-    from malbild.communication.models import Quote, Story
-    from malbild.platform.models import Value
+    from malbild.platforms.models import Value
+    from malbild.stories.models import Quote, Story
 
     now = timezone.now()
     with scope(organisation):
@@ -197,7 +197,7 @@ HIGHLIGHT = (
 def load_highlight(organisation: Organisation, people: dict[str, User]) -> None:
     """One published story lifted onto the dashboards and the public start page, with a
     pupil's words and a guardian's consent."""
-    from malbild.communication.models import Quote, Story
+    from malbild.stories.models import Quote, Story
 
     title, summary, body, text, speaker, consent_by = HIGHLIGHT
     now = timezone.now()
@@ -236,7 +236,7 @@ def load_highlight(organisation: Organisation, people: dict[str, User]) -> None:
 
 def load_feedback(organisation: Organisation, people: dict[str, User]) -> None:
     """Feedback from the public: two answered, one waiting for moderation."""
-    from malbild.communication.models import Feedback
+    from malbild.feedback.models import Feedback
 
     now = timezone.now()
     with scope(organisation):

@@ -25,7 +25,7 @@ from malbild.goals import progress
 from malbild.goals.models import Evidence, Goal, GoalIndicator
 from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
 from malbild.lib import periods
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.steering.models import SteeringChange
 from malbild.targets.models import FocusArea, TargetVision
 from malbild.tenants.models import Organisation, OrgUnit

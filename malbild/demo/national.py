@@ -48,7 +48,7 @@ from malbild.goals import progress
 from malbild.goals.models import Evidence, Goal, GoalIndicator
 from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
 from malbild.lib import periods
-from malbild.platform.models import Decision
+from malbild.platforms.models import Decision
 from malbild.targets.models import FocusArea, TargetVision
 from malbild.targets.services import ensure_focus_areas
 from malbild.tenants.models import Membership, Organisation, OrgUnit

@@ -18,7 +18,7 @@ from malbild.accounts.models import User
 from malbild.goals.models import Goal
 from malbild.plans.models import Activity, ActivityRevision, Milestone
 from malbild.plans.services import diff, snapshot
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.scope import scope
 

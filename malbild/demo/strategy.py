@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from malbild import audit
 from malbild.accounts.models import User
-from malbild.platform.models import Decision, PlatformVersion
-from malbild.platform.services import sync_values
+from malbild.platforms.models import Decision, PlatformVersion
+from malbild.platforms.services import sync_values
 from malbild.steering.models import SteeringChange, SteeringDocument
 from malbild.targets.models import Comment, Investment, TargetVision
 from malbild.targets.services import ensure_focus_areas

@@ -4,28 +4,16 @@ A ready or approved report is read by every member. A draft is read only inside 
 subtree and by admins: by a person with a role limited to the report's unit or a unit above it,
 or an admin role that covers the unit. A whole-organisation role other than admin (an elected
 member, a reader) is not "inside the subtree": drafts are the unit's own work until it says
-they are ready. Everyone else gets 404 for a draft.
+they are ready (`Access.own_work_subtrees`). Everyone else gets 404 for a draft.
 """
 
 from django.db.models import Q
 
 from malbild.followup.models import Report
-from malbild.tenants.models import Membership, OrgUnit, within
+from malbild.tenants.models import OrgUnit, within
 from malbild.tenants.permissions import Access
 
 PUBLISHED = (Report.State.READY, Report.State.APPROVED)
-
-
-def draft_subtrees(access: Access) -> list[OrgUnit] | None:
-    """The units whose drafts the person reads; None: every draft (an admin for everything)."""
-    units: list[OrgUnit] = []
-    for membership in access.memberships:
-        if membership.unit is None:
-            if membership.role == Membership.Role.ADMIN:
-                return None
-            continue
-        units.append(membership.unit)
-    return units
 
 
 def may_read(access: Access, report: Report) -> bool:
@@ -36,13 +24,13 @@ def may_read(access: Access, report: Report) -> bool:
 
 
 def may_read_drafts_of(access: Access, unit: OrgUnit) -> bool:
-    subtrees = draft_subtrees(access)
+    subtrees = access.own_work_subtrees()
     return subtrees is None or any(u.contains(unit) for u in subtrees)
 
 
 def readable(access: Access) -> Q:
     """A filter on Report for the reports the person reads (for lists and the export)."""
-    subtrees = draft_subtrees(access)
+    subtrees = access.own_work_subtrees()
     if subtrees is None:
         return Q()
     return Q(state__in=PUBLISHED) | within(subtrees, "unit__path")

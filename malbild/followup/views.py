@@ -8,6 +8,7 @@ its unit's subtree and by admins (`followup.access`; others get 404). Writing go
 and investments `can_manage_followup`.
 """
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,8 +40,9 @@ from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.targets import services as target_services
 from malbild.targets.models import Investment
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit
+from malbild.tenants.requests import MemberRequest, OrganisationRequest
 
 MANAGE = "can_manage_followup"
 REPORT = "can_report_followup"
@@ -51,19 +54,19 @@ def _period(period_id: int) -> Period:
     return get_object_or_404(Period, pk=period_id)
 
 
-def _report(request: HttpRequest, report_id: int) -> Report:
+def _report(request: MemberRequest, report_id: int) -> Report:
     """A report the person reads, or 404: another organisation's, or a draft outside their
     subtree."""
     report = get_object_or_404(
         Report.objects.select_related("period", "goal__focus_area", "unit"), pk=report_id
     )
-    if not report_access.may_read(access_of(request), report):
+    if not report_access.may_read(request.access, report):
         raise Http404
     return report
 
 
-def _to_report(request: HttpRequest, report: Report) -> HttpResponse:
-    return redirect("followup:report_detail", organisation_of(request).slug, report.pk)
+def _to_report(request: OrganisationRequest, report: Report) -> HttpResponse:
+    return redirect("followup:report_detail", request.organisation.slug, report.pk)
 
 
 def _count(queryset: QuerySet[Any]) -> Coalesce:
@@ -78,7 +81,7 @@ def _to_report_filter(period: Period) -> Q:
     return Q(status=Goal.Status.ACTIVE) | Q(Exists(reported))
 
 
-def _goal_rows(request: HttpRequest, period: Period, goals: QuerySet[Goal]) -> Any:
+def _goal_rows(request: MemberRequest, period: Period, goals: QuerySet[Goal]) -> Any:
     """A page of goals with their report for the period (when the person reads it): two
     queries for the page and one for its reports."""
     page = paginate(
@@ -92,7 +95,7 @@ def _goal_rows(request: HttpRequest, period: Period, goals: QuerySet[Goal]) -> A
         r.goal_id: r
         for r in Report.objects.filter(period=period, goal__in=[g.pk for g in goals_on_page])
     }
-    access = access_of(request)
+    access = request.access
     today = timezone.localdate()
     rows = []
     for goal in goals_on_page:
@@ -115,7 +118,7 @@ def _goal_rows(request: HttpRequest, period: Period, goals: QuerySet[Goal]) -> A
 
 @require_safe
 @member_view()
-def periods(request: HttpRequest) -> HttpResponse:
+def periods(request: MemberRequest) -> HttpResponse:
     """Every period, newest first, with how far its reports have come."""
     reports = Report.objects.filter(period=OuterRef("pk")).order_by().values("period")
     rows = Period.objects.annotate(
@@ -131,7 +134,7 @@ def periods(request: HttpRequest) -> HttpResponse:
             0,
         ),
     )
-    access = access_of(request)
+    access = request.access
     own_units = [
         m.unit for m in access.memberships if m.unit is not None and access.can(REPORT, m.unit)
     ]
@@ -149,9 +152,9 @@ def periods(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(MANAGE)
-def period_create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(MANAGE)
+def period_create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(MANAGE)
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,10 +171,10 @@ def period_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(MANAGE)
-def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def period_edit(request: MemberRequest, period_id: int) -> HttpResponse:
+    organisation = request.organisation
     period = _period(period_id)
-    access_of(request).require(MANAGE)
+    request.access.require(MANAGE)
     form = PeriodForm(request.POST or None, initial=PeriodForm.initial_for(period))
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,11 +192,11 @@ def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
+def period_detail(request: MemberRequest, period_id: int) -> HttpResponse:
     """One period: the goals it follows up with their reports (paged), and the investments."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     period = _period(period_id)
-    access = access_of(request)
+    access = request.access
     target = target_services.adopted(organisation)
     investments = list(target.investments.all()) if target else []
     followups = {
@@ -217,7 +220,7 @@ def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def overview(request: HttpRequest, period_id: int) -> HttpResponse:
+def overview(request: MemberRequest, period_id: int) -> HttpResponse:
     """The completion overview: per unit, how many goals it has to report and how many are
     reported, marked ready and approved (paged by unit, a constant number of queries)."""
     period = _period(period_id)
@@ -253,7 +256,7 @@ def overview(request: HttpRequest, period_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def unit_reports(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
+def unit_reports(request: MemberRequest, period_id: int, unit_id: int) -> HttpResponse:
     """A unit's list of goals to report in the period: its own and those of the units below."""
     period = _period(period_id)
     unit = get_object_or_404(OrgUnit, pk=unit_id)
@@ -275,11 +278,11 @@ def unit_reports(request: HttpRequest, period_id: int, unit_id: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @member_view(REPORT)
-def report_form(request: HttpRequest, period_id: int, goal_id: int) -> HttpResponse:
+def report_form(request: MemberRequest, period_id: int, goal_id: int) -> HttpResponse:
     """Write the report of a goal for a period (or go on with its draft)."""
     period = _period(period_id)
     goal = get_object_or_404(Goal.objects.select_related("unit", "focus_area"), pk=goal_id)
-    access_of(request).require(REPORT, goal.unit)
+    request.access.require(REPORT, goal.unit)
     report = Report.objects.filter(period=period, goal=goal).first()
     if report is not None and not report.is_draft:
         messages.info(
@@ -327,9 +330,9 @@ def report_form(request: HttpRequest, period_id: int, goal_id: int) -> HttpRespo
 
 @require_safe
 @member_view()
-def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_detail(request: MemberRequest, report_id: int) -> HttpResponse:
     report = _report(request, report_id)
-    access = access_of(request)
+    access = request.access
     today = timezone.localdate()
     comments = paginate(request, report.comments.select_related("author"))
     return render(
@@ -355,9 +358,9 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(REPORT)
-def report_ready(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_ready(request: MemberRequest, report_id: int) -> HttpResponse:
     report = _report(request, report_id)
-    access_of(request).require(REPORT, report.unit)
+    request.access.require(REPORT, report.unit)
     form = LateForm(request.POST)
     late = form.is_valid() and form.cleaned_data["late"]
     try:
@@ -371,9 +374,9 @@ def report_ready(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(MANAGE)
-def report_approve(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_approve(request: MemberRequest, report_id: int) -> HttpResponse:
     report = _report(request, report_id)
-    access_of(request).require(MANAGE, report.unit)
+    request.access.require(MANAGE, report.unit)
     try:
         services.approve(report, request)
     except ValidationError as e:
@@ -385,9 +388,9 @@ def report_approve(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(MANAGE)
-def report_send_back(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_send_back(request: MemberRequest, report_id: int) -> HttpResponse:
     report = _report(request, report_id)
-    access_of(request).require(MANAGE, report.unit)
+    request.access.require(MANAGE, report.unit)
     form = SendBackForm(request.POST)
     try:
         services.send_back(report, request, form.data.get("body", "")[:5000])
@@ -400,7 +403,7 @@ def report_send_back(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_comment")
-def report_comment(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_comment(request: MemberRequest, report_id: int) -> HttpResponse:
     report = _report(request, report_id)
     form = CommentForm(request.POST)
     try:
@@ -409,7 +412,7 @@ def report_comment(request: HttpRequest, report_id: int) -> HttpResponse:
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, _("Your comment has been added."))
-    url = reverse("followup:report_detail", args=[organisation_of(request).slug, report.pk])
+    url = reverse("followup:report_detail", args=[request.organisation.slug, report.pk])
     return redirect(url + "#comments")
 
 
@@ -418,14 +421,14 @@ def report_comment(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(MANAGE)
-def investment_form(request: HttpRequest, period_id: int, investment_id: int) -> HttpResponse:
+def investment_form(request: MemberRequest, period_id: int, investment_id: int) -> HttpResponse:
     """Record what an investment spent and achieved in the period."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     period = _period(period_id)
     investment = get_object_or_404(
         Investment.objects.select_related("target_vision"), pk=investment_id
     )
-    access_of(request).require(MANAGE)
+    request.access.require(MANAGE)
     existing = InvestmentFollowUp.objects.filter(period=period, investment=investment).first()
     initial = InvestmentFollowUpForm.initial_for(existing) if existing else {}
     form = InvestmentFollowUpForm(request.POST or None, initial=initial)
@@ -454,10 +457,10 @@ def investment_form(request: HttpRequest, period_id: int, investment_id: int) ->
 
 @require_safe
 @member_view()
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: MemberRequest) -> HttpResponse:
     """The goal tree and its follow-up as an Excel workbook, with what the person may read."""
-    organisation = organisation_of(request)
-    content = workbook_bytes(organisation, access_of(request))
+    organisation = request.organisation
+    content = workbook_bytes(organisation, request.access)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -465,3 +468,28 @@ def export(request: HttpRequest) -> HttpResponse:
     filename = f"malbild-uppfoljning-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# A panel on the targets app's page ----------------------------------------------------------------
+
+
+def investments_panel(
+    *, request: HttpRequest, investments: list[Investment], **_signal: Any
+) -> str:
+    """Under the målbild's investments (`targets.signals.investment_panels`): what each spent
+    and achieved, period by period (one query for them all; nothing without investments)."""
+    if not investments:
+        return ""
+    by_investment: dict[int, list[InvestmentFollowUp]] = defaultdict(list)
+    rows = (
+        InvestmentFollowUp.objects.filter(investment__in=[i.pk for i in investments])
+        .select_related("period")
+        .order_by("-period__starts_on", "id")
+    )
+    for row in rows:
+        by_investment[row.investment_id].append(row)
+    return render_to_string(
+        "followup/_investments.html",
+        {"followed_up": [(i, by_investment[i.pk]) for i in investments if by_investment[i.pk]]},
+        request,
+    )

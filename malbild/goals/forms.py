@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from malbild.accounts.models import User
 from malbild.goals.models import Goal
 from malbild.indicators.models import Indicator
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.steering.forms import web_address_field
 from malbild.steering.models import SteeringChange
 from malbild.targets.models import FocusArea

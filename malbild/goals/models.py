@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from malbild.indicators.models import Indicator
-from malbild.platform.models import Value
+from malbild.indicators.progress import Light as TrafficLight
+from malbild.platforms.models import Value
 from malbild.steering.models import SteeringChange
 from malbild.targets.models import FocusArea, TargetVision
 from malbild.tenants.models import Organisation, OrgUnit
@@ -25,11 +26,7 @@ class Goal(models.Model):
         ACTIVE = "active", _("active")
         CLOSED = "closed", _("closed")
 
-    class Light(models.TextChoices):
-        ON_TRACK = "on_track", _("on track")
-        AT_RISK = "at_risk", _("at risk")
-        OFF_TRACK = "off_track", _("off track")
-        NO_DATA = "no_data", _("no data yet")
+    Light = TrafficLight
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")

@@ -12,78 +12,20 @@
 transaction, with the goals it touched; it walks up through parents and contributions once.
 """
 
-import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Q
 
 from malbild.goals.models import Contribution, Goal, GoalIndicator
-from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
-from malbild.lib import periods
+from malbild.indicators.models import IndicatorTarget, Measurement
+from malbild.indicators.progress import Reading, indicator_reading, light, one_decimal
 from malbild.tenants.models import OrgUnit
 
-ON_TRACK, AT_RISK = Decimal("0.95"), Decimal("0.80")
-ONE_DECIMAL = Decimal("0.1")
 # bulk_update writes one CASE expression per batch; small batches keep each statement cheap.
 BATCH = 200
-
-
-@dataclass(frozen=True)
-class Reading:
-    progress: Decimal | None
-    expected: Decimal | None
-
-
-def _round(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-
-
-def _clamp(value: Decimal) -> Decimal:
-    return max(Decimal(0), min(Decimal(100), value))
-
-
-def indicator_reading(
-    indicator: Indicator, targets: list[IndicatorTarget], latest: Measurement | None
-) -> Reading:
-    """Progress and planned progress of one indicator, from its latest measurement (no query)."""
-    if latest is None or latest.value is None or not targets:
-        return Reading(None, None)
-    baseline = indicator.baseline_value
-    base_position = periods.parse(indicator.baseline_period).position
-    final = targets[-1]
-    span = final.value - baseline
-    if span == 0:
-        return Reading(None, None)
-    progress = _clamp((latest.value - baseline) / span * 100)
-    # The plan: straight lines from the baseline through each dated target.
-    points = [(base_position, baseline)] + [(t.position, t.value) for t in targets]
-    planned = points[-1][1]
-    if latest.position <= points[0][0]:
-        planned = baseline
-    else:
-        for (p1, v1), (p2, v2) in itertools.pairwise(points):
-            if p1 <= latest.position <= p2 and p2 > p1:
-                share = Decimal(str((latest.position - p1) / (p2 - p1)))
-                planned = v1 + (v2 - v1) * share
-                break
-    expected = _clamp((planned - baseline) / span * 100)
-    return Reading(_round(progress), _round(expected))
-
-
-def light(progress: Decimal | None, expected: Decimal | None) -> str:
-    if progress is None:
-        return Goal.Light.NO_DATA
-    if not expected:
-        return Goal.Light.ON_TRACK
-    ratio = progress / expected
-    if ratio >= ON_TRACK:
-        return Goal.Light.ON_TRACK
-    if ratio >= AT_RISK:
-        return Goal.Light.AT_RISK
-    return Goal.Light.OFF_TRACK
 
 
 def _weighted(parts: Iterable[tuple[Decimal, Decimal | None, Decimal | None]]) -> Reading:
@@ -98,7 +40,7 @@ def _weighted(parts: Iterable[tuple[Decimal, Decimal | None, Decimal | None]]) -
         expected += weight * (part_expected if part_expected is not None else part_progress)
     if total == 0:
         return Reading(None, None)
-    return Reading(_round(progress / total), _round(expected / total))
+    return Reading(one_decimal(progress / total), one_decimal(expected / total))
 
 
 def _with_ancestors(goal_ids: set[int]) -> set[int]:

@@ -3,7 +3,8 @@ they rest on, the indicators that measure them and the goals of other units they
 
 Every function writes inside one transaction, records an audit event ("goals.<verb>") in it, and
 brings stored progress up to date (`progress.recalculate`) with the goals it touched, so that what
-the pages show is never behind what was written.
+the pages show is never behind what was written. A value entered for an indicator does the same
+through `recalculate_for_indicator`, connected in `apps.py` to `indicators.signals.values_changed`.
 """
 
 from collections.abc import Iterable
@@ -17,10 +18,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from malbild import audit
-from malbild.goals import progress
+from malbild.goals import progress, signals
 from malbild.goals.models import Contribution, Evidence, Goal, GoalIndicator
 from malbild.indicators.models import Indicator
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.targets.models import FocusArea
 from malbild.targets.services import adopted
 from malbild.tenants.models import Organisation, OrgUnit
@@ -240,9 +241,7 @@ def _set_status(goal: Goal, status: str, action: str, request: HttpRequest | Non
         after={"status": status},
     )
     progress.recalculate([goal.pk])
-    from malbild.communication import services as communication  # (import cycle otherwise)
-
-    communication.draft_for_goal_status(goal, request)
+    signals.status_changed.send(sender=Goal, goal=goal, request=request)
     return goal
 
 
@@ -509,3 +508,15 @@ def remove_contribution(contribution: Contribution, request: HttpRequest | None)
     )
     contribution.delete()
     progress.recalculate([to_goal_id])
+
+
+# Reactions to the apps below ----------------------------------------------------------------------
+
+
+def recalculate_for_indicator(
+    *, indicator_id: int, unit_id: int | None = None, **_signal: Any
+) -> None:
+    """An indicator's values, baseline or targets changed (`indicators.signals.values_changed`,
+    in the transaction of that write): the goals it measures, for `unit_id` or for every unit,
+    and everything above them."""
+    progress.recalculate(progress.goals_measured_by(indicator_id, unit_id))

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from malbild.goals import services
+from malbild.goals import services, signals
 from malbild.goals.forms import (
     ContributionForm,
     GoalForm,
@@ -34,9 +34,10 @@ from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.targets import services as target_services
 from malbild.targets.models import TargetVision
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit, within
 from malbild.tenants.permissions import Access
+from malbild.tenants.requests import MemberRequest, OrganisationRequest
 
 EDIT = "can_edit_goals"
 Kind = Evidence.Kind
@@ -72,16 +73,16 @@ def _goal(goal_id: int) -> Goal:
     return get_object_or_404(Goal.objects.select_related("unit", "focus_area"), pk=goal_id)
 
 
-def _editable_goal(request: HttpRequest, goal_id: int) -> Goal:
+def _editable_goal(request: MemberRequest, goal_id: int) -> Goal:
     """A goal the person may change, 404 when it is not the organisation's, otherwise 403
     with the explanation when the goal's unit is outside their subtree."""
     goal = _goal(goal_id)
-    access_of(request).require(EDIT, goal.unit)
+    request.access.require(EDIT, goal.unit)
     return goal
 
 
-def _to_goal(request: HttpRequest, goal: Goal, anchor: str = "") -> HttpResponse:
-    url = reverse("goals:detail", args=[organisation_of(request).slug, goal.pk])
+def _to_goal(request: OrganisationRequest, goal: Goal, anchor: str = "") -> HttpResponse:
+    url = reverse("goals:detail", args=[request.organisation.slug, goal.pk])
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
@@ -123,10 +124,10 @@ def _grouped(items: list[Any], area_of: Any) -> list[tuple[Any, list[Any]]]:
 
 @require_safe
 @member_view()
-def chain(request: HttpRequest) -> HttpResponse:
+def chain(request: MemberRequest) -> HttpResponse:
     """The chain from the målbild down: the top-level goals by focus area, paged, each with the
     goals that break it down (two levels; deeper ones on the goal's own page)."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     tops = _by_focus_area(
         Goal.objects.filter(parent__isnull=True)
         .select_related("unit", "focus_area")
@@ -161,22 +162,22 @@ def chain(request: HttpRequest) -> HttpResponse:
             "page": page,
             "groups": _grouped(tree, lambda row: row[0].focus_area),
             "children_shown": CHILDREN_SHOWN,
-            "may_set_goals": access_of(request).can(EDIT, anywhere=True),
+            "may_set_goals": request.access.can(EDIT, anywhere=True),
         },
     )
 
 
 @require_safe
 @member_view()
-def unit_goals(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_goals(request: MemberRequest, unit_id: int) -> HttpResponse:
     """A unit's goals and where each comes from: the goal it breaks down and that goal's unit."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     unit = get_object_or_404(OrgUnit, pk=unit_id)
     goals = _by_focus_area(
         Goal.objects.filter(unit=unit).select_related("focus_area", "parent", "parent__unit")
     )
     page = paginate(request, goals)
-    may_edit = access_of(request).can(EDIT, unit) and not unit.is_archived
+    may_edit = request.access.can(EDIT, unit) and not unit.is_archived
     above: list[Goal] = []
     if may_edit:
         above = list(
@@ -224,12 +225,12 @@ def _evidence_by_kind(goal: Goal) -> list[tuple[str, list[Evidence]]]:
     return [(str(label), by_kind[kind]) for kind, label in Kind.choices if by_kind[kind]]
 
 
-def _break_down_url(request: HttpRequest, goal: Goal) -> str:
+def _break_down_url(request: MemberRequest, goal: Goal) -> str:
     """Where "break this goal down" leads, or "" when the person may set no goal below it."""
     if goal.status == Goal.Status.CLOSED:
         return ""
-    subtrees = access_of(request).subtrees(EDIT)
-    url = reverse("goals:create", args=[organisation_of(request).slug]) + f"?bryter-ner={goal.pk}"
+    subtrees = request.access.subtrees(EDIT)
+    url = reverse("goals:create", args=[request.organisation.slug]) + f"?bryter-ner={goal.pk}"
     if subtrees is None:
         return url
     below = [u for u in subtrees if goal.unit.contains(u) and u.pk != goal.unit_id]
@@ -242,11 +243,11 @@ def _break_down_url(request: HttpRequest, goal: Goal) -> str:
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest, goal_id: int) -> HttpResponse:
+def detail(request: MemberRequest, goal_id: int) -> HttpResponse:
     """One goal: its facts, progress, chain of trust (the målbild it was set under, that
     målbild's decision and investments, the goals it breaks down), evidence, indicators, the
     goals that break it down and its contributions both ways (about fifteen queries)."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     goal = get_object_or_404(
         Goal.objects.select_related(
             "unit",
@@ -264,7 +265,7 @@ def detail(request: HttpRequest, goal_id: int) -> HttpResponse:
         in_force = target_services.adopted(organisation)
     investments = list(target.investments.all())
     children = paginate(request, goal.children.select_related("unit").order_by("title", "id"))
-    may_edit = access_of(request).can(EDIT, goal.unit)
+    may_edit = request.access.can(EDIT, goal.unit)
     return render(
         request,
         "goals/detail.html",
@@ -278,6 +279,10 @@ def detail(request: HttpRequest, goal_id: int) -> HttpResponse:
             "evidence_groups": _evidence_by_kind(goal),
             "links": list(goal.indicator_links.select_related("indicator")),
             "page": children,
+            # What the apps above show here: what the pupils say (surveys), the activities
+            # that serve the goal (plans).
+            "measure_panels": signals.measure_panels.render(Goal, request=request, goal=goal),
+            "work_panels": signals.work_panels.render(Goal, request=request, goal=goal),
             "contributions": list(
                 goal.contributions.select_related("to_goal__unit").order_by("to_goal__title")
             ),
@@ -306,11 +311,11 @@ def _editable_units(access: Access, parent: Goal | None) -> QuerySet[OrgUnit]:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: MemberRequest) -> HttpResponse:
     """Set a goal for a unit (`?enhet=`), or break a goal down (`?bryter-ner=`); without a
     unit, first choose one of the units the person may set goals for."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     unit_id = _id_param(request, "enhet")
     parent_id = _id_param(request, "bryter-ner")
     parent = _goal(parent_id) if parent_id is not None else None
@@ -348,7 +353,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def edit(request: HttpRequest, goal_id: int) -> HttpResponse:
+def edit(request: MemberRequest, goal_id: int) -> HttpResponse:
     goal = _editable_goal(request, goal_id)
     initial = GoalForm.initial_for(goal)
     form = GoalForm(request.POST or None, unit=goal.unit, goal=goal, initial=initial)
@@ -372,7 +377,7 @@ def edit(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(EDIT)
-def activate(request: HttpRequest, goal_id: int) -> HttpResponse:
+def activate(request: MemberRequest, goal_id: int) -> HttpResponse:
     goal = _editable_goal(request, goal_id)
     try:
         services.activate(goal, request)
@@ -385,7 +390,7 @@ def activate(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(EDIT)
-def close(request: HttpRequest, goal_id: int) -> HttpResponse:
+def close(request: MemberRequest, goal_id: int) -> HttpResponse:
     goal = _editable_goal(request, goal_id)
     try:
         services.close(goal, request)
@@ -401,7 +406,7 @@ def close(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def evidence_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+def evidence_add(request: MemberRequest, goal_id: int) -> HttpResponse:
     """Choose the kind of evidence (`?typ=`), then cite it with that kind's form."""
     goal = _editable_goal(request, goal_id)
     kind = request.GET.get("typ", "")
@@ -436,7 +441,7 @@ def evidence_add(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(EDIT)
-def evidence_remove(request: HttpRequest, goal_id: int, evidence_id: int) -> HttpResponse:
+def evidence_remove(request: MemberRequest, goal_id: int, evidence_id: int) -> HttpResponse:
     goal = _editable_goal(request, goal_id)
     evidence = get_object_or_404(Evidence, pk=evidence_id, goal=goal)
     evidence.goal = goal
@@ -461,7 +466,7 @@ def _link(goal: Goal, link_id: int) -> GoalIndicator:
 
 @require_POST
 @member_view(EDIT)
-def indicator_weight(request: HttpRequest, goal_id: int, link_id: int) -> HttpResponse:
+def indicator_weight(request: MemberRequest, goal_id: int, link_id: int) -> HttpResponse:
     goal = _editable_goal(request, goal_id)
     link = _link(goal, link_id)
     form = WeightForm(request.POST)
@@ -483,7 +488,7 @@ def indicator_weight(request: HttpRequest, goal_id: int, link_id: int) -> HttpRe
 
 @require_POST
 @member_view(EDIT)
-def indicator_unlink(request: HttpRequest, goal_id: int, link_id: int) -> HttpResponse:
+def indicator_unlink(request: MemberRequest, goal_id: int, link_id: int) -> HttpResponse:
     goal = _editable_goal(request, goal_id)
     link = _link(goal, link_id)
     try:
@@ -503,7 +508,7 @@ def indicator_unlink(request: HttpRequest, goal_id: int, link_id: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def contribution_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+def contribution_add(request: MemberRequest, goal_id: int) -> HttpResponse:
     """Say which goal of another unit this goal also helps; `?q=` searches the goals."""
     goal = _editable_goal(request, goal_id)
     query = request.GET.get("q", "").strip()[:100]
@@ -528,7 +533,7 @@ def contribution_add(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(EDIT)
-def contribution_remove(request: HttpRequest, goal_id: int, contribution_id: int) -> HttpResponse:
+def contribution_remove(request: MemberRequest, goal_id: int, contribution_id: int) -> HttpResponse:
     """Either side may end a contribution: the goal that helps, or the goal it helps."""
     goal = _editable_goal(request, goal_id)
     contribution = get_object_or_404(

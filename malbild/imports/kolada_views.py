@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,8 +25,9 @@ from malbild.imports.kolada import Client, KoladaError
 from malbild.imports.models import ImportRun, KoladaValue, PeerGroup
 from malbild.indicators.models import Indicator
 from malbild.lib.paging import paginate
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit
+from malbild.tenants.requests import MemberRequest, OrganisationRequest
 
 IMPORTING = "can_import_data"
 MAX_QUERY = 100
@@ -43,8 +45,8 @@ def _query(request: HttpRequest, name: str) -> str:
     return request.GET.get(name, "").strip()[:MAX_QUERY]
 
 
-def _to_kolada(request: HttpRequest, anchor: str = "") -> HttpResponse:
-    url = reverse("imports:kolada", args=[organisation_of(request).slug])
+def _to_kolada(request: OrganisationRequest, anchor: str = "") -> HttpResponse:
+    url = reverse("imports:kolada", args=[request.organisation.slug])
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
@@ -58,9 +60,9 @@ def _search(request: HttpRequest, what: str, call: Any) -> tuple[list[Any], str]
 
 @require_safe
 @member_view(IMPORTING)
-def kolada(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(IMPORTING)
+def kolada(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(IMPORTING)
     client = searcher()
     context: dict[str, Any] = {"municipality_query": _query(request, "kommun"),
                                "group_query": _query(request, "grupp")}  # fmt: skip
@@ -101,10 +103,10 @@ def kolada(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view(IMPORTING)
-def set_municipality(request: HttpRequest) -> HttpResponse:
-    access_of(request).require(IMPORTING)
+def set_municipality(request: MemberRequest) -> HttpResponse:
+    request.access.require(IMPORTING)
     try:
-        links.set_municipality(organisation_of(request), request, request.POST.get("kolada_id", ""))
+        links.set_municipality(request.organisation, request, request.POST.get("kolada_id", ""))
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -114,9 +116,9 @@ def set_municipality(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view(IMPORTING)
-def units(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(IMPORTING)
+def units(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(IMPORTING)
     chosen = None
     found: list[Any] = []
     error = ""
@@ -144,8 +146,8 @@ def units(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view(IMPORTING)
-def set_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
-    access_of(request).require(IMPORTING)
+def set_unit(request: MemberRequest, unit_id: int) -> HttpResponse:
+    request.access.require(IMPORTING)
     unit = get_object_or_404(OrgUnit, pk=unit_id)
     try:
         links.set_unit(unit, request, request.POST.get("kolada_id", ""))
@@ -155,13 +157,13 @@ def set_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         messages.success(
             request, _("The Kolada unit of %(unit)s has been saved.") % {"unit": unit.name}
         )
-    return redirect(reverse("imports:kolada_units", args=[organisation_of(request).slug]))
+    return redirect(reverse("imports:kolada_units", args=[request.organisation.slug]))
 
 
 @require_http_methods(["GET", "POST"])
 @member_view(IMPORTING)
-def link(request: HttpRequest, indicator_id: int) -> HttpResponse:
-    access_of(request).require(IMPORTING)
+def link(request: MemberRequest, indicator_id: int) -> HttpResponse:
+    request.access.require(IMPORTING)
     indicator = get_object_or_404(Indicator, pk=indicator_id)
     if request.method == "POST":
         try:
@@ -196,13 +198,13 @@ def link(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(IMPORTING)
-def refresh_now(request: HttpRequest) -> HttpResponse:
+def refresh_now(request: MemberRequest) -> HttpResponse:
     """Start a refresh of every linked indicator (or one KPI) in the worker."""
-    access_of(request).require(IMPORTING)
+    request.access.require(IMPORTING)
     kpi = request.POST.get("kpi", "").strip().upper()
     if kpi and not links.KPI_ID.match(kpi):
         raise Http404
-    run = refresh.start(organisation_of(request), user=request.user, kpis=[kpi] if kpi else [])
+    run = refresh.start(request.organisation, user=request.user, kpis=[kpi] if kpi else [])
     tasks.refresh_kolada.enqueue(run.organisation_id, run.pk)
     run.refresh_from_db()
     if run.state == ImportRun.State.FAILED:
@@ -217,9 +219,9 @@ def refresh_now(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view(IMPORTING)
-def group_add(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(IMPORTING)
+def group_add(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(IMPORTING)
     group_id = request.POST.get("kolada_group_id", "").strip()
     try:
         if group_id:
@@ -254,8 +256,8 @@ def group_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view(IMPORTING)
-def group_remove(request: HttpRequest, group_id: int) -> HttpResponse:
-    access_of(request).require(IMPORTING)
+def group_remove(request: MemberRequest, group_id: int) -> HttpResponse:
+    request.access.require(IMPORTING)
     group = get_object_or_404(PeerGroup, pk=group_id)
     links.remove_group(group, request)
     messages.success(
@@ -266,8 +268,8 @@ def group_remove(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def compare(request: HttpRequest, indicator_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def compare(request: MemberRequest, indicator_id: int) -> HttpResponse:
+    organisation = request.organisation
     indicator = get_object_or_404(Indicator, pk=indicator_id)
     groups = list(PeerGroup.objects.order_by("name"))
     given = request.GET.get("grupp", "").strip()
@@ -289,5 +291,14 @@ def compare(request: HttpRequest, indicator_id: int) -> HttpResponse:
         request,
         "imports/compare.html",
         {"indicator": indicator, "groups": groups, "group": group, "result": result,
-         "may_link": access_of(request).can(IMPORTING)},
+         "may_link": request.access.can(IMPORTING)},
     )  # fmt: skip
+
+
+# A panel on the indicators app's page -------------------------------------------------------------
+
+
+def indicator_links_panel(*, request: HttpRequest, indicator: Indicator, **_signal: Any) -> str:
+    """On an indicator's page (`indicators.signals.detail_panels`): its Kolada comparison and the
+    link to a Kolada key figure, for those who may import."""
+    return render_to_string("imports/_indicator_links.html", {"indicator": indicator}, request)

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,22 +23,23 @@ from malbild.imports import files, measurements, services, tasks
 from malbild.imports.forms import ExportForm, UploadForm
 from malbild.imports.models import ImportRun
 from malbild.lib.paging import paginate
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
+from malbild.tenants.requests import MemberRequest
 
 IMPORTING = "can_import_data"
 # Rows above which importing a checked file runs in the worker.
 BACKGROUND_ROWS = 20000
 
 
-def _runs(request: HttpRequest) -> QuerySet[ImportRun]:
+def _runs(request: MemberRequest) -> QuerySet[ImportRun]:
     """The runs the person may see: all for an organisation-wide importer, else their own."""
     runs = ImportRun.objects.all()
-    if not access_of(request).can(IMPORTING):
+    if not request.access.can(IMPORTING):
         runs = runs.filter(started_by_id=request.user.pk)
     return runs
 
 
-def _run(request: HttpRequest, run_id: int) -> ImportRun:
+def _run(request: MemberRequest, run_id: int) -> ImportRun:
     return get_object_or_404(_runs(request).select_related("started_by"), pk=run_id)
 
 
@@ -48,20 +49,20 @@ def _to_run(run: ImportRun) -> HttpResponse:
 
 @require_safe
 @member_view(IMPORTING)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: MemberRequest) -> HttpResponse:
     runs = _runs(request).select_related("started_by").order_by("-created_at", "-id")
     return render(
         request,
         "imports/overview.html",
-        {"page": paginate(request, runs), "may_use_kolada": access_of(request).can(IMPORTING)},
+        {"page": paginate(request, runs), "may_use_kolada": request.access.can(IMPORTING)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @member_view(IMPORTING)
-def upload(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access = access_of(request)
+def upload(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    access = request.access
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -83,7 +84,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view(IMPORTING)
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_detail(request: MemberRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     context = {
         "run": run,
@@ -92,14 +93,14 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "preview": run.preview,
     }
     # django-htmx's middleware sets request.htmx.
-    if request.htmx and request.GET.get("progress"):  # type: ignore[attr-defined]
+    if request.htmx and request.GET.get("progress"):
         return render(request, "imports/run.html#progress", context)
     return render(request, "imports/run.html", context)
 
 
 @require_POST
 @member_view(IMPORTING)
-def commit(request: HttpRequest, run_id: int) -> HttpResponse:
+def commit(request: MemberRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     if run.state != ImportRun.State.CHECKED:
         messages.error(request, _("Only a checked file without errors can be imported."))
@@ -128,8 +129,8 @@ def commit(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def export(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def export(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     form = ExportForm(request.GET or None, organisation=organisation)
     if not request.GET or not form.is_valid():
         return render(request, "imports/export.html", {"form": form})

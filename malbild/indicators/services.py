@@ -2,7 +2,8 @@
 
 Every write checks the rules of DESIGN.md §3 (a period must fit the indicator's periodicity, a
 target must lie after the baseline and in the indicator's direction, …), records an audit event
-and brings the stored progress of the goals it moves up to date, all in one transaction.
+and sends `signals.values_changed` when what progress is read from moved (the goals app brings
+their stored progress up to date), all in one transaction.
 """
 
 from decimal import Decimal
@@ -14,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from malbild import audit
-from malbild.goals.progress import goals_measured_by, recalculate
+from malbild.indicators import signals
 from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
 from malbild.lib import periods
 from malbild.tenants.models import Organisation, OrgUnit
@@ -215,7 +216,7 @@ def save_indicator(
         organisation=organisation,
     )
     if not is_new:
-        recalculate(goals_measured_by(indicator.pk))
+        signals.values_changed.send(sender=Indicator, indicator_id=indicator.pk)
     return indicator
 
 
@@ -253,7 +254,7 @@ def add_target(
         after={"indicator": indicator.code, "period": target.period, "value": str(amount)},
         organisation=indicator.organisation,
     )
-    recalculate(goals_measured_by(indicator.pk))
+    signals.values_changed.send(sender=Indicator, indicator_id=indicator.pk)
     return target
 
 
@@ -270,7 +271,7 @@ def remove_target(target: IndicatorTarget, request: HttpRequest | None) -> None:
         organisation=indicator.organisation,
     )
     target.delete()
-    recalculate(goals_measured_by(indicator.pk))
+    signals.values_changed.send(sender=Indicator, indicator_id=indicator.pk)
 
 
 MEASUREMENT_FACTS = ("period", "gender", "value", "status")
@@ -344,5 +345,5 @@ def save_measurement(
         | _facts(measurement, MEASUREMENT_FACTS),
         organisation=indicator.organisation,
     )
-    recalculate(goals_measured_by(indicator.pk, unit.pk))
+    signals.values_changed.send(sender=Indicator, indicator_id=indicator.pk, unit_id=unit.pk)
     return measurement

@@ -20,17 +20,17 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from malbild.goals.models import Goal
-from malbild.goals.progress import indicator_reading, light
-from malbild.indicators import services
+from malbild.indicators import services, signals
 from malbild.indicators.forms import IndicatorForm, MeasurementForm, TargetForm, entry_units
 from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
+from malbild.indicators.progress import Light, indicator_reading, light
 from malbild.indicators.templatetags.indicators import measure
 from malbild.lib import charts, periods
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit
+from malbild.tenants.requests import MemberRequest
 
 EDITING = "can_edit_indicators"
 ENTERING = "can_enter_measurements"
@@ -67,7 +67,7 @@ def _to_detail(indicator: Indicator, unit: OrgUnit | None = None, anchor: str = 
 
 @require_safe
 @member_view()
-def indicator_list(request: HttpRequest) -> HttpResponse:
+def indicator_list(request: MemberRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     final = IndicatorTarget.objects.filter(indicator=OuterRef("pk")).order_by("-position")
     indicators = Indicator.objects.annotate(
@@ -82,7 +82,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, indicators),
             "query": query,
-            "may_edit": access_of(request).can(EDITING),
+            "may_edit": request.access.can(EDITING),
         },
     )
 
@@ -223,13 +223,15 @@ def _chosen_unit(request: HttpRequest, indicator: Indicator) -> tuple[OrgUnit | 
 
 
 def _detail_context(
-    request: HttpRequest, indicator: Indicator, target_form: TargetForm | None = None
+    request: MemberRequest, indicator: Indicator, target_form: TargetForm | None = None
 ) -> dict[str, Any]:
-    access = access_of(request)
+    access = request.access
     targets = list(indicator.targets.order_by("position"))
     unit, choices = _chosen_unit(request, indicator)
     context: dict[str, Any] = {
         "indicator": indicator,
+        # What the apps above show here (imports: the Kolada comparison and link).
+        "panels": signals.detail_panels.render(Indicator, request=request, indicator=indicator),
         "targets": targets,
         "unit": unit,
         "unit_choices": choices,
@@ -248,7 +250,7 @@ def _detail_context(
             latest = m
     reading = indicator_reading(indicator, targets, latest)
     state = light(reading.progress, reading.expected)
-    state_label = Goal.Light(state).label
+    state_label = Light(state).label
     rows = _rows(indicator, targets, measurements)
     context.update(
         {
@@ -270,7 +272,7 @@ def _detail_context(
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
+def detail(request: MemberRequest, indicator_id: int) -> HttpResponse:
     indicator = _indicator(indicator_id)
     return render(request, "indicators/detail.html", _detail_context(request, indicator))
 
@@ -280,9 +282,9 @@ def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDITING)
-def create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(EDITING)
+def create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(EDITING)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -299,9 +301,9 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDITING)
-def edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(EDITING)
+def edit(request: MemberRequest, indicator_id: int) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(EDITING)
     indicator = _indicator(indicator_id)
     form = IndicatorForm(
         request.POST or None, initial=model_to_dict(indicator, fields=services.INDICATOR_FIELDS)
@@ -329,8 +331,8 @@ def edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(EDITING)
-def target_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
-    access_of(request).require(EDITING)
+def target_add(request: MemberRequest, indicator_id: int) -> HttpResponse:
+    request.access.require(EDITING)
     indicator = _indicator(indicator_id)
     form = TargetForm(request.POST, indicator=indicator)
     if form.is_valid():
@@ -351,8 +353,8 @@ def target_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(EDITING)
-def target_remove(request: HttpRequest, indicator_id: int, target_id: int) -> HttpResponse:
-    access_of(request).require(EDITING)
+def target_remove(request: MemberRequest, indicator_id: int, target_id: int) -> HttpResponse:
+    request.access.require(EDITING)
     indicator = _indicator(indicator_id)
     target = get_object_or_404(IndicatorTarget, pk=target_id, indicator=indicator)
     services.remove_target(target, request)
@@ -367,9 +369,9 @@ def target_remove(request: HttpRequest, indicator_id: int, target_id: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @member_view(ENTERING)
-def measurement(request: HttpRequest, indicator_id: int) -> HttpResponse:
+def measurement(request: MemberRequest, indicator_id: int) -> HttpResponse:
     """Enter (or replace) one value for a unit the person may enter measurements for."""
-    access = access_of(request)
+    access = request.access
     indicator = _indicator(indicator_id)
     given = (
         request.POST.get("unit") if request.method == "POST" else request.GET.get(UNIT_PARAMETER)

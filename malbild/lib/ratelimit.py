@@ -1,7 +1,8 @@
 """Rate limits, and the visitor's address they count by (DESIGN.md §2).
 
-Every limit in Målbild goes through here: the API's requests a minute, the public forms, password
-resets, the single sign-on start page and failed logins from one address. Counts live in the
+Every limit in Målbild goes through here: the API's requests a minute, the public forms, the
+pupils' survey answers, password resets, the single sign-on start page and failed logins from one
+address. Counts live in the
 database cache that every process shares. A limit is a fixed window: the window's number is part
 of the key, so a count never needs resetting, and the time to the next window is the
 `retry_after` that a refusal gives. Only hashes go into the keys: addresses and e-mail
@@ -65,28 +66,41 @@ def _key(limit: Limit, who: str, window: str) -> str:
     return f"rate:{limit.name}:{hashed(who)}:{window}"
 
 
+class Count:
+    """`who`'s count of `limit` in the current window, read once: whether it is used up
+    (`over`, and `retry_after`), and `add()`, one write, to count one event. For an event counted
+    only once it has been stored, inside its transaction (a pupil's answers)."""
+
+    def __init__(self, limit: Limit, who: str) -> None:
+        window, self.retry_after = _window(limit)
+        self.limit = limit
+        self.key = _key(limit, who, window)
+        self.used = int(cache.get(self.key, 0))
+        self.over = self.used >= limit.count
+
+    def add(self) -> None:
+        self.used += 1
+        cache.set(self.key, self.used, self.limit.seconds + 5)
+
+
 def check(limit: Limit, who: str) -> None:
     """Raise RateLimited if `who` has used up `limit` in this window; count nothing."""
-    window, left = _window(limit)
-    if int(cache.get(_key(limit, who, window), 0)) >= limit.count:
-        raise RateLimited(left)
+    found = Count(limit, who)
+    if found.over:
+        raise RateLimited(found.retry_after)
 
 
 def count(limit: Limit, who: str) -> None:
     """Count one event of `who`, whatever the count."""
-    window, _left = _window(limit)
-    key = _key(limit, who, window)
-    cache.set(key, int(cache.get(key, 0)) + 1, limit.seconds + 5)
+    Count(limit, who).add()
 
 
 def hit(limit: Limit, who: str) -> None:
     """Count one event of `who`; raise RateLimited, counting nothing, once the limit is used up."""
-    window, left = _window(limit)
-    key = _key(limit, who, window)
-    used = int(cache.get(key, 0))
-    if used >= limit.count:
-        raise RateLimited(left)
-    cache.set(key, used + 1, limit.seconds + 5)
+    found = Count(limit, who)
+    if found.over:
+        raise RateLimited(found.retry_after)
+    found.add()
 
 
 # The visitor's address ----------------------------------------------------------------------------

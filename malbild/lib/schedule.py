@@ -78,7 +78,7 @@ SCHEDULE: tuple[Entry, ...] = (
     ),
     Entry(
         name="send-weekly-digests",
-        task="malbild.communication.tasks.send_digests",
+        task="malbild.announcements.tasks.send_digests",
         weekday=0,  # Monday morning, before the week's work starts
         at=time(6, 30),
     ),
@@ -94,7 +94,7 @@ SCHEDULE: tuple[Entry, ...] = (
     ),
     Entry(
         name="invite-storytellers",
-        task="malbild.communication.tasks.invite_storytellers",
+        task="malbild.stories.tasks.invite_storytellers",
         interval=timedelta(hours=1),
     ),
     Entry(

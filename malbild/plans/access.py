@@ -1,12 +1,11 @@
 """Who may change which activity: the rules the pages and the JSON API share."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from malbild.plans.models import Activity
-from malbild.tenants.decorators import access_of
+from malbild.tenants.requests import MemberRequest
 
 EDIT = "can_edit_action_plans"
 ADD = "can_add_activities"
@@ -19,17 +18,17 @@ def activity_or_404(activity_id: int) -> Activity:
     return get_object_or_404(activities, pk=activity_id)
 
 
-def may_update(request: HttpRequest, activity: Activity) -> bool:
+def may_update(request: MemberRequest, activity: Activity) -> bool:
     """Whether the person may update the activity's status, progress and milestones: with
     `can_edit_action_plans` for its unit, or as its responsible person with
     `can_update_activities` for it."""
-    access = access_of(request)
+    access = request.access
     if access.can(EDIT, activity.unit):
         return True
     return activity.owner_id == request.user.pk and access.can(UPDATE, activity.unit)
 
 
-def updatable(request: HttpRequest, activity_id: int) -> Activity:
+def updatable(request: MemberRequest, activity_id: int) -> Activity:
     """The activity, if the person may update it (:func:`may_update`); 404 or 403 otherwise."""
     activity = activity_or_404(activity_id)
     if not may_update(request, activity):

@@ -13,7 +13,7 @@ from malbild.goals.forms import MemberChoiceField, OrgChoiceField, OrgMultipleCh
 from malbild.goals.models import Goal
 from malbild.plans.models import Activity, Milestone
 from malbild.plans.services import reachable_goals
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.tenants.models import Membership, OrgUnit
 
 Status = Activity.Status

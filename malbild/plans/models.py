@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from malbild.goals.models import Goal
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.scope import TenantManager
 

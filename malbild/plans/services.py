@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from malbild import audit
 from malbild.goals.models import Goal
 from malbild.plans.models import Activity, ActivityRevision, Milestone
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.tenants.models import Membership, Organisation, OrgUnit
 
 Status = Activity.Status

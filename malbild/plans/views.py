@@ -8,29 +8,29 @@ needs that, or `can_update_activities` for the unit and being the activity's res
 Writes go through `plans.services`, which keeps a revision and an audit event.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from malbild.accounts.models import User
 from malbild.goals.models import Goal
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
-from malbild.plans import services, timeline
+from malbild.plans import services, signals, timeline
 from malbild.plans.access import ADD, EDIT, UPDATE, activity_or_404, may_update, updatable
 from malbild.plans.forms import ActivityForm, FilterForm, MilestoneForm, StatusForm
 from malbild.plans.models import Activity, Milestone
-from malbild.scanning.services import signals_behind
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit, within
 from malbild.tenants.permissions import Access
+from malbild.tenants.requests import MemberRequest, OrganisationRequest
 
 
 def _id_param(request: HttpRequest, name: str) -> int | None:
@@ -42,14 +42,16 @@ def _id_param(request: HttpRequest, name: str) -> int | None:
     return int(value)
 
 
-def _editable(request: HttpRequest, activity_id: int) -> Activity:
+def _editable(request: MemberRequest, activity_id: int) -> Activity:
     activity = activity_or_404(activity_id)
-    access_of(request).require(EDIT, activity.unit)
+    request.access.require(EDIT, activity.unit)
     return activity
 
 
-def _to_activity(request: HttpRequest, activity: Activity, anchor: str = "") -> HttpResponse:
-    response = redirect("plans:detail", organisation_of(request).slug, activity.pk)
+def _to_activity(
+    request: OrganisationRequest, activity: Activity, anchor: str = ""
+) -> HttpResponse:
+    response = redirect("plans:detail", request.organisation.slug, activity.pk)
     if anchor:
         response["Location"] += f"#{anchor}"
     return response
@@ -80,7 +82,7 @@ def _may_plan_somewhere(access: Access, unit: OrgUnit | None = None) -> bool:
 
 @require_safe
 @member_view()
-def unit_plan(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_plan(request: MemberRequest, unit_id: int) -> HttpResponse:
     """A unit's action plan: its activities on a timeline over months, and the same facts in a
     table (paged by 50; a constant number of queries)."""
     unit = get_object_or_404(OrgUnit, pk=unit_id)
@@ -95,7 +97,7 @@ def unit_plan(request: HttpRequest, unit_id: int) -> HttpResponse:
             "page": page,
             "activities": activities,
             "timeline": timeline.build(activities, timezone.localdate()),
-            "may_plan": access_of(request).can(ADD, unit) and not unit.is_archived,
+            "may_plan": request.access.can(ADD, unit) and not unit.is_archived,
             "today": timezone.localdate(),
         },
     )
@@ -103,7 +105,7 @@ def unit_plan(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: MemberRequest) -> HttpResponse:
     """Every activity of the organisation, by unit (and the units below), status and goal."""
     form = FilterForm(request.GET or None)
     activities = Activity.objects.all()
@@ -127,7 +129,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "may_plan": _may_plan_somewhere(access_of(request)),
+            "may_plan": _may_plan_somewhere(request.access),
             "today": timezone.localdate(),
         },
     )
@@ -135,7 +137,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+def detail(request: MemberRequest, activity_id: int) -> HttpResponse:
     """One activity: its facts, the goals and values it serves, its milestones and every
     revision, newest first (paged)."""
     activity = activity_or_404(activity_id)
@@ -148,9 +150,9 @@ def detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "goals": list(activity.goals.select_related("unit").order_by("unit__path", "title")),
             "values": list(activity.values.all()),
             "milestones": list(activity.milestones.all()),
-            "signals": signals_behind(activity),
+            "panels": signals.activity_panels.render(Activity, request=request, activity=activity),
             "page": revisions,
-            "may_edit": access_of(request).can(EDIT, activity.unit),
+            "may_edit": request.access.can(EDIT, activity.unit),
             "may_update": may_update(request, activity),
             "today": timezone.localdate(),
         },
@@ -184,15 +186,15 @@ def _require_add(access: Access, unit: OrgUnit) -> None:
 
 @require_http_methods(["GET", "POST"])
 @member_view(ADD)
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: MemberRequest) -> HttpResponse:
     """Add an activity to a unit's plan (`?enhet=`), serving a goal (`?mal=`) if given; without a
     unit, first choose one of the units the person may add to.
 
     Someone who may also change the unit's plan chooses who is responsible; anyone else (staff)
     is responsible for what they add: the form offers no choice, and an `owner` sent anyway is
     not read."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     unit_id = _id_param(request, "enhet")
     goal_id = _id_param(request, "mal")
     goal = get_object_or_404(Goal.objects.select_related("unit"), pk=goal_id) if goal_id else None
@@ -215,9 +217,8 @@ def create(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     initial = {"goals": [goal.pk]} if goal is not None else {}
-    # Someone who may not change the unit's plan is responsible for what they add (member_view
-    # lets only signed-in members in, so the user is a User).
-    responsible = None if access.can(EDIT, unit) else cast(User, request.user)
+    # Someone who may not change the unit's plan is responsible for what they add.
+    responsible = None if access.can(EDIT, unit) else request.user
     form = ActivityForm(request.POST or None, unit=unit, initial=initial, responsible=responsible)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -239,7 +240,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+def edit(request: MemberRequest, activity_id: int) -> HttpResponse:
     """Change an activity; a change of its dates or scope asks why."""
     activity = _editable(request, activity_id)
     initial = ActivityForm.initial_for(activity)
@@ -270,7 +271,7 @@ def edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(UPDATE)
-def status(request: HttpRequest, activity_id: int) -> HttpResponse:
+def status(request: MemberRequest, activity_id: int) -> HttpResponse:
     """Record where the activity stands: status, progress and a comment."""
     activity = updatable(request, activity_id)
     initial = {"status": activity.status, "progress": activity.progress}
@@ -304,7 +305,7 @@ def _milestone(activity: Activity, milestone_id: int) -> Milestone:
 
 @require_http_methods(["GET", "POST"])
 @member_view(UPDATE)
-def milestone_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+def milestone_add(request: MemberRequest, activity_id: int) -> HttpResponse:
     activity = updatable(request, activity_id)
     form = MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -322,7 +323,7 @@ def milestone_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(UPDATE)
-def milestone_edit(request: HttpRequest, activity_id: int, milestone_id: int) -> HttpResponse:
+def milestone_edit(request: MemberRequest, activity_id: int, milestone_id: int) -> HttpResponse:
     activity = updatable(request, activity_id)
     milestone = _milestone(activity, milestone_id)
     initial = {"title": milestone.title, "due_on": milestone.due_on, "done_on": milestone.done_on}
@@ -351,7 +352,7 @@ def milestone_edit(request: HttpRequest, activity_id: int, milestone_id: int) ->
 
 @require_POST
 @member_view(UPDATE)
-def milestone_done(request: HttpRequest, activity_id: int, milestone_id: int) -> HttpResponse:
+def milestone_done(request: MemberRequest, activity_id: int, milestone_id: int) -> HttpResponse:
     activity = updatable(request, activity_id)
     milestone = _milestone(activity, milestone_id)
     try:
@@ -365,7 +366,7 @@ def milestone_done(request: HttpRequest, activity_id: int, milestone_id: int) ->
     return _to_activity(request, activity, "milestones")
 
 
-def context_for_goal(request: HttpRequest, goal: Goal, shown: int) -> dict[str, Any]:
+def context_for_goal(request: MemberRequest, goal: Goal, shown: int) -> dict[str, Any]:
     """The activities serving `goal` for its page (two queries), and where "plan an activity
     for this goal" leads, if anywhere."""
     activities = list(
@@ -373,10 +374,20 @@ def context_for_goal(request: HttpRequest, goal: Goal, shown: int) -> dict[str, 
         .select_related("unit")
         .order_by("unit__path", "starts_on", "title", "id")[: shown + 1]
     )
-    access = getattr(request, "access", None)
-    may_plan = (
-        access is not None
-        and goal.status != Goal.Status.CLOSED
-        and _may_plan_somewhere(access, goal.unit)
-    )
+    may_plan = goal.status != Goal.Status.CLOSED and _may_plan_somewhere(request.access, goal.unit)
     return {"activities": activities[:shown], "more": len(activities) > shown, "may_plan": may_plan}
+
+
+# A panel on the goals app's page ------------------------------------------------------------------
+
+SERVING_SHOWN = 20
+
+
+def activities_panel(*, request: MemberRequest, goal: Goal, **_signal: Any) -> str:
+    """On a goal's page (`goals.signals.work_panels`): the activities that serve the goal (two
+    queries), with a link to plan one where the person may."""
+    return render_to_string(
+        "plans/_goal_activities.html",
+        {"goal": goal, **context_for_goal(request, goal, SERVING_SHOWN)},
+        request,
+    )

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from malbild.practices import views
+from malbild.practices import public_views
 
-app_name = "public_practices"
+app_name = "practices_public"
 
 urlpatterns = [
-    path("", views.public_list, name="list"),
-    path("<int:practice_id>/", views.public_detail, name="detail"),
+    path("", public_views.public_list, name="list"),
+    path("<int:practice_id>/", public_views.public_detail, name="detail"),
 ]

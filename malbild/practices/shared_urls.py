@@ -4,7 +4,7 @@ from django.urls import path
 
 from malbild.practices import views
 
-app_name = "shared_practices"
+app_name = "practices_shared"
 
 urlpatterns = [
     path("", views.library, name="library"),

@@ -5,7 +5,8 @@
   importing them, using any practice in the own work, and commenting on another's.
 * `/delat/praxis/…`: every practice that its organisation shared, for anyone who is a member
   somewhere on the installation. Read only through `tenants.shared` (DESIGN.md §4).
-* `/offentlig/<org>/praxis/…`: the organisation's public practices, without login.
+* `/offentlig/<org>/praxis/…`: the organisation's public practices, without login
+  (`public_views.py`).
 """
 
 from typing import Any
@@ -14,7 +15,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,16 +36,10 @@ from malbild.practices.models import Practice, PracticeComment, PracticeUse, Tip
 from malbild.targets import services as target_services
 from malbild.targets.models import FocusArea, TargetVision
 from malbild.tenants import shared
-from malbild.tenants.decorators import (
-    access_of,
-    member_view,
-    memberships_of,
-    organisation_of,
-    public_view,
-    shared_view,
-)
+from malbild.tenants.decorators import member_view, shared_view
 from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.permissions import Access, roles_with
+from malbild.tenants.requests import MemberRequest, SharedRequest
 from malbild.tenants.scope import scope
 
 EDIT = "can_edit_practices"
@@ -74,13 +69,13 @@ def _practice(practice_id: int) -> Practice:
     return get_object_or_404(Practice.objects.select_related("unit", "focus_area"), pk=practice_id)
 
 
-def _editable(request: HttpRequest, practice_id: int) -> Practice:
+def _editable(request: MemberRequest, practice_id: int) -> Practice:
     practice = _practice(practice_id)
-    access_of(request).require(EDIT, practice.unit)
+    request.access.require(EDIT, practice.unit)
     return practice
 
 
-def _filtered(
+def filtered(
     practices: QuerySet[Practice], form: SearchForm
 ) -> tuple[QuerySet[Practice] | None, str]:
     """The practices matching the search form, and the query; None when the query has no
@@ -138,10 +133,10 @@ def _shared_comments(practice: Practice) -> list[PracticeComment]:
 
 
 def _shared_url(practice: Practice) -> str:
-    return reverse("shared_practices:detail", args=[practice.pk])
+    return reverse("practices_shared:detail", args=[practice.pk])
 
 
-def _area_choices(names: QuerySet[Any]) -> list[str]:
+def area_choices(names: QuerySet[Any]) -> list[str]:
     found = [n for n in names if n]
     return sorted(set(DEFAULT_AREAS) | set(found), key=lambda n: (n not in DEFAULT_AREAS, n))
 
@@ -151,16 +146,16 @@ def _area_choices(names: QuerySet[Any]) -> list[str]:
 
 @require_safe
 @member_view()
-def practice_list(request: HttpRequest) -> HttpResponse:
+def practice_list(request: MemberRequest) -> HttpResponse:
     """The organisation's practices in every state, searchable, and the way to the library."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     practices = Practice.objects.select_related("unit", "focus_area").order_by("title", "id")
     form = SearchForm(
         request.GET or None,
-        areas=_area_choices(FocusArea.objects.values_list("name", flat=True)),
+        areas=area_choices(FocusArea.objects.values_list("name", flat=True)),
     )
-    found, query = _filtered(practices, form)
+    found, query = filtered(practices, form)
     uses = PracticeUse.objects.select_related(
         "practice", "practice__organisation", "activity"
     ).order_by("-used_at", "-id")[:10]
@@ -181,11 +176,11 @@ def practice_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    form = PracticeForm(request.POST or None, units=_units(access_of(request), EDIT))
+def create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    form = PracticeForm(request.POST or None, units=_units(request.access, EDIT))
     if request.method == "POST" and form.is_valid():
-        access_of(request).require(EDIT, form.cleaned_data["unit"])
+        request.access.require(EDIT, form.cleaned_data["unit"])
         try:
             practice = services.create(organisation, request, _draft(form))
         except ValidationError as e:
@@ -205,10 +200,10 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest, practice_id: int) -> HttpResponse:
+def detail(request: MemberRequest, practice_id: int) -> HttpResponse:
     """One of the organisation's own practices, with what other organisations asked about it."""
     practice = _practice(practice_id)
-    access = access_of(request)
+    access = request.access
     comments = _shared_comments(practice) if practice.is_shared else []
     return render(
         request,
@@ -229,14 +224,12 @@ def detail(request: HttpRequest, practice_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def edit(request: HttpRequest, practice_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def edit(request: MemberRequest, practice_id: int) -> HttpResponse:
+    organisation = request.organisation
     practice = _editable(request, practice_id)
-    form = PracticeForm(
-        request.POST or None, units=_units(access_of(request), EDIT), practice=practice
-    )
+    form = PracticeForm(request.POST or None, units=_units(request.access, EDIT), practice=practice)
     if request.method == "POST" and form.is_valid():
-        access_of(request).require(EDIT, form.cleaned_data["unit"])
+        request.access.require(EDIT, form.cleaned_data["unit"])
         try:
             services.update(practice, request, _draft(form))
         except ValidationError as e:
@@ -249,11 +242,11 @@ def edit(request: HttpRequest, practice_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(PUBLISH)
-def set_state(request: HttpRequest, practice_id: int) -> HttpResponse:
+def set_state(request: MemberRequest, practice_id: int) -> HttpResponse:
     """Keep it a draft, share it with every organisation, or make it public too."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     practice = _practice(practice_id)
-    access_of(request).require(PUBLISH)
+    request.access.require(PUBLISH)
     form = StateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose draft, shared or public."))
@@ -282,11 +275,11 @@ def _usable(practice_id: int) -> tuple[Practice, list[str], str]:
 
 @require_http_methods(["GET", "POST"])
 @member_view()
-def use(request: HttpRequest, practice_id: int) -> HttpResponse:
+def use(request: MemberRequest, practice_id: int) -> HttpResponse:
     """Take a practice's tips into the own work: suggested activities in a unit's action plan,
     or a note in the discussion of the målbild being drafted."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     practice, tips, publisher = _usable(practice_id)
     units = _units(access, PLAN)
     version = target_services.open_version(organisation)
@@ -357,9 +350,9 @@ def use(request: HttpRequest, practice_id: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_comment")
-def comment(request: HttpRequest, practice_id: int) -> HttpResponse:
+def comment(request: MemberRequest, practice_id: int) -> HttpResponse:
     """A comment or question on a shared practice, stored with the commenter's organisation."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     practice = _shared_practice(practice_id)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -451,9 +444,9 @@ def _resolve(
 
 @require_http_methods(["GET", "POST"])
 @member_view(EDIT)
-def import_files(request: HttpRequest) -> HttpResponse:
+def import_files(request: MemberRequest) -> HttpResponse:
     """Upload → preview with every error; the practices are written only by `import_commit`."""
-    access = access_of(request)
+    access = request.access
     units = _units(access, EDIT)
     form = ImportForm(request.POST or None, request.FILES or None, units=units)
     context: dict[str, Any] = {"form": form}
@@ -469,7 +462,7 @@ def import_files(request: HttpRequest) -> HttpResponse:
         ok = not file_errors and bool(items) and all(d is not None for d in drafts)
         source = ", ".join(f.name for f in form.cleaned_data["uploads"])
         services.record_check(
-            organisation_of(request),
+            request.organisation,
             request,
             source,
             len(items),
@@ -503,10 +496,10 @@ def import_files(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view(EDIT)
-def import_commit(request: HttpRequest) -> HttpResponse:
+def import_commit(request: MemberRequest) -> HttpResponse:
     """Write the previewed practices, all or nothing (checked again: time has passed)."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     try:
         data = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=3600)
     except signing.BadSignature:
@@ -548,21 +541,21 @@ def import_commit(request: HttpRequest) -> HttpResponse:
 # The library, shared across organisations ---------------------------------------------------------
 
 
-def _my_organisations(request: HttpRequest) -> list[Organisation]:
+def _my_organisations(request: SharedRequest) -> list[Organisation]:
     found: dict[int, Organisation] = {}
-    for membership in memberships_of(request):
+    for membership in request.memberships:
         found.setdefault(membership.organisation_id, membership.organisation)
     return sorted(found.values(), key=lambda o: o.name)
 
 
-def _may_use_in(request: HttpRequest) -> list[Organisation]:
+def _may_use_in(request: SharedRequest) -> list[Organisation]:
     """The person's organisations where `use` would let them do something: plan activities,
     or add a note to a målbild being drafted (a query for each organisation without the
     former, usually none or one)."""
     planners = roles_with(PLAN)
     usable = []
     for organisation in _my_organisations(request):
-        roles = {m.role for m in memberships_of(request) if m.organisation_id == organisation.pk}
+        roles = {m.role for m in request.memberships if m.organisation_id == organisation.pk}
         if roles & planners:
             usable.append(organisation)
             continue
@@ -578,13 +571,13 @@ def _may_use_in(request: HttpRequest) -> list[Organisation]:
 
 @require_safe
 @shared_view
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: SharedRequest) -> HttpResponse:
     """Search every organisation's shared practices by words, key area, organisation and
     kind of unit."""
     practices = _shared_practices().order_by("-shared_at", "-id")
     form = SearchForm(
         request.GET or None,
-        areas=_area_choices(
+        areas=area_choices(
             practices.order_by().values_list("focus_area__name", flat=True).distinct()
         ),
         organisations=list(
@@ -593,7 +586,7 @@ def library(request: HttpRequest) -> HttpResponse:
             .distinct()
         ),
     )
-    found, query = _filtered(practices, form)
+    found, query = filtered(practices, form)
     return render(
         request,
         "practices/library.html",
@@ -609,7 +602,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @shared_view
-def shared_detail(request: HttpRequest, practice_id: int) -> HttpResponse:
+def shared_detail(request: SharedRequest, practice_id: int) -> HttpResponse:
     practice = _shared_practice(practice_id)
     tips = _shared_tips(practice)
     return render(
@@ -622,53 +615,5 @@ def shared_detail(request: HttpRequest, practice_id: int) -> HttpResponse:
             "comment_form": CommentForm(),
             "my_organisations": _my_organisations(request),
             "use_in": _may_use_in(request) if tips else [],
-        },
-    )
-
-
-# Public pages -------------------------------------------------------------------------------------
-
-
-@require_safe
-@public_view
-def public_list(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    practices = (
-        Practice.objects.filter(state=Practice.State.PUBLIC)
-        .select_related("unit", "focus_area")
-        .order_by("-shared_at", "-id")
-    )
-    form = SearchForm(
-        request.GET or None,
-        areas=_area_choices(FocusArea.objects.values_list("name", flat=True)),
-    )
-    found, query = _filtered(practices, form)
-    return render(
-        request,
-        "practices/public_list.html",
-        {
-            "organisation": organisation,
-            "form": form,
-            "query": query,
-            "no_words": found is None,
-            "page": paginate(request, found if found is not None else practices.none()),
-        },
-    )
-
-
-@require_safe
-@public_view
-def public_detail(request: HttpRequest, practice_id: int) -> HttpResponse:
-    practice = get_object_or_404(
-        Practice.objects.filter(state=Practice.State.PUBLIC).select_related("unit", "focus_area"),
-        pk=practice_id,
-    )
-    return render(
-        request,
-        "practices/public_detail.html",
-        {
-            "organisation": organisation_of(request),
-            "practice": practice,
-            "tips": [tip.text for tip in practice.tips.all()],
         },
     )

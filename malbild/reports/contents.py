@@ -18,7 +18,6 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 
-from malbild.communication import services as communication
 from malbild.followup.access import PUBLISHED
 from malbild.followup.models import InvestmentFollowUp, Period, Report
 from malbild.goals.models import Goal, GoalIndicator
@@ -26,7 +25,8 @@ from malbild.imports.measurements import export_rows
 from malbild.indicators.models import IndicatorTarget, Measurement
 from malbild.lib import periods
 from malbild.plans.models import ActivityRevision
-from malbild.platform import services as platform
+from malbild.platforms import services as platform
+from malbild.stories import services as story_services
 from malbild.targets import services as targets
 from malbild.tenants.models import Organisation, OrgUnit
 
@@ -224,18 +224,18 @@ def _stories(period: Period, unit: OrgUnit, today: date) -> list[dict[str, Any]]
         in_subtree |= Q(unit__isnull=True)
     start = timezone.make_aware(datetime.combine(period.starts_on, time.min))
     stories = list(
-        communication.published_stories()
+        story_services.published_stories()
         .filter(in_subtree, published_at__gte=start)
         .select_related("unit")
         .order_by("-published_at", "-id")[:STORIES]
     )
     quotes: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for quote in communication.live_quotes().filter(story__in=stories).order_by("id"):
+    for quote in story_services.live_quotes().filter(story__in=stories).order_by("id"):
         quotes[quote.story_id].append(
             {"id": quote.pk, "text": quote.text, "speaker": quote.speaker}
         )
     images: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for image in communication.live_images().filter(story__in=stories).order_by("id"):
+    for image in story_services.live_images().filter(story__in=stories).order_by("id"):
         if image.file:
             images[image.story_id].append({"id": image.pk, "alt": image.alt_text})
     return [

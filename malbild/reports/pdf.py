@@ -18,8 +18,8 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from malbild.communication import services as communication
 from malbild.lib import charts, markdown
+from malbild.stories import services as story_services
 
 STYLESHEET = Path(__file__).with_name("document.css")
 
@@ -61,7 +61,7 @@ def _images(contents: dict[str, Any]) -> dict[int, str]:
     """The pictures as data: URLs, read now from storage (only those whose consent stands)."""
     wanted = [i["id"] for s in contents["stories"] for i in s["images"]]
     found = {}
-    for image in communication.live_images().filter(pk__in=wanted):
+    for image in story_services.live_images().filter(pk__in=wanted):
         field = image.file
         if not field or not field.storage.exists(field.name):
             continue

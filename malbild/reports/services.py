@@ -39,25 +39,6 @@ WORKING = (Status.QUEUED, Status.RUNNING)
 FOLDER = "reports"
 
 
-def readable(access: Access) -> Any:
-    """A filter on GeneratedReport for the documents the person reads: every document without
-    drafts, and those with drafts of subtrees whose drafts the person reads (`followup.access`)."""
-    from django.db.models import Q
-
-    subtrees = report_access.draft_subtrees(access)
-    if subtrees is None:
-        return Q()
-    within = Q(with_drafts=False)
-    for unit in subtrees:
-        within |= Q(unit__path__startswith=unit.path)
-    return within
-
-
-def may_read(access: Access, document: GeneratedReport) -> bool:
-    """Whether the person reads `document` (`document.unit` loaded; no query)."""
-    return not document.with_drafts or report_access.may_read_drafts_of(access, document.unit)
-
-
 def empty_message(period: Period, unit: OrgUnit) -> str:
     return _(
         "Nothing has been reported for %(period)s in %(unit)s yet: no goal there has a "
@@ -314,7 +295,7 @@ def sweep_interrupted() -> list[GeneratedReport]:
 def _rerender_withdrawn(documents: list[GeneratedReport]) -> None:
     """Queue a new rendering of each document that holds a quote or image whose consent has
     been withdrawn since it was rendered."""
-    from malbild.communication.models import Quote, StoryImage
+    from malbild.stories.models import Quote, StoryImage
 
     quotes = {q for d in documents for q in d.quote_ids}
     images = {i for d in documents for i in d.image_ids}
@@ -338,9 +319,12 @@ def _rerender_withdrawn(documents: list[GeneratedReport]) -> None:
             later(document.organisation_id, document.pk)
 
 
-def after_withdrawal(quote_id: int | None = None, image_id: int | None = None) -> None:
-    """Called by `communication.services` when a quote's or image's consent is withdrawn:
-    every kept document that holds it is rendered again without it, in the background."""
+def after_withdrawal(
+    *, quote_id: int | None = None, image_id: int | None = None, **_signal: Any
+) -> None:
+    """A quote's or picture's consent was withdrawn (`stories.signals.consent_withdrawn`,
+    in that transaction): every kept document that holds it is rendered again without it, in the
+    background."""
     documents = [
         d
         for d in GeneratedReport.objects.filter(status=Status.DONE).only(
@@ -355,7 +339,7 @@ def remove_withdrawn(document: GeneratedReport) -> bool:
     """Render the kept document again from its frozen contents without the quotes and images
     whose consent has been withdrawn, with a note saying so; new checksums and the date, audited.
     Returns whether anything was removed."""
-    from malbild.communication.models import Quote, StoryImage
+    from malbild.stories.models import Quote, StoryImage
 
     if document.status != Status.DONE:
         return False

@@ -12,39 +12,41 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from malbild.followup.models import Period
 from malbild.lib.paging import paginate
+from malbild.reports import access as document_access
 from malbild.reports import services
 from malbild.reports.forms import RequestForm
 from malbild.reports.models import GeneratedReport
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
+from malbild.tenants.requests import MemberRequest
 
 GENERATE = "can_generate_reports"
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _document(request: HttpRequest, document_id: int) -> GeneratedReport:
+def _document(request: MemberRequest, document_id: int) -> GeneratedReport:
     """A document the person reads, or 404 (another organisation's, or one with drafts the
     person does not read)."""
     document = get_object_or_404(
         GeneratedReport.objects.select_related("period", "unit", "requested_by"), pk=document_id
     )
-    if not services.may_read(access_of(request), document):
+    if not document_access.may_read(request.access, document):
         raise Http404
     return document
 
 
-def _list(request: HttpRequest, period: Period, form: RequestForm, status: int = 200) -> Any:
-    access = access_of(request)
+def _list(request: MemberRequest, period: Period, form: RequestForm, status: int = 200) -> Any:
+    access = request.access
     found = (
         GeneratedReport.objects.filter(period=period)
-        .filter(services.readable(access))
+        .filter(document_access.readable(access))
         .select_related("unit", "requested_by")
         .order_by("-requested_at", "-id")
     )
@@ -63,19 +65,19 @@ def _list(request: HttpRequest, period: Period, form: RequestForm, status: int =
 
 @require_safe
 @member_view()
-def documents(request: HttpRequest, period_id: int) -> HttpResponse:
+def documents(request: MemberRequest, period_id: int) -> HttpResponse:
     period = get_object_or_404(Period, pk=period_id)
-    organisation = organisation_of(request)
-    subtrees = access_of(request).subtrees(GENERATE)
+    organisation = request.organisation
+    subtrees = request.access.subtrees(GENERATE)
     return _list(request, period, RequestForm(organisation=organisation, subtrees=subtrees))
 
 
 @require_POST
 @member_view(GENERATE)
-def request_document(request: HttpRequest, period_id: int) -> HttpResponse:
+def request_document(request: MemberRequest, period_id: int) -> HttpResponse:
     period = get_object_or_404(Period, pk=period_id)
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     form = RequestForm(request.POST, organisation=organisation)
     if not form.is_valid():
         return _list(request, period, form, status=400)
@@ -107,11 +109,11 @@ def request_document(request: HttpRequest, period_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def document(request: HttpRequest, document_id: int) -> HttpResponse:
+def document(request: MemberRequest, document_id: int) -> HttpResponse:
     found = _document(request, document_id)
     context = {"document": found, "period": found.period}
     # django-htmx's middleware sets request.htmx.
-    if request.htmx and request.GET.get("progress"):  # type: ignore[attr-defined]
+    if request.htmx and request.GET.get("progress"):
         return render(request, "reports/document_page.html#progress", context)
     return render(request, "reports/document_page.html", context)
 
@@ -123,7 +125,7 @@ def _chunks(field: Any) -> Iterator[bytes]:
             yield chunk
 
 
-def _download(request: HttpRequest, document_id: int, kind: str) -> HttpResponse:
+def _download(request: MemberRequest, document_id: int, kind: str) -> HttpResponse:
     found = _document(request, document_id)
     field = found.pdf_file if kind == "pdf" else found.xlsx_file
     if not found.is_done or not field or not field.storage.exists(field.name):
@@ -139,21 +141,21 @@ def _download(request: HttpRequest, document_id: int, kind: str) -> HttpResponse
 
 @require_safe
 @member_view()
-def download_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
+def download_pdf(request: MemberRequest, document_id: int) -> HttpResponse:
     return _download(request, document_id, "pdf")
 
 
 @require_safe
 @member_view()
-def download_xlsx(request: HttpRequest, document_id: int) -> HttpResponse:
+def download_xlsx(request: MemberRequest, document_id: int) -> HttpResponse:
     return _download(request, document_id, "xlsx")
 
 
 @require_POST
 @member_view(GENERATE)
-def retry(request: HttpRequest, document_id: int) -> HttpResponse:
+def retry(request: MemberRequest, document_id: int) -> HttpResponse:
     found = _document(request, document_id)
-    access_of(request).require(GENERATE, found.unit)
+    request.access.require(GENERATE, found.unit)
     try:
         again = services.retry(found, request)
     except ValidationError as e:
@@ -161,4 +163,4 @@ def retry(request: HttpRequest, document_id: int) -> HttpResponse:
         again = found
     else:
         messages.success(request, _("The document is being generated again."))
-    return redirect("reports:document", organisation_of(request).slug, again.pk)
+    return redirect("reports:document", request.organisation.slug, again.pk)

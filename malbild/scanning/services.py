@@ -164,17 +164,6 @@ def update_signal(signal: Signal, request: HttpRequest | None, **fields: Any) ->
     return signal
 
 
-def may_change(signal: Signal, access: Any, user: Any) -> bool:
-    """Authors change their own signals; curators (administrators) anyone's."""
-    if access.can("can_curate_signals", anywhere=True):
-        return True
-    return (
-        access.can("can_contribute_signals", anywhere=True)
-        and user.is_authenticated
-        and signal.created_by_id == user.pk
-    )
-
-
 @transaction.atomic
 def set_state(signal: Signal, request: HttpRequest | None, state: str) -> Signal:
     """Move a signal to new, discussed, acted on or archived."""

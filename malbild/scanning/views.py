@@ -8,15 +8,14 @@ goal, målbild or activity; the sources are the administrators' (`can_manage_fee
 """
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,7 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from malbild.goals.models import Evidence, Goal
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
+from malbild.plans.models import Activity
 from malbild.scanning import services, tasks
+from malbild.scanning.access import may_change
 from malbild.scanning.forms import (
     CommentForm,
     LinkActivityForm,
@@ -44,9 +45,10 @@ from malbild.scanning.models import (
     SignalComment,
     SignalLink,
 )
-from malbild.targets.models import FocusArea
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.targets.models import FocusArea, TargetVision
+from malbild.tenants.decorators import member_view
 from malbild.tenants.permissions import explain
+from malbild.tenants.requests import MemberRequest, OrganisationRequest
 
 CONTRIBUTE = "can_contribute_signals"
 CURATE = "can_curate_signals"
@@ -55,7 +57,6 @@ GOALS = "can_edit_goals"
 TARGET = "can_draft_target_vision"
 ACTIVITIES = "can_edit_action_plans"
 State = Signal.State
-DEMO_FEEDS = Path(__file__).resolve().parent.parent / "demo" / "feeds"
 LINK_KINDS = {"mal": GOALS, "malbild": TARGET, "aktivitet": ACTIVITIES}
 
 
@@ -64,24 +65,24 @@ def _signal(signal_id: int) -> Signal:
     return get_object_or_404(Signal.objects.select_related("created_by"), pk=signal_id)
 
 
-def _to_signal(request: HttpRequest, signal: Signal, anchor: str = "") -> HttpResponse:
-    url = reverse("scanning:detail", args=[organisation_of(request).slug, signal.pk])
+def _to_signal(request: OrganisationRequest, signal: Signal, anchor: str = "") -> HttpResponse:
+    url = reverse("scanning:detail", args=[request.organisation.slug, signal.pk])
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
-def _may_change(request: HttpRequest, signal: Signal) -> bool:
-    return services.may_change(signal, access_of(request), request.user)
+def _may_change(request: MemberRequest, signal: Signal) -> bool:
+    return may_change(signal, request.access, request.user)
 
 
-def _require_change(request: HttpRequest, signal: Signal) -> None:
+def _require_change(request: MemberRequest, signal: Signal) -> None:
     if not _may_change(request, signal):
         raise PermissionDenied(
             _("Only the person who added the signal, or the administration, may change it.")
         )
 
 
-def _may_link(request: HttpRequest) -> bool:
-    access = access_of(request)
+def _may_link(request: MemberRequest) -> bool:
+    access = request.access
     return any(access.can(cap, anywhere=True) for cap in (GOALS, TARGET, ACTIVITIES))
 
 
@@ -101,7 +102,7 @@ STATE_FILTERS = {"": None, "ny": State.NEW, "diskuterad": State.DISCUSSED,
 
 @require_safe
 @member_view()
-def signal_list(request: HttpRequest) -> HttpResponse:
+def signal_list(request: MemberRequest) -> HttpResponse:
     """The signals, most recently active first; archived ones only under their own filter."""
     chosen = request.GET.get("tila", "")
     if chosen not in STATE_FILTERS:
@@ -110,7 +111,7 @@ def signal_list(request: HttpRequest) -> HttpResponse:
     state = STATE_FILTERS[chosen]
     signals = signals.filter(state=state) if state else signals.exclude(state=State.ARCHIVED)
     page = paginate(request, signals.order_by("-active_at", "-id"))
-    access = access_of(request)
+    access = request.access
     return render(
         request,
         "scanning/list.html",
@@ -127,7 +128,7 @@ def signal_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def radar(request: HttpRequest) -> HttpResponse:
+def radar(request: MemberRequest) -> HttpResponse:
     """The radar: signals placed by focus area and time horizon, as a grid and as a table of
     the same signals (the 50 most recently active that are not archived, paged)."""
     areas = list(FocusArea.objects.order_by("position", "name"))
@@ -182,9 +183,11 @@ def _threads(signal: Signal) -> Any:
     )
 
 
-def _detail(request: HttpRequest, signal: Signal, status: int = 200, **forms: Any) -> HttpResponse:
+def _detail(
+    request: MemberRequest, signal: Signal, status: int = 200, **forms: Any
+) -> HttpResponse:
     """The signal's page (about fifteen queries), with any forms that need fixing."""
-    access = access_of(request)
+    access = request.access
     threads = paginate(request, _threads(signal))
     comments: list[SignalComment] = []
     for thread in threads.object_list:
@@ -223,14 +226,14 @@ def _detail(request: HttpRequest, signal: Signal, status: int = 200, **forms: An
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest, signal_id: int) -> HttpResponse:
+def detail(request: MemberRequest, signal_id: int) -> HttpResponse:
     return _detail(request, _signal(signal_id))
 
 
 @require_http_methods(["GET", "POST"])
 @member_view(CONTRIBUTE)
-def create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     form = SignalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         signal = services.create_signal(organisation, request, **form.cleaned_data)
@@ -243,7 +246,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(CONTRIBUTE)
-def edit(request: HttpRequest, signal_id: int) -> HttpResponse:
+def edit(request: MemberRequest, signal_id: int) -> HttpResponse:
     signal = _signal(signal_id)
     _require_change(request, signal)
     initial = SignalForm.initial_for(signal)
@@ -263,7 +266,7 @@ def edit(request: HttpRequest, signal_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(CONTRIBUTE)
-def comment(request: HttpRequest, signal_id: int) -> HttpResponse:
+def comment(request: MemberRequest, signal_id: int) -> HttpResponse:
     """A comment, or a reply (`parent`: the id of a comment of this signal)."""
     signal = _signal(signal_id)
     parent = None
@@ -291,7 +294,7 @@ def comment(request: HttpRequest, signal_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(CONTRIBUTE)
-def rate(request: HttpRequest, signal_id: int) -> HttpResponse:
+def rate(request: MemberRequest, signal_id: int) -> HttpResponse:
     signal = _signal(signal_id)
     form = RatingForm(request.POST)
     if not form.is_valid():
@@ -304,7 +307,7 @@ def rate(request: HttpRequest, signal_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(CONTRIBUTE)
-def change_state(request: HttpRequest, signal_id: int) -> HttpResponse:
+def change_state(request: MemberRequest, signal_id: int) -> HttpResponse:
     signal = _signal(signal_id)
     _require_change(request, signal)
     form = StateForm(request.POST)
@@ -328,11 +331,11 @@ def change_state(request: HttpRequest, signal_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view()
-def link(request: HttpRequest, signal_id: int) -> HttpResponse:
+def link(request: MemberRequest, signal_id: int) -> HttpResponse:
     """Record what the signal led to: a goal (`?typ=mal`, searched with `?q=`), a version of the
     målbild (`?typ=malbild`) or an activity (`?typ=aktivitet`)."""
     signal = _signal(signal_id)
-    access = access_of(request)
+    access = request.access
     if not _may_link(request):
         raise PermissionDenied(explain(GOALS))
     kind = request.GET.get("typ", "")
@@ -391,16 +394,16 @@ def link(request: HttpRequest, signal_id: int) -> HttpResponse:
 
 @require_POST
 @member_view()
-def unlink(request: HttpRequest, signal_id: int, link_id: int) -> HttpResponse:
+def unlink(request: MemberRequest, signal_id: int, link_id: int) -> HttpResponse:
     """Remove a link to a version of the målbild or an activity."""
     signal = _signal(signal_id)
     found = get_object_or_404(
         SignalLink.objects.select_related("activity__unit"), pk=link_id, signal=signal
     )
     if found.activity_id:
-        access_of(request).require(ACTIVITIES, found.activity.unit)  # type: ignore[union-attr]
+        request.access.require(ACTIVITIES, found.activity.unit)  # type: ignore[union-attr]
     else:
-        access_of(request).require(TARGET)
+        request.access.require(TARGET)
     services.unlink(signal, request, found)
     messages.success(request, _("The link has been removed."))
     return _to_signal(request, signal, "led-to")
@@ -408,13 +411,13 @@ def unlink(request: HttpRequest, signal_id: int, link_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(GOALS)
-def unlink_goal(request: HttpRequest, signal_id: int, evidence_id: int) -> HttpResponse:
+def unlink_goal(request: MemberRequest, signal_id: int, evidence_id: int) -> HttpResponse:
     """The goal no longer cites the signal (refused for the last evidence of an active goal)."""
     signal = _signal(signal_id)
     evidence = get_object_or_404(
         Evidence.objects.select_related("goal__unit"), pk=evidence_id, signal=signal
     )
-    access_of(request).require(GOALS, evidence.goal.unit)
+    request.access.require(GOALS, evidence.goal.unit)
     try:
         services.unlink(signal, request, evidence)
     except ValidationError as e:
@@ -429,7 +432,7 @@ def unlink_goal(request: HttpRequest, signal_id: int, evidence_id: int) -> HttpR
 
 @require_safe
 @member_view()
-def candidates(request: HttpRequest) -> HttpResponse:
+def candidates(request: MemberRequest) -> HttpResponse:
     """What the feed sources brought in, not yet taken or dismissed, newest first."""
     items = (
         FeedItem.objects.filter(status=FeedItem.Status.CANDIDATE)
@@ -441,7 +444,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
         "scanning/candidates.html",
         {
             "page": paginate(request, items),
-            "may_contribute": access_of(request).can(CONTRIBUTE, anywhere=True),
+            "may_contribute": request.access.can(CONTRIBUTE, anywhere=True),
         },
     )
 
@@ -452,9 +455,9 @@ def _candidate(item_id: int) -> FeedItem:
 
 @require_http_methods(["GET", "POST"])
 @member_view(CONTRIBUTE)
-def candidate_take(request: HttpRequest, item_id: int) -> HttpResponse:
+def candidate_take(request: MemberRequest, item_id: int) -> HttpResponse:
     """Turn a candidate into a signal: the form starts from the item's title, link and text."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     item = _candidate(item_id)
     if item.status != FeedItem.Status.CANDIDATE:
         messages.error(request, _("This candidate has already been taken or dismissed."))
@@ -481,7 +484,7 @@ def candidate_take(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(CONTRIBUTE)
-def candidate_dismiss(request: HttpRequest, item_id: int) -> HttpResponse:
+def candidate_dismiss(request: MemberRequest, item_id: int) -> HttpResponse:
     item = _candidate(item_id)
     try:
         services.dismiss(item, request)
@@ -489,7 +492,7 @@ def candidate_dismiss(request: HttpRequest, item_id: int) -> HttpResponse:
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, _("%(title)s has been dismissed.") % {"title": item.title})
-    return redirect("scanning:candidates", organisation_of(request).slug)
+    return redirect("scanning:candidates", request.organisation.slug)
 
 
 # Feed sources -------------------------------------------------------------------------------------
@@ -497,7 +500,7 @@ def candidate_dismiss(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_safe
 @member_view()
-def sources(request: HttpRequest) -> HttpResponse:
+def sources(request: MemberRequest) -> HttpResponse:
     """Every source with its last success or error; the administrators manage them here."""
     rows = FeedSource.objects.annotate(
         candidate_count=Count("items", filter=Q(items__status=FeedItem.Status.CANDIDATE))
@@ -507,16 +510,16 @@ def sources(request: HttpRequest) -> HttpResponse:
         "scanning/sources.html",
         {
             "page": paginate(request, rows),
-            "may_manage": access_of(request).can(FEEDS),
+            "may_manage": request.access.can(FEEDS),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @member_view(FEEDS)
-def source_create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(FEEDS)
+def source_create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(FEEDS)
     form = SourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -534,16 +537,16 @@ def source_create(request: HttpRequest) -> HttpResponse:
     return render(request, "scanning/source_form.html", {"form": form})
 
 
-def _source(request: HttpRequest, source_id: int) -> FeedSource:
+def _source(request: MemberRequest, source_id: int) -> FeedSource:
     source = get_object_or_404(FeedSource, pk=source_id)
-    access_of(request).require(FEEDS)
+    request.access.require(FEEDS)
     return source
 
 
 @require_POST
 @member_view(FEEDS)
-def source_fetch(request: HttpRequest, source_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def source_fetch(request: MemberRequest, source_id: int) -> HttpResponse:
+    organisation = request.organisation
     source = _source(request, source_id)
     services.fetch_requested(source, request)
     tasks.fetch_source.enqueue(organisation.pk, source.pk)
@@ -557,7 +560,7 @@ def source_fetch(request: HttpRequest, source_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(FEEDS)
-def source_pause(request: HttpRequest, source_id: int) -> HttpResponse:
+def source_pause(request: MemberRequest, source_id: int) -> HttpResponse:
     """Pause a source (its candidates stay), or resume a paused one."""
     source = _source(request, source_id)
     services.set_source_active(source, request, not source.is_active)
@@ -565,21 +568,21 @@ def source_pause(request: HttpRequest, source_id: int) -> HttpResponse:
         messages.success(request, _("%(name)s is fetched again.") % {"name": source.name})
     else:
         messages.success(request, _("%(name)s is paused.") % {"name": source.name})
-    return redirect("scanning:sources", organisation_of(request).slug)
+    return redirect("scanning:sources", request.organisation.slug)
 
 
-# The demo's own feeds -----------------------------------------------------------------------------
+# Panels on the pages of the apps below ------------------------------------------------------------
 
 
-@require_safe
-def demo_feed(request: HttpRequest, name: str) -> HttpResponse:
-    """The demo's two feeds, written for it (malbild/demo/feeds/), so that its sources work
-    without the internet. Only when feeds from private addresses are allowed, which only the
-    demo does and production mode refuses; otherwise there is nothing here (404)."""
-    if not settings.FEED_ALLOW_PRIVATE or settings.PRODUCTION:
-        raise Http404
-    if not (DEMO_FEEDS / f"{name}.xml").is_file():
-        raise Http404
-    from malbild.demo.scanning import feed_bytes  # the demo's content, only when it runs
+def _signals_behind(request: HttpRequest, signals: list[Signal]) -> str:
+    return render_to_string("scanning/_signals_behind.html", {"signals": signals}, request)
 
-    return HttpResponse(feed_bytes(name), content_type="application/xml; charset=utf-8")
+
+def signals_behind_version(*, request: HttpRequest, version: TargetVision, **_signal: Any) -> str:
+    """On a version of the målbild's page (`targets.signals.version_panels`)."""
+    return _signals_behind(request, services.signals_behind(version))
+
+
+def signals_behind_activity(*, request: HttpRequest, activity: Activity, **_signal: Any) -> str:
+    """On an activity's page (`plans.signals.activity_panels`)."""
+    return _signals_behind(request, services.signals_behind(activity))

@@ -1,6 +1,8 @@
-"""Steering documents and their dated changes. A change flags the målbild that cites the
-document for review, so that the administration looks at it again."""
+"""Steering documents and their dated changes. A change is announced to the apps above
+(`signals.document_changed`): the targets app flags the målbild that cites the document for
+review, so that the administration looks at it again."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -9,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malbild import audit
+from malbild.steering import signals
 from malbild.steering.models import SteeringChange, SteeringDocument
-from malbild.targets.services import flag_for_review
 from malbild.tenants.models import Organisation
 
 DOCUMENT_FIELDS = ("title", "kind", "level", "issuer", "url", "summary")
@@ -42,10 +44,14 @@ def save_document(
     return document
 
 
+@dataclass(frozen=True)
+class Added:
+    change: SteeringChange
+    notices: list[str]  # what the apps above did about it, for the person who added it
+
+
 @transaction.atomic
-def add_change(
-    document: SteeringDocument, request: HttpRequest | None, **fields: Any
-) -> SteeringChange:
+def add_change(document: SteeringDocument, request: HttpRequest | None, **fields: Any) -> Added:
     change = SteeringChange.objects.create(
         organisation=document.organisation, document=document, **fields
     )
@@ -63,8 +69,10 @@ def add_change(
         "date": change.date.isoformat(),
         "description": change.description,
     }
-    flag_for_review(document, reason)
-    return change
+    answers = signals.document_changed.send(
+        sender=SteeringChange, document=document, change=change, reason=reason
+    )
+    return Added(change, [str(answer) for _receiver, answer in answers if answer])
 
 
 def coming_changes(limit: int = 5) -> list[SteeringChange]:

@@ -7,17 +7,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.forms.models import model_to_dict
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from malbild.steering import services
+from malbild.steering import services, signals
 from malbild.steering.forms import ChangeForm, DocumentForm
 from malbild.steering.models import SteeringChange, SteeringDocument
-from malbild.targets.models import TargetVision
-from malbild.tenants.decorators import member_view, organisation_of
+from malbild.tenants.decorators import member_view
+from malbild.tenants.requests import MemberRequest
 
 PAGE_SIZE = 50
 TIMELINE_LENGTH = 20
@@ -33,7 +33,7 @@ def _document(document_id: int) -> SteeringDocument:
 
 @require_safe
 @member_view()
-def document_list(request: HttpRequest) -> HttpResponse:
+def document_list(request: MemberRequest) -> HttpResponse:
     today = timezone.localdate()
     latest = SteeringChange.objects.filter(document=OuterRef("pk"), date__lte=today).order_by(
         "-date", "-id"
@@ -64,7 +64,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+def document_detail(request: MemberRequest, document_id: int) -> HttpResponse:
     document = _document(document_id)
     return render(
         request,
@@ -73,15 +73,18 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "document": document,
             "changes": list(document.changes.order_by("date", "id")),
             "today": timezone.localdate(),
-            "target_visions": list(document.target_visions.order_by("-number")),
+            # What the apps above show here (targets: the versions of the målbild citing it).
+            "panels": signals.document_panels.render(
+                SteeringDocument, request=request, document=document
+            ),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_steering")
-def document_create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def document_create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     form = DocumentForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         document = services.save_document(organisation, request, **form.cleaned_data)
@@ -94,8 +97,8 @@ def document_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_steering")
-def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def document_edit(request: MemberRequest, document_id: int) -> HttpResponse:
+    organisation = request.organisation
     document = _document(document_id)
     form = DocumentForm(
         request.POST or None,
@@ -122,24 +125,13 @@ def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_edit_steering")
-def change_create(request: HttpRequest, document_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def change_create(request: MemberRequest, document_id: int) -> HttpResponse:
+    organisation = request.organisation
     document = _document(document_id)
     form = ChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_change(document, request, **form.cleaned_data)
-        # add_change flags the adopted målbild that cites the document: say so.
-        flagged = document.target_visions.filter(status=TargetVision.Status.ADOPTED).first()
-        if flagged is None:
-            messages.success(request, _("The change has been added."))
-        else:
-            messages.success(
-                request,
-                _(
-                    "The change has been added. The adopted målbild %(title)s cites this "
-                    "document, so it has been flagged for review."
-                )
-                % {"title": flagged.title},
-            )
+        added = services.add_change(document, request, **form.cleaned_data)
+        # The apps above say what they did about it (the målbild that cites it is flagged).
+        messages.success(request, " ".join([_("The change has been added."), *added.notices]))
         return redirect("steering:detail", organisation.slug, document.pk)
     return render(request, "steering/change_form.html", {"form": form, "document": document})

@@ -6,17 +6,15 @@ identifier of the pupil or the device), and the page refuses a second answer whi
 A pupil in a private window, or on another device, can answer again: the limit per address and
 the teacher's eye on the count (`Survey.expected_pupils`) are what stop a flood.
 
-The address: counted in the database cache that every process shares, under a hash of the
-address (the address itself is personal data and is never stored), per survey and per window.
-A whole school often sits behind one address, so the limit follows the group's size.
+The address: counted by the one rate limiter (`lib.ratelimit`) in the database cache that every
+process shares, under a hash of the address (the address itself is personal data and is never
+stored), per survey and per window. A whole school often sits behind one address, so the limit
+follows the group's size.
 """
 
-import hashlib
-import time
-
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from malbild.lib import ratelimit
 from malbild.surveys.models import Survey
 
 COOKIE_PREFIX = "elevrosten-"
@@ -68,26 +66,11 @@ def limit(survey: Survey) -> int:
     return WITHOUT_SIZE
 
 
-def _key(request: HttpRequest, survey: Survey) -> str:
-    from axes.helpers import get_client_ip_address
-
-    address = get_client_ip_address(request) or "unknown"
-    # Only a hash, salted with the survey, goes into the cache: the address is personal data.
-    digest = hashlib.sha256(f"{survey.pk}:{address}".encode()).hexdigest()[:32]
-    return f"survey-rate:{digest}:{int(time.time() // WINDOW)}"
-
-
-class Counter:
-    """This address's answers to a survey in the current window: read once when the answer
-    arrives (`over`), written once when it has been stored (`add`)."""
-
-    def __init__(self, request: HttpRequest, survey: Survey) -> None:
-        self.key = _key(request, survey)
-        self.seen = int(cache.get(self.key, 0))
-        self.over = self.seen >= limit(survey)
-
-    def add(self) -> None:
-        """Count the stored answer. Two processes counting at the same instant may count once
-        between them: a limit a few answers lenient in a burst, never an answer refused
-        wrongly."""
-        cache.set(self.key, self.seen + 1, WINDOW + 5)
+def counter(request: HttpRequest, survey: Survey) -> ratelimit.Count:
+    """This address's answers to the survey in the current window: read once when the answer
+    arrives (`over`), written once when it has been stored (`add()`). Two processes counting at
+    the same instant may count once between them: a limit a few answers lenient in a burst,
+    never an answer refused wrongly."""
+    return ratelimit.Count(
+        ratelimit.Limit(f"survey-{survey.pk}", limit(survey), WINDOW), ratelimit.client(request)
+    )

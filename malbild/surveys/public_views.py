@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from malbild.surveys import limits, results, services
 from malbild.surveys.forms import AnswerForm, CodeForm
 from malbild.surveys.models import MIN_ANSWERS, Response, Survey
-from malbild.tenants.decorators import organisation_of, public_view
+from malbild.tenants.decorators import public_view
+from malbild.tenants.requests import PublicRequest
 from malbild.tenants.scope import scope
 
 # The pages answer in these statuses, so that a script (and a test) can tell them apart.
@@ -60,7 +61,7 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
         form = AnswerForm(request.POST or None, survey=survey)
         status = 200
         if request.method == "POST":
-            counter = limits.Counter(request, survey)
+            counter = limits.counter(request, survey)
             if counter.over:
                 form.is_valid()  # the pupil's choices stay on the page, with the message on top
                 form.add_error(
@@ -107,11 +108,11 @@ def thanks(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_view
-def public_results(request: HttpRequest) -> HttpResponse:
+def public_results(request: PublicRequest) -> HttpResponse:
     """What the pupils say: the results teachers chose to publish, per statement for the whole
     organisation and per school, and the pupils' own words a teacher chose, where the pupil
     agreed and was old enough to agree."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     picture = results.overview(public=True)
     chart = None
     if picture.rows:

@@ -9,20 +9,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from malbild.goals.models import Goal
+from malbild.indicators.models import Measurement
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.surveys import access, qr, results, services
 from malbild.surveys.forms import LinkForm, SurveyForm
 from malbild.surveys.models import MIN_ANSWERS, IndicatorLink, Response, Survey
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit
+from malbild.tenants.requests import MemberRequest, OrganisationRequest
 
 RUN = access.RUN
 LINK = "can_edit_indicators"
@@ -32,15 +36,15 @@ def _survey(request: HttpRequest, survey_id: int) -> Survey:
     return get_object_or_404(Survey.objects.select_related("unit"), pk=survey_id)
 
 
-def _run(request: HttpRequest, survey_id: int) -> Survey:
+def _run(request: MemberRequest, survey_id: int) -> Survey:
     """A survey the person may run, else 403 (404 when it is not the organisation's)."""
     survey = _survey(request, survey_id)
-    access_of(request).require(RUN, survey.unit)
+    request.access.require(RUN, survey.unit)
     return survey
 
 
-def _to_survey(request: HttpRequest, survey: Survey) -> HttpResponse:
-    return redirect(reverse("surveys:detail", args=[organisation_of(request).slug, survey.pk]))
+def _to_survey(request: OrganisationRequest, survey: Survey) -> HttpResponse:
+    return redirect(reverse("surveys:detail", args=[request.organisation.slug, survey.pk]))
 
 
 def pupil_url(request: HttpRequest, survey: Survey) -> str:
@@ -49,9 +53,9 @@ def pupil_url(request: HttpRequest, survey: Survey) -> str:
 
 @require_safe
 @member_view()
-def survey_list(request: HttpRequest) -> HttpResponse:
+def survey_list(request: MemberRequest) -> HttpResponse:
     """The open surveys the person runs (with their codes), and every closed survey."""
-    who = access_of(request)
+    who = request.access
     counted = Survey.objects.select_related("unit").annotate(answers=Count("responses"))
     running = list(counted.filter(access.runnable(who), status=Survey.Status.OPEN))
     closed = paginate(
@@ -72,9 +76,9 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(RUN)
-def survey_create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    who = access_of(request)
+def survey_create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    who = request.access
     form = SurveyForm(request.POST or None, organisation=organisation, access=who)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -106,12 +110,12 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
+def survey_detail(request: MemberRequest, survey_id: int) -> HttpResponse:
     """While open, to those who run it: the code, the QR code and how many have answered. Once
     closed, to every member: the results (with at least MIN_ANSWERS answers) and the open
     answers a teacher has read."""
     survey = _survey(request, survey_id)
-    who = access_of(request)
+    who = request.access
     may_run = access.may_run(who, survey)
     rows, before = results.survey_rows(survey)
     texts = Response.objects.filter(access.readable_texts(who, survey), survey=survey)
@@ -145,7 +149,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @require_safe
 @member_view(RUN)
-def survey_poster(request: HttpRequest, survey_id: int) -> HttpResponse:
+def survey_poster(request: MemberRequest, survey_id: int) -> HttpResponse:
     """A page to show on the board or print: the address, the code and the QR code, large."""
     survey = _run(request, survey_id)
     url = pupil_url(request, survey)
@@ -160,7 +164,7 @@ def survey_poster(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(RUN)
-def survey_close(request: HttpRequest, survey_id: int) -> HttpResponse:
+def survey_close(request: MemberRequest, survey_id: int) -> HttpResponse:
     survey = _run(request, survey_id)
     try:
         survey = services.close_survey(survey, request)
@@ -183,7 +187,7 @@ def survey_close(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(RUN)
-def survey_publish(request: HttpRequest, survey_id: int) -> HttpResponse:
+def survey_publish(request: MemberRequest, survey_id: int) -> HttpResponse:
     survey = _run(request, survey_id)
     public = request.POST.get("public") == "1"
     try:
@@ -200,7 +204,7 @@ def survey_publish(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @require_safe
 @member_view(RUN)
-def survey_texts(request: HttpRequest, survey_id: int) -> HttpResponse:
+def survey_texts(request: MemberRequest, survey_id: int) -> HttpResponse:
     """The open answers, unread first, for those who run the survey to read before anyone else
     does, and to hide or choose for the public pages."""
     survey = _run(request, survey_id)
@@ -217,7 +221,7 @@ def survey_texts(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @require_POST
 @member_view(RUN)
-def text_moderate(request: HttpRequest, survey_id: int, response_id: int) -> HttpResponse:
+def text_moderate(request: MemberRequest, survey_id: int, response_id: int) -> HttpResponse:
     survey = _run(request, survey_id)
     response = get_object_or_404(
         Response.objects.select_related("survey__organisation"), pk=response_id, survey=survey
@@ -228,12 +232,12 @@ def text_moderate(request: HttpRequest, survey_id: int, response_id: int) -> Htt
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, _("Saved."))
-    return redirect(reverse("surveys:texts", args=[organisation_of(request).slug, survey.pk]))
+    return redirect(reverse("surveys:texts", args=[request.organisation.slug, survey.pk]))
 
 
 @require_safe
 @member_view()
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: MemberRequest) -> HttpResponse:
     """The whole organisation's (or, with ?enhet=, a unit's) latest term per statement, each
     school beside it, the spread between schools and the change since the term before."""
     unit = None
@@ -246,7 +250,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             picture.rows,
             title=_("Pupils who agree: %(where)s, %(term)s")
             % {
-                "where": unit.name if unit else organisation_of(request).name,
+                "where": unit.name if unit else request.organisation.name,
                 "term": picture.period,
             },
             this=picture.period or "",
@@ -261,11 +265,11 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(LINK)
-def links(request: HttpRequest) -> HttpResponse:
+def links(request: MemberRequest) -> HttpResponse:
     """Which statement measures which indicator: closing a survey then enters the share who
     agree as the indicator's values."""
-    organisation = organisation_of(request)
-    if not access_of(request).can(LINK):
+    organisation = request.organisation
+    if not request.access.can(LINK):
         raise PermissionDenied(_("Only the administration may link statements to indicators."))
     form = LinkForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -292,4 +296,39 @@ def links(request: HttpRequest) -> HttpResponse:
         "surveys/links.html",
         {"form": form, "rows": rows},
         status=400 if form.errors else 200,
+    )
+
+
+# A panel on the goals app's page ------------------------------------------------------------------
+
+
+def pupil_voice_panel(*, request: MemberRequest, goal: Goal, **_signal: Any) -> str:
+    """On a goal's page (`goals.signals.measure_panels`): the statements that measure the goal's
+    indicators, with the latest value for the goal's unit: "72 % of the pupils agree that …"
+    (one query; nothing when no statement measures it)."""
+    latest = Measurement.objects.filter(
+        indicator=OuterRef("indicator"),
+        org_unit_id=goal.unit_id,
+        gender=Measurement.Gender.ALL,
+        value__isnull=False,
+    ).order_by("-position")
+    links = list(
+        IndicatorLink.objects.filter(indicator__goal_links__goal=goal)
+        .select_related("indicator")
+        .annotate(
+            value=Subquery(latest.values("value")[:1]),
+            period=Subquery(latest.values("period")[:1]),
+        )
+        .order_by("statement_key")
+    )
+    labels = results.statement_labels()
+    statements = [
+        {"link": link, "text": results._label(link.statement_key)[1]}
+        for link in links
+        if link.statement_key in labels
+    ]
+    return render_to_string(
+        "surveys/_goal_voice.html",
+        {"statements": statements, "goal": goal, "slug": request.organisation.slug},
+        request,
     )

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from malbild.platform.models import Decision
+from malbild.platforms.models import Decision
 from malbild.tenants.models import Organisation
 from malbild.tenants.scope import TenantManager
 

@@ -11,12 +11,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from malbild import audit
 from malbild.accounts.models import signed_in
-from malbild.platform.models import Decision
-from malbild.platform.services import EditConflict, check_decision_date
+from malbild.platforms.models import Decision
+from malbild.platforms.services import EditConflict, check_decision_date
+from malbild.steering.models import SteeringDocument
+from malbild.targets import signals
 from malbild.targets.models import Comment, FocusArea, Investment, Review, TargetVision
 from malbild.tenants.models import Organisation
 from malbild.tenants.permissions import Access
@@ -300,9 +303,7 @@ def adopt(
         before={"status": "proposed", "superseded": [v.number for v in previous]},
         after={"status": "adopted", "decision": str(decision), "on_behalf": on_behalf},
     )
-    from malbild.communication import services as communication  # (import cycle otherwise)
-
-    communication.draft_for_adopted_target(locked, request)
+    signals.adopted.send(sender=TargetVision, version=locked, request=request)
     return locked
 
 
@@ -367,16 +368,22 @@ def review(
     return item
 
 
-def flag_for_review(document: Any, reason: str) -> int:
-    """Mark the adopted målbild that cites `document` as needing review; returns how many."""
-    flagged = 0
+def flag_for_review(*, document: SteeringDocument, reason: str, **_signal: Any) -> str:
+    """Mark the adopted målbild that cites `document` as needing review, when one of its dated
+    changes was added (`steering.signals.document_changed`, in that transaction). Returns a
+    sentence for the person who added the change, or "" when no adopted målbild cites it."""
+    flagged = []
     for version in TargetVision.objects.filter(status=Status.ADOPTED, steering_documents=document):
         version.review_flag = reason[:1000]
         version.save(update_fields=["review_flag"])
         audit.record("targets.flagged_for_review", target=version, summary=reason[:200],
                      organisation=version.organisation)  # fmt: skip
-        flagged += 1
-    return flagged
+        flagged.append(version)
+    if not flagged:
+        return ""
+    return gettext(
+        "The adopted målbild %(title)s cites this document, so it has been flagged for review."
+    ) % {"title": flagged[0].title}
 
 
 def previous_version(version: TargetVision) -> TargetVision | None:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from malbild.audit.models import AuditEvent
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
+from malbild.lib.panels import Panel
 from malbild.lib.textdiff import has_changes, word_diff
-from malbild.platform.services import EditConflict
-from malbild.scanning.services import signals_behind
+from malbild.platforms.services import EditConflict
 from malbild.steering.models import SteeringDocument
-from malbild.targets import services
+from malbild.targets import services, signals
 from malbild.targets.forms import (
     AdoptForm,
     CommentForm,
@@ -31,8 +32,9 @@ from malbild.targets.forms import (
     VisionForm,
 )
 from malbild.targets.models import FocusArea, Investment, Review, TargetVision
-from malbild.tenants.decorators import access_of, member_view, organisation_of
+from malbild.tenants.decorators import member_view
 from malbild.tenants.permissions import Access
+from malbild.tenants.requests import MemberRequest
 
 Status = TargetVision.Status
 DRAFTING = "can_draft_target_vision"
@@ -56,15 +58,30 @@ def _version(number: int) -> TargetVision:
 
 
 def _shown(version: TargetVision) -> dict[str, Any]:
-    """The context that `targets/_vision.html` needs for one version."""
+    """The context of a version's text and investments (`targets/_vision.html`)."""
     investments = list(version.investments.all())
     return {
         "version": version,
         "investments": investments,
         "investments_total": sum(i.total for i in investments),
         "overdue": version.review_overdue(timezone.localdate()),
-        "signals": signals_behind(version),
     }
+
+
+def _vision(request: HttpRequest, version: TargetVision) -> dict[str, Any]:
+    """`_shown` for `targets/_vision.html`, with what the apps above show under the investments
+    (followup: what each spent and achieved)."""
+    shown = _shown(version)
+    investments = shown["investments"]
+    panels = signals.investment_panels.render(
+        TargetVision, request=request, version=version, investments=investments
+    )
+    return shown | {"investment_panels": panels}
+
+
+def _panels(request: HttpRequest, version: TargetVision) -> list[Panel]:
+    """What the apps above show on a version's page (scanning: the signals behind it)."""
+    return signals.version_panels.render(TargetVision, request=request, version=version)
 
 
 def _may_adopt(access: Access) -> bool:
@@ -99,9 +116,9 @@ def _to_version(version: TargetVision, anchor: str = "") -> HttpResponse:
 
 @require_safe
 @member_view()
-def detail(request: HttpRequest) -> HttpResponse:
+def detail(request: MemberRequest) -> HttpResponse:
     """The målbild in force, the version being worked on, and every version so far."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     current = _in_full(TargetVision.objects.filter(status=Status.ADOPTED)).first()
     history = TargetVision.objects.only(
         "number", "title", "status", "based_on", "created_at", "proposed_at", "adopted_at",
@@ -110,12 +127,13 @@ def detail(request: HttpRequest) -> HttpResponse:
     page = paginate(request, history)
     first_number = TargetVision.objects.aggregate(n=Min("number"))["n"]
     rows = [(v, bool(v.based_on_id) or v.number != first_number) for v in page.object_list]
-    access = access_of(request)
+    access = request.access
     return render(
         request,
         "targets/detail.html",
         {
-            **(_shown(current) if current else {}),
+            **(_vision(request, current) if current else {}),
+            "panels": _panels(request, current) if current else [],
             "current": current,
             "open_version": services.open_version(organisation),
             "page": page,
@@ -126,13 +144,14 @@ def detail(request: HttpRequest) -> HttpResponse:
 
 
 def _version_context(
-    request: HttpRequest, version: TargetVision, comment_form: CommentForm | None = None
+    request: MemberRequest, version: TargetVision, comment_form: CommentForm | None = None
 ) -> dict[str, Any]:
-    access = access_of(request)
+    access = request.access
     comments = paginate(request, version.comments.select_related("author"))
     open_for_comments = version.status == Status.PROPOSED
     return {
-        **_shown(version),
+        **_vision(request, version),
+        "panels": _panels(request, version),
         "comments": comments,
         "comment_form": comment_form or (CommentForm() if open_for_comments else None),
         "has_previous": services.previous_version(version) is not None,
@@ -147,7 +166,7 @@ def _version_context(
 
 @require_safe
 @member_view()
-def version(request: HttpRequest, number: int) -> HttpResponse:
+def version(request: MemberRequest, number: int) -> HttpResponse:
     item = _version(number)
     return render(request, "targets/version.html", _version_context(request, item))
 
@@ -186,7 +205,7 @@ def _names_changed(before: Any, after: Any) -> dict[str, list[str]]:
 
 @require_safe
 @member_view()
-def compare(request: HttpRequest, number: int) -> HttpResponse:
+def compare(request: MemberRequest, number: int) -> HttpResponse:
     """What this version changed, word by word, against the one before it."""
     item = get_object_or_404(TargetVision, number=number)
     previous = services.previous_version(item)
@@ -246,9 +265,9 @@ def _starter_text() -> dict[str, Any]:
 
 @require_POST
 @member_view(DRAFTING)
-def draft_start(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(DRAFTING)
+def draft_start(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(DRAFTING)
     try:
         draft = services.start_draft(organisation, request, **_starter_text())
     except ValidationError as e:
@@ -278,9 +297,9 @@ def _last_saved_by(version: TargetVision) -> AuditEvent | None:
 
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
-def edit(request: HttpRequest, number: int) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(DRAFTING)
+def edit(request: MemberRequest, number: int) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(DRAFTING)
     item = _version(number)
     if not item.is_editable:
         return _not_a_draft(request, item)
@@ -327,8 +346,10 @@ def edit(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-def _investment_form(request: HttpRequest, number: int, investment_id: int | None) -> HttpResponse:
-    access_of(request).require(DRAFTING)
+def _investment_form(
+    request: MemberRequest, number: int, investment_id: int | None
+) -> HttpResponse:
+    request.access.require(DRAFTING)
     item = _version(number)
     investment = None
     if investment_id is not None:
@@ -359,20 +380,20 @@ def _investment_form(request: HttpRequest, number: int, investment_id: int | Non
 
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
-def investment_create(request: HttpRequest, number: int) -> HttpResponse:
+def investment_create(request: MemberRequest, number: int) -> HttpResponse:
     return _investment_form(request, number, None)
 
 
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
-def investment_edit(request: HttpRequest, number: int, investment_id: int) -> HttpResponse:
+def investment_edit(request: MemberRequest, number: int, investment_id: int) -> HttpResponse:
     return _investment_form(request, number, investment_id)
 
 
 @require_POST
 @member_view(DRAFTING)
-def investment_delete(request: HttpRequest, number: int, investment_id: int) -> HttpResponse:
-    access_of(request).require(DRAFTING)
+def investment_delete(request: MemberRequest, number: int, investment_id: int) -> HttpResponse:
+    request.access.require(DRAFTING)
     item = _version(number)
     investment = get_object_or_404(Investment, pk=investment_id, target_vision=item)
     if not item.is_editable:
@@ -391,8 +412,8 @@ def investment_delete(request: HttpRequest, number: int, investment_id: int) -> 
 
 @require_POST
 @member_view(DRAFTING)
-def propose(request: HttpRequest, number: int) -> HttpResponse:
-    access_of(request).require(DRAFTING)
+def propose(request: MemberRequest, number: int) -> HttpResponse:
+    request.access.require(DRAFTING)
     item = _version(number)
     try:
         services.propose(item, request)
@@ -410,8 +431,8 @@ def propose(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_POST
 @member_view(DRAFTING)
-def withdraw(request: HttpRequest, number: int) -> HttpResponse:
-    access_of(request).require(DRAFTING)
+def withdraw(request: MemberRequest, number: int) -> HttpResponse:
+    request.access.require(DRAFTING)
     item = _version(number)
     try:
         services.withdraw(item, request)
@@ -431,9 +452,9 @@ def withdraw(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view()
-def adopt(request: HttpRequest, number: int) -> HttpResponse:
+def adopt(request: MemberRequest, number: int) -> HttpResponse:
     """An elected member adopts a proposal; an admin records the body's decision on its behalf."""
-    access = access_of(request)
+    access = request.access
     if not _may_adopt(access):
         raise PermissionDenied(
             _(
@@ -469,7 +490,7 @@ def adopt(request: HttpRequest, number: int) -> HttpResponse:
             else:
                 message = _("You have adopted version %(number)s of the målbild.")
             messages.success(request, message % {"number": item.number})
-            return redirect("targets:detail", organisation_of(request).slug)
+            return redirect("targets:detail", request.organisation.slug)
     return render(
         request,
         "targets/adopt.html",
@@ -480,7 +501,7 @@ def adopt(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_comment")
-def comment(request: HttpRequest, number: int) -> HttpResponse:
+def comment(request: MemberRequest, number: int) -> HttpResponse:
     item = _version(number)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -506,10 +527,10 @@ def comment(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: MemberRequest) -> HttpResponse:
     """Record a revisit of the adopted målbild: kept (next review date) or revised (new draft)."""
-    organisation = organisation_of(request)
-    access_of(request).require(DRAFTING)
+    organisation = request.organisation
+    request.access.require(DRAFTING)
     current = _in_full(TargetVision.objects.filter(status=Status.ADOPTED)).first()
     if current is None:
         return _not_possible(
@@ -546,10 +567,10 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view()
-def focus_areas(request: HttpRequest) -> HttpResponse:
+def focus_areas(request: MemberRequest) -> HttpResponse:
     """Every member reads the focus areas; admins add one with the form on the same page."""
-    organisation = organisation_of(request)
-    access = access_of(request)
+    organisation = request.organisation
+    access = request.access
     may_edit = access.can(DRAFTING)
     if request.method == "POST":
         access.require(DRAFTING)
@@ -573,9 +594,9 @@ def focus_areas(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view(DRAFTING)
-def focus_area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
-    access_of(request).require(DRAFTING)
+def focus_area_edit(request: MemberRequest, area_id: int) -> HttpResponse:
+    organisation = request.organisation
+    request.access.require(DRAFTING)
     area = get_object_or_404(FocusArea, pk=area_id)
     form = FocusAreaForm(
         request.POST or None, initial={"name": area.name, "description": area.description}
@@ -591,3 +612,13 @@ def focus_area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
             )
             return redirect("targets:focus_areas", organisation.slug)
     return render(request, "targets/focus_area_form.html", {"area": area, "form": form})
+
+
+# Panels on the pages of the apps below ------------------------------------------------------------
+
+
+def cited_by_panel(*, request: HttpRequest, document: SteeringDocument, **_signal: Any) -> str:
+    """On a steering document's page (`steering.signals.document_panels`): the versions of the
+    målbild that cite it."""
+    versions = list(document.target_visions.order_by("-number"))
+    return render_to_string("targets/_cited_by.html", {"target_visions": versions}, request)

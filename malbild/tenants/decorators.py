@@ -6,11 +6,16 @@ explanation when the person may read but not do this), and runs the view inside
 `tenants.scope`, so every tenant-owned query is limited to that organisation. `public_view`
 opens an organisation's public pages to anyone, and `shared_view` the pages under `/delat/` to
 the members of any organisation.
+
+Each decorator takes a view whose first parameter is the kind of request it lets in
+(`tenants.requests`), so mypy checks that the view uses only what the decorator set. The view
+keeps its other parameters; the decorated view takes the organisation's slug (`org`) from the
+URL besides.
 """
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Concatenate, ParamSpec, Protocol, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -19,20 +24,35 @@ from django.shortcuts import get_object_or_404
 
 from malbild.tenants.models import Membership, Organisation
 from malbild.tenants.permissions import Access, explain, roles_with
+from malbild.tenants.requests import MemberRequest, PublicRequest, SharedRequest
 from malbild.tenants.scope import scope
 
-View = Callable[..., HttpResponse]
+P = ParamSpec("P")
 
 
-def member_view(capability: str | None = None) -> Callable[[View], View]:
+class OrganisationView(Protocol[P]):
+    """A decorated view of `/o/<org>/…` or `/offentlig/<org>/…`, as the URL conf calls it."""
+
+    def __call__(
+        self, request: HttpRequest, org: str, *args: P.args, **kwargs: P.kwargs
+    ) -> HttpResponse: ...
+
+
+def member_view(
+    capability: str | None = None,
+) -> Callable[[Callable[Concatenate[MemberRequest, P], HttpResponse]], OrganisationView[P]]:
     """Wrap a view of `/o/<org>/…`. `capability` is needed somewhere in the organisation;
     the view checks the object's own unit with `request.access.require(...)`."""
     if capability is not None:
         roles_with(capability)  # fail at import for a misspelt capability
 
-    def decorator(view: View) -> View:
+    def decorator(
+        view: Callable[Concatenate[MemberRequest, P], HttpResponse],
+    ) -> OrganisationView[P]:
         @wraps(view)
-        def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, org: str, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             organisation = get_object_or_404(Organisation, slug=org)
@@ -45,59 +65,59 @@ def member_view(capability: str | None = None) -> Callable[[View], View]:
                 access = Access(organisation, memberships)
                 if capability is not None and not access.can(capability, anywhere=True):
                     raise PermissionDenied(explain(capability))
-                request.organisation = organisation  # type: ignore[attr-defined]
-                request.access = access  # type: ignore[attr-defined]
-                return view(request, *args, **kwargs)
+                # From here on the request is what MemberRequest describes.
+                member = cast(MemberRequest, request)
+                member.organisation = organisation
+                member.access = access
+                return view(member, *args, **kwargs)
 
-        wrapper.capability = capability  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
 
 
-def public_view(view: View) -> View:
+def public_view(
+    view: Callable[Concatenate[PublicRequest, P], HttpResponse],
+) -> OrganisationView[P]:
     """Wrap a view of `/offentlig/<org>/…`: anyone may read, if the organisation publishes."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, org: str, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         organisation = get_object_or_404(Organisation, slug=org, has_public_pages=True)
         with scope(organisation):
-            request.organisation = organisation  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            public = cast(PublicRequest, request)  # from here on, what PublicRequest describes
+            public.organisation = organisation
+            return view(public, *args, **kwargs)
 
     return wrapper
 
 
-def shared_view(view: View) -> View:
+class SharedView(Protocol[P]):
+    """A view wrapped by `shared_view`, marked so (malbild/tenants/tests/test_shared_pages.py
+    finds every page under `/delat/` that is not)."""
+
+    shared_view: bool
+
+    def __call__(self, request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse: ...
+
+
+def shared_view(view: Callable[Concatenate[SharedRequest, P], HttpResponse]) -> SharedView[P]:
     """Wrap a view of `/delat/…`, what organisations share with each other's members (DESIGN.md
     §4): anonymous visitors are sent to log in, and a person without a role in any organisation
     gets 404, as for an organisation they are not a member of. The person's roles everywhere are
     in `request.memberships`. Every page under `/delat/` goes through here (a test says so)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         memberships = Membership.of_person(request.user)
         if not memberships:
             raise Http404
-        request.memberships = memberships  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        person = cast(SharedRequest, request)  # from here on, what SharedRequest describes
+        person.memberships = memberships
+        return view(person, *args, **kwargs)
 
-    wrapper.shared_view = True  # type: ignore[attr-defined]
-    return wrapper
-
-
-def memberships_of(request: HttpRequest) -> list[Membership]:
-    """The person's roles in every organisation (set by `shared_view`)."""
-    return request.memberships  # type: ignore[attr-defined]
-
-
-def organisation_of(request: HttpRequest) -> Organisation:
-    """The organisation that `member_view` or `public_view` resolved for this request."""
-    return request.organisation  # type: ignore[attr-defined]
-
-
-def access_of(request: HttpRequest) -> Access:
-    """What the person may do in that organisation (set by `member_view`)."""
-    return request.access  # type: ignore[attr-defined]
+    marked = cast(SharedView[P], wrapper)
+    marked.shared_view = True
+    return marked

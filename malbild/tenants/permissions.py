@@ -151,6 +151,20 @@ class Access:
                 units.append(m.unit)
         return units
 
+    def own_work_subtrees(self) -> list[OrgUnit] | None:
+        """The units whose unfinished work (draft follow-up reports, self-assessment rounds) the
+        person reads: those their roles are limited to; None for an admin of everything. A
+        whole-organisation role other than admin (an elected member, a reader) is not "inside
+        the subtree" (DESIGN.md §4): such work is the unit's own until it says it is ready."""
+        units: list[OrgUnit] = []
+        for membership in self.memberships:
+            if membership.unit is None:
+                if membership.role == Membership.Role.ADMIN:
+                    return None
+                continue
+            units.append(membership.unit)
+        return units
+
     def can_grant(self, role: str, unit: OrgUnit | None) -> bool:
         return any(
             role in GRANTABLE_ROLES.get(m.role, frozenset()) and m.covers(unit)

@@ -5,7 +5,6 @@ from malbild.tenants import views
 app_name = "tenants"
 
 urlpatterns = [
-    path("", views.organisation_home, name="home"),
     path("enheter/", views.unit_tree, name="unit_tree"),
     path("enheter/ny/", views.unit_create, name="unit_create"),
     path("enheter/<int:unit_id>/", views.unit_detail, name="unit_detail"),

@@ -1,6 +1,6 @@
-"""Organisation pages: start, the unit tree, people and roles, invitations, public start."""
+"""Organisation pages: the unit tree, people and roles, invitations. (The start pages are the
+dashboards' `home` and `public_views.home`.)"""
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -12,23 +12,16 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.accounts import oidc
 from malbild.accounts import services as account_services
 from malbild.accounts.models import User
-from malbild.communication import services as communication_services
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import PAGE_SIZE, paginate
-from malbild.platform import services as platform_services
-from malbild.platform.models import Value
-from malbild.steering import services as steering_services
-from malbild.targets import services as target_services
-from malbild.targets.tasks import REMIND_DAYS_AHEAD
 from malbild.tenants import services
-from malbild.tenants.decorators import access_of, member_view, organisation_of, public_view
+from malbild.tenants.decorators import member_view
 from malbild.tenants.forms import (
     AcceptInvitationForm,
     InviteForm,
@@ -38,6 +31,7 @@ from malbild.tenants.forms import (
 )
 from malbild.tenants.models import Invitation, Membership, OrgUnit, within
 from malbild.tenants.permissions import Access
+from malbild.tenants.requests import MemberRequest
 from malbild.tenants.scope import scope
 
 
@@ -69,53 +63,12 @@ def _with_child_counts(units: Any) -> Any:
     return units.annotate(active_children=Coalesce(Subquery(children), 0))
 
 
-# Start --------------------------------------------------------------------------------------------
-
-
-@require_safe
-@member_view()
-def organisation_home(request: HttpRequest) -> HttpResponse:
-    """The start page: the common platform first, then the målbild, what is coming in the
-    steering documents, and the organisation's units (about eight queries)."""
-    organisation = organisation_of(request)
-    access = access_of(request)
-    target = target_services.adopted(organisation)
-    today = timezone.localdate()
-    counts = dict(
-        OrgUnit.objects.filter(archived_at__isnull=True)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
-    kinds = [(label, counts.get(value, 0)) for value, label in OrgUnit.Kind.choices]
-    return render(
-        request,
-        "tenants/organisation_home.html",
-        {
-            "organisation": organisation,
-            "memberships": access.memberships,
-            "kinds": [(label, n) for label, n in kinds if n],
-            "platform": platform_services.in_force(organisation),
-            "values": Value.objects.filter(retired_at__isnull=True),
-            "target": target,
-            "open_version": target_services.open_version(organisation),
-            "review_soon": bool(
-                target
-                and target.review_date
-                and target.review_date <= today + timedelta(days=REMIND_DAYS_AHEAD)
-            ),
-            "review_overdue": bool(target and target.review_overdue(today)),
-            "coming_changes": steering_services.coming_changes(),
-        },
-    )
-
-
 # Units --------------------------------------------------------------------------------------------
 
 
 @require_safe
 @member_view()
-def unit_tree(request: HttpRequest) -> HttpResponse:
+def unit_tree(request: MemberRequest) -> HttpResponse:
     """The tree one level at a time (top level, or `?under=<id>`), or a search across it."""
     query = request.GET.get("q", "").strip()[:100]
     show_archived = request.GET.get("arkiverade") == "1"
@@ -153,9 +106,9 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_view()
-def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_detail(request: MemberRequest, unit_id: int) -> HttpResponse:
     unit = _unit(request, unit_id)
-    access = access_of(request)
+    access = request.access
     children = _with_child_counts(OrgUnit.objects.filter(parent=unit)).order_by(
         "archived_at", "name", "id"
     )
@@ -180,13 +133,13 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
-def unit_create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
+def unit_create(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     parent_id = request.GET.get("under", "")
     if parent_id and not parent_id.isdigit():
         raise Http404
     parent = _unit(request, int(parent_id)) if parent_id else None
-    access_of(request).require("can_manage_units", parent)
+    request.access.require("can_manage_units", parent)
     form = UnitForm(request.POST or None, organisation=organisation, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,10 +154,10 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
-def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def unit_edit(request: MemberRequest, unit_id: int) -> HttpResponse:
+    organisation = request.organisation
     unit = _unit(request, unit_id)
-    access_of(request).require("can_manage_units", unit)
+    request.access.require("can_manage_units", unit)
     original = {name: getattr(unit, name) for name in services.UNIT_FIELDS}
     form = UnitForm(
         request.POST or None, instance=unit, organisation=organisation, parent=unit.parent
@@ -225,9 +178,9 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
-def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
-    access = access_of(request)
+def unit_move(request: MemberRequest, unit_id: int) -> HttpResponse:
+    organisation = request.organisation
+    access = request.access
     unit = _unit(request, unit_id)
     access.require("can_manage_units", unit)
     form = MoveForm(
@@ -254,10 +207,10 @@ def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_units")
-def unit_archive(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def unit_archive(request: MemberRequest, unit_id: int) -> HttpResponse:
+    organisation = request.organisation
     unit = _unit(request, unit_id)
-    access_of(request).require("can_manage_units", unit)
+    request.access.require("can_manage_units", unit)
     error = None
     if request.method == "POST":
         try:
@@ -277,10 +230,10 @@ def unit_archive(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_manage_units")
-def unit_restore(request: HttpRequest, unit_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def unit_restore(request: MemberRequest, unit_id: int) -> HttpResponse:
+    organisation = request.organisation
     unit = _unit(request, unit_id)
-    access_of(request).require("can_manage_units", unit)
+    request.access.require("can_manage_units", unit)
     try:
         services.restore_unit(unit, request=request)
     except ValidationError as e:
@@ -304,8 +257,8 @@ def _visible_memberships(access: Access) -> Any:
 
 @require_safe
 @member_view("can_manage_people")
-def people(request: HttpRequest) -> HttpResponse:
-    access = access_of(request)
+def people(request: MemberRequest) -> HttpResponse:
+    access = request.access
     query = request.GET.get("q", "").strip()[:100]
     visible = _visible_memberships(access)
     persons = User.objects.filter(pk__in=visible.values("user_id")).order_by("name", "email")
@@ -334,9 +287,9 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_manage_people")
-def person_invite(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of(request)
-    access = access_of(request)
+def person_invite(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
+    access = request.access
     initial = {}
     under = request.GET.get("unit", "")
     if under.isdigit():
@@ -361,13 +314,13 @@ def person_invite(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view("can_manage_people")
-def invitation_withdraw(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_withdraw(request: MemberRequest, invitation_id: int) -> HttpResponse:
     """Withdraw a pending invitation; only someone who may give its role there may."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     invitation = get_object_or_404(
         Invitation.objects.select_related("unit"), pk=invitation_id, accepted_at__isnull=True
     )
-    access = access_of(request)
+    access = request.access
     if not access.can_grant(invitation.role, invitation.unit):
         raise PermissionDenied(
             _("You may not withdraw an invitation to a role that you may not give.")
@@ -385,12 +338,10 @@ def invitation_withdraw(request: HttpRequest, invitation_id: int) -> HttpRespons
     return redirect("tenants:people", organisation.slug)
 
 
-def _person(request: HttpRequest, user_id: int) -> tuple[User, list[Membership]]:
+def _person(request: MemberRequest, user_id: int) -> tuple[User, list[Membership]]:
     """A person with roles here that the viewer may see, or 404."""
     memberships = list(
-        _visible_memberships(access_of(request))
-        .filter(user_id=user_id)
-        .select_related("user", "unit")
+        _visible_memberships(request.access).filter(user_id=user_id).select_related("user", "unit")
     )
     if not memberships:
         raise Http404
@@ -399,10 +350,10 @@ def _person(request: HttpRequest, user_id: int) -> tuple[User, list[Membership]]
 
 @require_safe
 @member_view("can_manage_people")
-def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def person_detail(request: MemberRequest, user_id: int) -> HttpResponse:
+    organisation = request.organisation
     person, memberships = _person(request, user_id)
-    access = access_of(request)
+    access = request.access
     return render(
         request,
         "tenants/person_detail.html",
@@ -417,10 +368,10 @@ def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_manage_people")
-def role_grant(request: HttpRequest, user_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def role_grant(request: MemberRequest, user_id: int) -> HttpResponse:
+    organisation = request.organisation
     person, memberships = _person(request, user_id)
-    access = access_of(request)
+    access = request.access
     form = RoleForm(request.POST, organisation=organisation)
     if form.is_valid():
         try:
@@ -446,14 +397,14 @@ def role_grant(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @member_view("can_manage_people")
-def role_revoke(request: HttpRequest, user_id: int, membership_id: int) -> HttpResponse:
-    organisation = organisation_of(request)
+def role_revoke(request: MemberRequest, user_id: int, membership_id: int) -> HttpResponse:
+    organisation = request.organisation
     person, memberships = _person(request, user_id)
     membership = next((m for m in memberships if m.pk == membership_id), None)
     if membership is None:
         raise Http404
     try:
-        services.revoke_role(access_of(request), membership, request)
+        services.revoke_role(request.access, membership, request)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -468,11 +419,11 @@ def role_revoke(request: HttpRequest, user_id: int, membership_id: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @member_view("can_anonymise_people")
-def person_anonymise(request: HttpRequest, user_id: int) -> HttpResponse:
+def person_anonymise(request: MemberRequest, user_id: int) -> HttpResponse:
     """Confirm, then anonymise a person who has left (accounts.services.anonymise)."""
-    organisation = organisation_of(request)
+    organisation = request.organisation
     person, memberships = _person(request, user_id)
-    access = access_of(request)
+    access = request.access
     problem = ""
     try:
         account_services.check_anonymise(access, person, request.user)
@@ -545,7 +496,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(
                 request, _("Welcome to %(organisation)s.") % {"organisation": organisation}
             )
-            return redirect("tenants:home", organisation.slug)
+            return redirect("dashboards:home", organisation.slug)
     return render(
         request,
         "tenants/invitation.html",
@@ -557,35 +508,5 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "sso_url": f"{reverse('accounts:sso_login')}?next={request.path}"
             if oidc.enabled()
             else "",
-        },
-    )
-
-
-# Public -------------------------------------------------------------------------------------------
-
-
-@require_safe
-@public_view
-def public_home(request: HttpRequest) -> HttpResponse:
-    """What anyone may read about the organisation: the platform with its values, the adopted
-    målbild with its decision and investments, and the schools and preschools. No personal data:
-    no names of the people who proposed or decided."""
-    organisation = organisation_of(request)
-    units = OrgUnit.objects.filter(
-        archived_at__isnull=True, kind__in=[OrgUnit.Kind.SCHOOL, OrgUnit.Kind.PRESCHOOL]
-    ).order_by("name", "id")
-    target = target_services.adopted(organisation)
-    return render(
-        request,
-        "tenants/public_home.html",
-        {
-            "organisation": organisation,
-            "platform": platform_services.in_force(organisation),
-            "values": Value.objects.filter(retired_at__isnull=True),
-            "target": target,
-            "investments": target.investments.all() if target else [],
-            "focus_areas": target.focus_areas.all() if target else [],
-            "page": paginate(request, units),
-            "highlights": communication_services.highlights(),
         },
     )

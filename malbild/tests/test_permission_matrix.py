@@ -16,20 +16,23 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PASSWORD, Cast, audit_events
+from malbild.announcements.tests.matrix import CASES as ANNOUNCEMENT_CASES
 from malbild.api.tests.matrix import CASES as API_TOKEN_CASES
 from malbild.assessments.tests.matrix import CASES as ASSESSMENT_CASES
-from malbild.communication.tests.matrix import CASES as COMMUNICATION_CASES
 from malbild.dashboards.tests.matrix import CASES as DASHBOARD_CASES
+from malbild.demo.tests.matrix import CASES as DEMO_CASES
+from malbild.feedback.tests.matrix import CASES as FEEDBACK_CASES
 from malbild.followup.tests.matrix import CASES as FOLLOWUP_CASES
 from malbild.goals.tests.matrix import CASES as GOAL_CASES
 from malbild.imports.tests.matrix import CASES as IMPORT_CASES
 from malbild.indicators.tests.matrix import CASES as INDICATOR_CASES
 from malbild.plans.tests.matrix import CASES as PLAN_CASES
-from malbild.platform.tests.matrix import CASES as PLATFORM_CASES
+from malbild.platforms.tests.matrix import CASES as PLATFORM_CASES
 from malbild.practices.tests.matrix import CASES as PRACTICE_CASES
 from malbild.reports.tests.matrix import CASES as REPORT_CASES
 from malbild.scanning.tests.matrix import CASES as SCANNING_CASES
 from malbild.steering.tests.matrix import CASES as STEERING_CASES
+from malbild.stories.tests.matrix import CASES as STORY_CASES
 from malbild.surveys.tests.matrix import CASES as SURVEY_CASES
 from malbild.targets.tests.matrix import CASES as TARGET_CASES
 from malbild.tests.matrix import (
@@ -118,8 +121,6 @@ MATRIX: dict[str, list[Case]] = {
         Case("post", invitation_url, None, None, None, (None, 302),
              lambda c: {"name": "Nina Ny", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}),
     ],
-    "public:home": [Case("get", org_url("public:home"), 200, 200, None, (None, 200))],
-    "tenants:home": [Case("get", org_url("tenants:home"), LOGIN, 404, None, ("teacher", 200))],
     "tenants:unit_tree": [
         Case("get", org_url("tenants:unit_tree"), LOGIN, 404, None, ("teacher", 200)),
     ],
@@ -202,9 +203,12 @@ MATRIX.update(FOLLOWUP_CASES)
 MATRIX.update(SCANNING_CASES)
 MATRIX.update(PRACTICE_CASES)
 MATRIX.update(ASSESSMENT_CASES)
-MATRIX.update(COMMUNICATION_CASES)
+MATRIX.update(ANNOUNCEMENT_CASES)
+MATRIX.update(STORY_CASES)
+MATRIX.update(FEEDBACK_CASES)
 MATRIX.update(API_TOKEN_CASES)
 MATRIX.update(REPORT_CASES)
+MATRIX.update(DEMO_CASES)
 MATRIX.update(SURVEY_CASES)
 
 # POST routes that write without an audit event, each with the reason; the test checks that

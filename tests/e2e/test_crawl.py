@@ -51,29 +51,29 @@ ALSO_START_AT = [
 # from the axe check, so each one says why no link can lead there.
 NOT_CRAWLED: dict[str, str] = {
     # Communication: buttons on an announcement's page and on "Your feeds and e-mail".
-    "communication:announcement_publish": "POST only",
-    "communication:announcement_unpublish": "POST only",
-    "communication:announcement_delete": "POST only",
-    "communication:feed_token_new": "POST only",
-    "communication:feed_token_revoke": "POST only",
-    "communication:digest": "POST only",
+    "announcements:announcement_publish": "POST only",
+    "announcements:announcement_unpublish": "POST only",
+    "announcements:announcement_delete": "POST only",
+    "announcements:feed_token_new": "POST only",
+    "announcements:feed_token_revoke": "POST only",
+    "announcements:digest": "POST only",
     # Their addresses carry a secret (the personal feed token, shown once) or a signed link that
-    # only the digest e-mail holds; tested in malbild/communication/tests.
-    "communication_personal:atom": "secret token in the address; an Atom document, not a page",
-    "communication_personal:ical": "secret token in the address; an iCalendar file, not a page",
-    "communication_personal:digest_off": "signed link only in the digest e-mail",
+    # only the digest e-mail holds; tested in malbild/announcements/tests.
+    "announcements_personal:atom": "secret token in the address; an Atom document, not a page",
+    "announcements_personal:ical": "secret token in the address; an iCalendar file, not a page",
+    "announcements_personal:digest_off": "signed link only in the digest e-mail",
     # Success stories and feedback: buttons on a story's and a feedback's page.
-    "communication:story_publish": "POST only",
-    "communication:story_reject": "POST only",
-    "communication:quote_withdraw": "POST only",
-    "communication:image_withdraw": "POST only",
-    "communication:story_highlight": "POST only",
-    "communication:feedback_answer": "POST only",
-    "communication:feedback_reject": "POST only",
-    "communication:feedback_signal": "POST only",
-    # Pictures in <img>, not pages; tested in malbild/communication/tests/test_stories.py.
-    "communication:story_image": "an image, not an HTML page",
-    "communication_public:story_image": "an image, not an HTML page",
+    "stories:story_publish": "POST only",
+    "stories:story_reject": "POST only",
+    "stories:quote_withdraw": "POST only",
+    "stories:image_withdraw": "POST only",
+    "stories:story_highlight": "POST only",
+    "feedback:feedback_answer": "POST only",
+    "feedback:feedback_reject": "POST only",
+    "feedback:feedback_signal": "POST only",
+    # Pictures in <img>, not pages; tested in malbild/stories/tests/test_stories.py.
+    "stories:story_image": "an image, not an HTML page",
+    "stories_public:story_image": "an image, not an HTML page",
     # The language switch is a POST form in every page's header.
     "set_language": "POST only",
     # A button on the profile page; the answer is a JSON file, not a page.
@@ -115,7 +115,7 @@ NOT_CRAWLED: dict[str, str] = {
     # The benchmark's reference page (DESIGN.md §6), linked from no page; its test checks it.
     "baseline": "linked from nowhere: the benchmark's reference",
     # A PDF linked only when a decision has minutes; the demo's decisions have none. The download
-    # and its access rules are tested in malbild/platform/tests/test_minutes.py.
+    # and its access rules are tested in malbild/platforms/tests/test_minutes.py.
     "platform:decision_minutes": "a PDF, and the demo has no minutes",
     # POST buttons: start a new draft of the platform or of the målbild.
     "platform:draft_start": "POST only",
@@ -303,7 +303,7 @@ def crawl(result: Crawl, origin: str, starts: list[str]) -> None:
 def start_pages(role: Role) -> list[str]:
     if role.email is None:
         return ["/", *(reverse(name) for name in ALSO_START_AT)]
-    return ["/", reverse("tenants:home", args=[role.organisation])]
+    return ["/", reverse("dashboards:home", args=[role.organisation])]
 
 
 def logged_in(context: BrowserContext, email: str) -> None:
@@ -352,7 +352,7 @@ def named_routes() -> set[str]:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_a_role_reaches_by_links_is_sound(crawls: dict[str, Crawl], role: str) -> None:
     result = crawls[role]
-    expected = "accounts:login" if ROLES[role].email is None else "tenants:home"
+    expected = "accounts:login" if ROLES[role].email is None else "dashboards:home"
     assert expected in result.routes, f"the {role} crawl never reached {expected}"
     assert not result.failures, f"{len(result.failures)} problems for {role}:\n" + "\n".join(
         result.failures
@@ -382,7 +382,7 @@ def test_the_ekby_admin_meets_no_page_of_mittkoping(crawls: dict[str, Crawl]) ->
     assert not foreign, f"the Ekby admin reached {foreign}"
 
     page = result.context.new_page()
-    response = page.goto(reverse("tenants:home", args=["mittkoping"]))
+    response = page.goto(reverse("dashboards:home", args=["mittkoping"]))
     assert response is not None
     assert response.status == 404
     check_page(page)

@@ -79,7 +79,7 @@ def test_it_holds_nothing_of_other_people(cast):
 
 @pytest.mark.django_db
 def test_secrets_are_left_out(cast):
-    from malbild.communication.models import Subscription
+    from malbild.announcements.models import Subscription
 
     with scope(cast.org):
         Subscription.objects.create(

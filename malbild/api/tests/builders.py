@@ -6,15 +6,15 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import Cast
+from malbild.announcements.models import Announcement
 from malbild.api import tokens
 from malbild.api.models import ApiToken
-from malbild.communication.models import Announcement
 from malbild.followup.tests.builders import make_period, make_report
 from malbild.followup.tests.builders import world as followup_world
 from malbild.goals.tests.builders import link, make_indicator, measure
 from malbild.plans.models import Activity
 from malbild.plans.tests.builders import make_activity
-from malbild.platform.tests.builders import in_force
+from malbild.platforms.tests.builders import in_force
 from malbild.tenants.models import Organisation
 from malbild.tenants.scope import scope
 

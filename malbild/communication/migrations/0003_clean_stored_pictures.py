@@ -1,6 +1,7 @@
 """Every story picture stored before uploads were written anew is cleaned the same way: decoded
 and written anew without EXIF (GPS position, device, time), XMP, ICC profile or comments, turned
-upright and made no larger than the upload limit (communication.images.clean_stored). A stored
+upright and made no larger than the upload limit (stories.images.clean_stored, in
+communication.images when this was written). A stored
 file that cannot be decoded is deleted with its row. Each picture is its own transaction, so
 the migration is not atomic as a whole."""
 
@@ -8,9 +9,9 @@ from django.db import migrations
 
 
 def clean(apps, schema_editor):
-    from malbild.communication import images
+    from malbild.stories import images
 
-    images.clean_stored(registry=apps)
+    images.clean_stored(registry=apps, model="communication.StoryImage")
 
 
 class Migration(migrations.Migration):

@@ -125,6 +125,15 @@ def research(c: Cast) -> dict[str, Any]:
     }
 
 
+def public_page(name: str, *args: Any) -> PathFn:
+    def path(client: Client, c: Cast) -> str:
+        world(c)
+        values = [a(c) if callable(a) else a for a in args]
+        return reverse(name, args=["mittkoping", *values])
+
+    return path
+
+
 CASES: dict[str, list[Case]] = {
     "goals:chain": [
         Case("get", page("chain"), LOGIN, 404, None, ("reader", 200)),
@@ -182,5 +191,12 @@ CASES: dict[str, list[Case]] = {
     ],
     "goals:contribution_remove": [
         Case("post", contribution_url, LOGIN, 404, ("elected", 403), ("rektor", 302)),
+    ],
+    "goals_public:goals": [
+        Case("get", public_page("goals_public:goals"), 200, 200, None, (None, 200)),
+    ],
+    "goals_public:unit_goals": [
+        Case("get", public_page("goals_public:unit_goals", lambda c: c.school.pk), 200, 200, None,
+             (None, 200)),
     ],
 }  # fmt: skip

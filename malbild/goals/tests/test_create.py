@@ -9,7 +9,7 @@ from conftest import audit_events
 from malbild.goals.forms import NEGATIVE_WEIGHT
 from malbild.goals.models import Goal
 from malbild.goals.tests.builders import adopt, area, goals, make_goal
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.targets.models import FocusArea
 from malbild.tenants.scope import scope
 

@@ -17,7 +17,7 @@ from malbild.goals.tests.builders import (
     make_indicator,
     measure,
 )
-from malbild.platform.models import Decision, Value
+from malbild.platforms.models import Decision, Value
 from malbild.steering.tests.builders import make_change, make_document
 from malbild.targets.models import TargetVision
 from malbild.targets.tests.builders import make_version

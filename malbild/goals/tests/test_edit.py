@@ -17,7 +17,7 @@ from malbild.goals.tests.builders import (
     make_indicator,
     measure,
 )
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.tenants.scope import scope
 
 

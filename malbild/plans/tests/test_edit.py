@@ -12,7 +12,7 @@ from malbild.plans.tests.builders import (
     make_milestone,
     revisions,
 )
-from malbild.platform.models import Value
+from malbild.platforms.models import Value
 from malbild.tenants.scope import scope
 
 

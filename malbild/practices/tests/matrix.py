@@ -62,7 +62,7 @@ def shared_url(name: str) -> PathFn:
     def path(client: Client, c: Cast) -> str:
         world(c)
         args = [practice(c, EKBY).pk] if name == "detail" else []
-        return reverse(f"shared_practices:{name}", args=args)
+        return reverse(f"practices_shared:{name}", args=args)
 
     return path
 
@@ -71,7 +71,7 @@ def public_url(name: str) -> PathFn:
     def path(client: Client, c: Cast) -> str:
         world(c)
         args = ["mittkoping", practice(c, PUBLIC).pk] if name == "detail" else ["mittkoping"]
-        return reverse(f"public_practices:{name}", args=args)
+        return reverse(f"practices_public:{name}", args=args)
 
     return path
 
@@ -167,16 +167,16 @@ CASES: dict[str, list[Case]] = {
         Case("post", page("import_commit"), LOGIN, 404, ("teacher", 403), ("rektor", 302),
              payload),
     ],
-    "shared_practices:library": [
+    "practices_shared:library": [
         Case("get", shared_url("library"), LOGIN, 200, None, ("teacher", 200)),
     ],
-    "shared_practices:detail": [
+    "practices_shared:detail": [
         Case("get", shared_url("detail"), LOGIN, 200, None, ("teacher", 200)),
     ],
-    "public_practices:list": [
+    "practices_public:list": [
         Case("get", public_url("list"), 200, 200, None, (None, 200)),
     ],
-    "public_practices:detail": [
+    "practices_public:detail": [
         Case("get", public_url("detail"), 200, 200, None, (None, 200)),
     ],
 }  # fmt: skip

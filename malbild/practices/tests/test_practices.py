@@ -30,7 +30,7 @@ def test_a_rektor_writes_a_draft_that_only_the_own_organisation_reads(client, ca
     assert response["Location"] == own("detail", practice.pk)
     assert practice.state == Practice.State.DRAFT
     client.force_login(cast.ekby_admin)
-    assert client.get(reverse("shared_practices:detail", args=[practice.pk])).status_code == 404
+    assert client.get(reverse("practices_shared:detail", args=[practice.pk])).status_code == 404
     assert client.get(own("detail", practice.pk)).status_code == 404
 
 
@@ -45,8 +45,8 @@ def test_scripts_in_a_practice_never_reach_a_page(client, cast):
     client.force_login(cast.admin)
     pages = [
         own("detail", practice.pk),
-        reverse("shared_practices:detail", args=[practice.pk]),
-        reverse("public_practices:detail", args=["mittkoping", practice.pk]),
+        reverse("practices_shared:detail", args=[practice.pk]),
+        reverse("practices_public:detail", args=["mittkoping", practice.pk]),
     ]
     for url in pages:
         html = client.get(url).content.decode()
@@ -78,7 +78,7 @@ def test_an_admin_shares_then_publishes_and_withdraws(client, cast):
         practice.refresh_from_db()
     assert practice.state == SHARED
     assert practice.shared_at is not None
-    public = reverse("public_practices:detail", args=["mittkoping", practice.pk])
+    public = reverse("practices_public:detail", args=["mittkoping", practice.pk])
     client.logout()
     assert client.get(public).status_code == 404  # shared is not public
     client.force_login(cast.admin)
@@ -157,7 +157,7 @@ def test_the_library_filters_by_key_area_organisation_and_kind_of_unit(client, c
         cast.ekby, cast.ekby_school, "Ekbys nät", state=SHARED, area="Infrastruktur", tips=()
     )
     client.force_login(cast.teacher)
-    url = reverse("shared_practices:library")
+    url = reverse("practices_shared:library")
 
     def found(**params):
         page = client.get(url, params).context["page"]
@@ -178,9 +178,9 @@ def test_odd_search_strings_answer_a_page(client, cast, query):
     make_practice(cast.org, cast.school, "En IT-strategi", state=PUBLIC)
     client.force_login(cast.teacher)
     for url in (
-        reverse("shared_practices:library"),
+        reverse("practices_shared:library"),
         own("list"),
-        reverse("public_practices:list", args=["mittkoping"]),
+        reverse("practices_public:list", args=["mittkoping"]),
     ):
         assert client.get(url, {"q": query}).status_code == 200
 
@@ -193,12 +193,12 @@ def test_the_library_takes_the_same_number_of_queries_for_many_practices(
         make_practice(cast.ekby, cast.ekby_school, f"Praxis {i}", state=SHARED)
     client.force_login(cast.teacher)
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("shared_practices:library"), {"q": "praxis"}).status_code == 200
+        assert client.get(reverse("practices_shared:library"), {"q": "praxis"}).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(own("list")).status_code == 200
     client.logout()
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("public_practices:list", args=["ekby"]))
+        response = client.get(reverse("practices_public:list", args=["ekby"]))
         assert response.status_code == 200
 
 
@@ -206,8 +206,8 @@ def test_the_library_takes_the_same_number_of_queries_for_many_practices(
 def test_an_anonymous_visitor_finds_public_practices_from_the_start_page(client, cast):
     make_practice(cast.org, cast.school, "Offentlig praxis", state=PUBLIC)
     make_practice(cast.org, cast.school, "Delad praxis", state=SHARED)
-    home = client.get(reverse("public:home", args=["mittkoping"])).content.decode()
-    listing = reverse("public_practices:list", args=["mittkoping"])
+    home = client.get(reverse("dashboards_public:home", args=["mittkoping"])).content.decode()
+    listing = reverse("practices_public:list", args=["mittkoping"])
     assert listing in home
     html = client.get(listing).content.decode()
     assert "Offentlig praxis" in html

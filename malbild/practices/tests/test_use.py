@@ -46,7 +46,7 @@ def test_ekby_turns_the_tips_into_activities_of_its_own_plan(client, cast, mittk
     assert [a.title for a in activities] == ["Börja i ledningsgruppen", "Avsätt tid varje vecka"]
     assert all(a.organisation == cast.ekby for a in activities)
     assert all(a.unit == cast.ekby_school for a in activities)
-    link = reverse("shared_practices:detail", args=[mittkoping_practice.pk])
+    link = reverse("practices_shared:detail", args=[mittkoping_practice.pk])
     assert all(link in a.description for a in activities)
     assert all("Mittköping" in a.description for a in activities)
     assert {u.activity_id for u in uses} == {a.pk for a in activities}
@@ -101,7 +101,7 @@ def test_the_tips_become_a_note_in_the_discussion_of_a_proposed_malbild(
         note = Comment.objects.get(target_vision=version)
         assert PracticeUse.objects.get().note == note
     assert "Avsätt tid varje vecka" in note.body
-    assert reverse("shared_practices:detail", args=[mittkoping_practice.pk]) in note.body
+    assert reverse("practices_shared:detail", args=[mittkoping_practice.pk]) in note.body
 
 
 @pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_the_publisher_sees_nothing_of_what_others_did_with_it(client, cast, mit
 @pytest.mark.django_db
 def test_the_shared_page_offers_use_only_where_it_leads_somewhere(client, cast):
     practice = make_practice(cast.ekby, cast.ekby_root, "Ekbys praxis", state="shared")
-    url = reverse("shared_practices:detail", args=[practice.pk])
+    url = reverse("practices_shared:detail", args=[practice.pk])
     use_url = reverse("practices:use", args=["mittkoping", practice.pk])
     client.force_login(cast.rektor)  # plans activities
     assert use_url in client.get(url).content.decode()

@@ -10,8 +10,6 @@ from typing import Any
 from django.utils import timezone
 from pypdf import PdfReader
 
-from malbild.communication.models import Story
-from malbild.communication.tests.builders import make_story
 from malbild.followup.models import Period, Report
 from malbild.followup.tests.builders import closed_period, make_activity, make_report, world
 from malbild.goals.models import Goal
@@ -19,6 +17,8 @@ from malbild.goals.tests.builders import link, make_indicator, measure
 from malbild.indicators.models import Indicator
 from malbild.plans.models import ActivityRevision
 from malbild.reports.models import GeneratedReport
+from malbild.stories.models import Story
+from malbild.stories.tests.builders import make_story
 from malbild.tenants.scope import scope
 
 TOP_ANALYSIS = "Förvaltningen ser att **lärplattorna** används i alla ämnen."

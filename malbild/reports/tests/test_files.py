@@ -10,8 +10,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import audit_events
-from malbild.communication import services as communication
-from malbild.communication.models import Quote, StoryImage
 from malbild.reports import services
 from malbild.reports.models import GeneratedReport
 from malbild.reports.tests.builders import (
@@ -23,6 +21,8 @@ from malbild.reports.tests.builders import (
     pdf_pages,
     pdf_text,
 )
+from malbild.stories import services as story_services
+from malbild.stories.models import Quote, StoryImage
 from malbild.tenants.models import Membership
 from malbild.tenants.permissions import Access
 from malbild.tenants.scope import scope
@@ -176,7 +176,7 @@ def test_withdrawing_a_quote_renders_every_kept_document_again_without_it(
     with scope(cast.org):
         quote = Quote.objects.get(story=f.story)
         with django_capture_on_commit_callbacks(execute=True):
-            communication.withdraw_quote(quote, None)
+            story_services.withdraw_quote(quote, None)
     for document in (first, other):
         document.refresh_from_db()
         text = pdf_text(document)
@@ -206,7 +206,7 @@ def test_withdrawing_an_image_renders_the_document_again_without_it(
     with scope(cast.org):
         image = StoryImage.objects.get(story=f.story)
         with django_capture_on_commit_callbacks(execute=True):
-            communication.withdraw_image(image, None)
+            story_services.withdraw_image(image, None)
     document.refresh_from_db()
     assert document.image_ids == []
     assert document.rerendered_at is not None
@@ -229,7 +229,7 @@ def test_a_withdrawal_leaves_documents_without_that_quote_alone(
             consent_by="pupil", consent_at=timezone.now(),
         )  # fmt: skip
         with django_capture_on_commit_callbacks(execute=True):
-            communication.withdraw_quote(unrelated, None)
+            story_services.withdraw_quote(unrelated, None)
     document.refresh_from_db()
     assert document.rerendered_at is None
     assert document.status == GeneratedReport.Status.DONE

@@ -170,12 +170,6 @@ CASES: dict[str, list[Case]] = {
     "scanning:source_pause": [
         Case("post", source_url("source_pause"), LOGIN, 404, ("elected", 403), ("admin", 302)),
     ],
-    # The demo's own feeds answer only when feeds from private addresses are allowed (the demo);
-    # tests run without, so nobody finds anything here. Served: test_demo_feeds.py.
-    "demo_feed": [
-        Case("get", lambda cl, c: reverse("demo_feed", args=["skolnytt"]), 404, 404, None,
-             (None, 404)),
-    ],
 }  # fmt: skip
 
 

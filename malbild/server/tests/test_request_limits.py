@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from malbild.api.models import ApiToken
 from malbild.api.tests.builders import key
-from malbild.communication.images import MAX_IMAGE_MB
+from malbild.stories.images import MAX_IMAGE_MB
 
 MB = 1024 * 1024
 
@@ -67,7 +67,7 @@ def test_the_page_is_in_the_persons_language(client, cast):
 
 @pytest.mark.django_db
 def test_without_a_login_the_limit_is_what_the_public_forms_need(client, cast):
-    path = reverse("communication_public:story_submit", args=["mittkoping"])
+    path = reverse("stories_public:story_submit", args=["mittkoping"])
     response = post(client, path, (settings.PUBLIC_REQUEST_MAX_MB + 1) * MB)
     assert response.status_code == 413
     assert f"at most {settings.PUBLIC_REQUEST_MAX_MB} MB" in response.content.decode()

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from malbild.platform.models import Decision
+from malbild.platforms.models import Decision
 from malbild.targets import services
 from malbild.targets.models import Comment, Investment, TargetVision
 from malbild.tenants.models import Organisation

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import give_role
-from malbild.platform.models import Decision
+from malbild.platforms.models import Decision
 from malbild.targets.models import TargetVision
 from malbild.targets.tests.builders import fresh, make_version
 from malbild.targets.tests.matrix import adopt_data, in_days

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import audit_events
-from malbild.platform.models import Decision
+from malbild.platforms.models import Decision
 from malbild.targets.models import Comment, FocusArea, Investment, TargetVision
 from malbild.targets.tests.builders import (
     adopted_and_draft,

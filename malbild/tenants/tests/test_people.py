@@ -280,5 +280,5 @@ def test_a_person_in_several_organisations_chooses_among_them(client, cast):
     give_role(cast.rektor, cast.ekby, "viewer")
     client.force_login(cast.rektor)
     html = client.get("/").content.decode()
-    assert reverse("tenants:home", args=["mittkoping"]) in html
-    assert reverse("tenants:home", args=["ekby"]) in html
+    assert reverse("dashboards:home", args=["mittkoping"]) in html
+    assert reverse("dashboards:home", args=["ekby"]) in html

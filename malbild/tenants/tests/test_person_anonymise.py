@@ -7,8 +7,8 @@ from django.utils import translation
 from conftest import PASSWORD, audit_events, give_role
 from malbild.accounts.models import User
 from malbild.accounts.services import check_anonymise
+from malbild.announcements.models import Subscription
 from malbild.audit.models import AuditEvent
-from malbild.communication.models import Subscription
 from malbild.scanning.tests.builders import make_signal
 from malbild.tenants import services as tenant_services
 from malbild.tenants.models import Membership

@@ -43,14 +43,14 @@ def test_every_shared_page_goes_through_shared_view(route, view):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["assessments_shared:national", "shared_practices:library"])
+@pytest.mark.parametrize("name", ["assessments_shared:national", "practices_shared:library"])
 def test_a_person_without_any_role_gets_404(client, name):
     client.force_login(make_user("ingen@roll.test"))
     assert client.get(reverse(name)).status_code == 404
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["assessments_shared:national", "shared_practices:library"])
+@pytest.mark.parametrize("name", ["assessments_shared:national", "practices_shared:library"])
 def test_an_anonymous_visitor_is_sent_to_log_in(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
@@ -58,7 +58,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["assessments_shared:national", "shared_practices:library"])
+@pytest.mark.parametrize("name", ["assessments_shared:national", "practices_shared:library"])
 def test_a_member_of_any_organisation_reads_them(client, cast, name):
     client.force_login(cast.ekby_admin)
     assert client.get(reverse(name)).status_code == 200

@@ -1,0 +1,64 @@
+"""The dates an organisation works towards, for its iCalendar feed: when the målbild is to be
+reviewed, when follow-up reports are due and when activities end."""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from malbild.announcements.feeds import Event
+from malbild.targets.models import TargetVision
+from malbild.tenants.models import Organisation
+
+ACTIVITIES_SHOWN = 500
+ENDED_SHOWN_DAYS = 30  # activities that ended this long ago still show
+
+
+def events(organisation: Organisation) -> list[Event]:
+    """Three queries at most, inside the organisation's scope."""
+    found: list[Event] = []
+    host = f"{organisation.slug}.malbild"
+    for version in TargetVision.objects.filter(
+        status=TargetVision.Status.ADOPTED, review_date__isnull=False
+    ):
+        if version.review_date is None:  # the filter rules it out; this tells mypy
+            continue
+        found.append(
+            Event(
+                uid=f"review-{version.pk}@{host}",
+                day=version.review_date,
+                summary=_("Review the målbild: %(title)s") % {"title": version.title},
+            )
+        )
+    if apps.is_installed("malbild.followup"):
+        from malbild.followup.models import Period
+
+        for period in Period.objects.all()[:200]:
+            found.append(
+                Event(
+                    uid=f"followup-{period.pk}@{host}",
+                    day=period.deadline,
+                    summary=_("Follow-up reports due: %(name)s") % {"name": period.name},
+                )
+            )
+    if apps.is_installed("malbild.plans"):
+        from malbild.plans.models import Activity
+
+        since = timezone.localdate() - timedelta(days=ENDED_SHOWN_DAYS)
+        activities = (
+            Activity.objects.filter(ends_on__gte=since)
+            .exclude(status__in=[Activity.Status.DONE, Activity.Status.CANCELLED])
+            .select_related("unit")
+            .order_by("ends_on", "id")[:ACTIVITIES_SHOWN]
+        )
+        for activity in activities:
+            found.append(
+                Event(
+                    uid=f"activity-{activity.pk}@{host}",
+                    day=activity.ends_on,
+                    summary=_("Activity ends: %(title)s (%(unit)s)")
+                    % {"title": activity.title, "unit": activity.unit.name},
+                )
+            )
+    return sorted(found, key=lambda e: (e.day, e.uid))

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from malbild.tenants import views
-
-app_name = "public"
-
-urlpatterns = [
-    path("", views.public_home, name="home"),
-]
