@@ -21,7 +21,7 @@ def run_malbild(tmp_path, *args, **env):
         env=environ,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=False,
     )
 
@@ -153,7 +153,7 @@ def settings_from(cwd, **env):
         env=environ,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=False,
     )
 
@@ -184,7 +184,7 @@ def test_an_installed_package_needs_a_data_directory(tmp_path):
 
 def git(*args):
     return subprocess.run(
-        ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+        ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=300, check=False
     )
 
 

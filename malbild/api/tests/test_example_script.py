@@ -30,7 +30,7 @@ def run_script(
         env={**os.environ, "MALBILD_API_KEY": secret},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
         check=False,
     )
 
