@@ -348,7 +348,9 @@ TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
 
-# Uploaded files (minutes of decisions), served only through views that check access.
+# Uploaded and generated files are kept in the database (server.storage), where every server and
+# worker sees them and a backup holds them; they are served only through views that check access.
+# MEDIA_ROOT is where files were kept on disk before: `malbild move_files_to_database` moves them.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/media/"  # never served directly; see platform.views.decision_minutes
 MAX_UPLOAD_MB = 20
@@ -362,7 +364,7 @@ if not PRODUCTION:
     # WhiteNoise warns about a missing directory before the first collectstatic.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "malbild.server.storage.DatabaseStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Serve straight from the app directories when collectstatic has not been run (local mode).
