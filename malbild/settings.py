@@ -165,6 +165,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The CPU and wall time of each request in a `Server-Timing` header, for the load test's figures
+# per route (docs/performance.md); outermost, so that it counts every other middleware.
+SERVER_TIMING = env_bool("SERVER_TIMING")
+if SERVER_TIMING:
+    MIDDLEWARE.insert(0, "malbild.server.middleware.ServerTiming")
+
 ROOT_URLCONF = "malbild.urls"
 WSGI_APPLICATION = "malbild.wsgi.application"
 
