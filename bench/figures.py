@@ -47,7 +47,7 @@ LOAD_BUDGETS = [
     Budget("route_p95_ratio_max", 4.0, at_least=False, decimals=2, part="load"),
 ]
 PARTS = ("pages", "imports", "charts")
-QUERY_LIMIT = 15  # the only budget the reduced run in `make test` enforces
+QUERY_LIMIT = 12  # the only budget the reduced run in `make test` enforces
 
 
 def suffix_of(budget: Budget, backend: str) -> str:

@@ -235,7 +235,8 @@ def profile(env: dict[str, str], plan: dict[str, Any]) -> None:
     write = plan["measurement"]
     run(
         [sys.executable, "-m", "bench.profile", "--email", plan["email"], "--requests", "20",
-         "--post", write["path"], json.dumps({**write["form"], "value": "55,5"}), *paths],
+         "--cold", "--post", write["path"], json.dumps({**write["form"], "value": "55,5"}),
+         *paths],
         env=env, cwd=REPO, stdout=sys.stderr,
     )  # fmt: skip
 

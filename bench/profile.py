@@ -24,6 +24,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "malbild.settings")
 django.setup()
 
+from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.template.backends.django import Template  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -91,10 +92,20 @@ def area(filename: str) -> str:
     return "other (stdlib, libraries)"
 
 
-def profile(client: Client, path: str, requests: int, form: dict[str, str] | None = None) -> None:
-    """Profile GET `path`, or POST `form` to it (a write, answered with a redirect)."""
+def profile(
+    client: Client,
+    path: str,
+    requests: int,
+    form: dict[str, str] | None = None,
+    *,
+    cold: bool = False,
+) -> None:
+    """Profile GET `path`, or POST `form` to it (a write, answered with a redirect); `cold`
+    empties the page cache before each request, as a write does."""
 
     def ask() -> Any:
+        if cold:
+            caches["pages"].clear()
         if form is None:
             return client.get(path, secure=True)
         return client.post(path, form, secure=True)
@@ -147,14 +158,18 @@ def main() -> None:
         "--post", nargs=2, action="append", default=[], metavar=("PATH", "FORM"),
         help="also profile posting FORM (a JSON object) to PATH",
     )  # fmt: skip
+    parser.add_argument(
+        "--cold", action="store_true",
+        help="empty the page cache before each request (as after a write: dashboards render)",
+    )  # fmt: skip
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(email=args.email))
     for path in args.paths:
-        profile(client, path, args.requests)
+        profile(client, path, args.requests, cold=args.cold)
     for path, form in args.post:
-        profile(client, path, args.requests, json.loads(form))
+        profile(client, path, args.requests, json.loads(form), cold=args.cold)
 
 
 if __name__ == "__main__":
