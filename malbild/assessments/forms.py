@@ -84,7 +84,8 @@ class RadioSelect(forms.RadioSelect):
     def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
         widget = context["widget"]
         if template_name != self.option_template_name or widget.get("wrap_label"):
-            return super()._render(template_name, context, renderer)
+            # django-stubs leaves out Widget._render, which BoundWidget.tag() calls.
+            return super()._render(template_name, context, renderer)  # type: ignore[misc]
         value = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
         attrs = format_html_join(
             "",
