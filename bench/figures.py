@@ -37,6 +37,12 @@ IMPORT_BUDGETS = [
 IMPORT_SUFFIXES = {"postgres": "_postgres", "sqlite": "_sqlite"}
 # Drawing a chart needs no database: measured once a run (bench/charts.py), without a suffix.
 CHART_BUDGETS = [Budget("chart_draw_p95_ms", 20.0, at_least=False, decimals=2, part="charts")]
+# 200 pupils answering a survey at the same moment (bench/surveys.py), on each database, named
+# as the page figures are: no suffix on PostgreSQL, `_sqlite` on SQLite.
+SURVEY_BUDGETS = [
+    Budget("survey_answer_p95_ms", 200.0, at_least=False, decimals=1, part="surveys"),
+    Budget("survey_answers_lost", 0.0, at_least=False, decimals=1, part="surveys"),
+]
 # The load test's (bench/loadtest.py), on PostgreSQL, without a suffix: the mixed journeys against
 # the baseline page under the same 8 users in the same run, each route's p95 against the
 # baseline's, and the journeys' p95 at 32 users.
@@ -46,7 +52,7 @@ LOAD_BUDGETS = [
     Budget("journey_p95_ms_32_users", 500.0, at_least=False, decimals=1, part="load"),
     Budget("route_p95_ratio_max", 4.0, at_least=False, decimals=2, part="load"),
 ]
-PARTS = ("pages", "imports", "charts")
+PARTS = ("pages", "imports", "surveys", "charts")
 QUERY_LIMIT = 12  # the only budget the reduced run in `make test` enforces
 
 
@@ -57,7 +63,7 @@ def suffix_of(budget: Budget, backend: str) -> str:
 
 
 def budget_of(name: str) -> Budget:
-    for budget in BUDGETS + IMPORT_BUDGETS + CHART_BUDGETS + LOAD_BUDGETS:
+    for budget in BUDGETS + IMPORT_BUDGETS + SURVEY_BUDGETS + CHART_BUDGETS + LOAD_BUDGETS:
         if any(name == budget.name + suffix_of(budget, backend) for backend in SUFFIXES):
             return budget
     raise KeyError(name)
@@ -68,7 +74,7 @@ def expected_names(backends: list[str], parts: tuple[str, ...] = PARTS) -> list[
     return [
         budget.name + suffix_of(budget, backend)
         for backend in backends
-        for budget in BUDGETS + IMPORT_BUDGETS
+        for budget in BUDGETS + IMPORT_BUDGETS + SURVEY_BUDGETS
         if budget.part in parts
     ] + [budget.name for budget in CHART_BUDGETS if budget.part in parts]
 
