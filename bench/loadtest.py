@@ -31,11 +31,11 @@ import sys
 import tempfile
 import time
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import faults, figures, load, proxy, servers
+from bench import cpu, faults, figures, load, proxy, servers
 from bench.database import REPO, Dataset, malbild, postgres_cluster, prepare_postgres, run, say
 from bench.run import HOST, LOGIN, certificate, production_environment, stop_on_sigterm
 
@@ -57,6 +57,9 @@ class Measured:
 
     levels: dict[int, load.Journeys]
     baseline: load.Result | None = None
+    # CPU milliseconds per request of the web servers, PostgreSQL and the load generator, at
+    # each level and for the baseline page (bench/cpu.py).
+    cpu_ms: dict[str, cpu.Reading] = field(default_factory=dict)
 
 
 def plans_for(env: dict[str, str], users: int) -> list[dict[str, Any]]:
@@ -77,14 +80,31 @@ def log_in(port: int, plans: list[dict[str, Any]]) -> list[load.User]:
     return users
 
 
+def per_request(spent: cpu.Reading, requests: int) -> cpu.Reading:
+    """CPU milliseconds per request."""
+    return cpu.Reading(*(1000 * s / max(1, requests) for s in astuple(spent)))
+
+
 def load_levels(
-    port: int, plans: list[dict[str, Any]], levels: list[int], seconds: float
+    port: int,
+    plans: list[dict[str, Any]],
+    levels: list[int],
+    seconds: float,
+    meter: cpu.Meter | None = None,
 ) -> Measured:
     say(f"logging in {len(plans)} users")
     users = log_in(port, plans)
     measured = Measured({})
     baseline = plans[0]["baseline"]
     turns: list[load.Result] = []
+    baseline_cpu: list[cpu.Reading] = []
+    meter = meter or cpu.Meter(None)
+
+    def hammer_baseline(level: int) -> None:
+        before = meter.read()
+        turns.append(load.hammer(users[:level], baseline, seconds * BASELINE_SHARE))
+        baseline_cpu.append(meter.read() - before)
+
     try:
         warm = min(levels)
         say(f"warming up: {warm} users for {WARM_UP_SECONDS:g} s, and the baseline page")
@@ -94,19 +114,27 @@ def load_levels(
         for level in levels:
             with_baseline = level == BUDGET_USERS
             if with_baseline:
-                turns.append(load.hammer(users[:level], baseline, seconds * BASELINE_SHARE))
+                hammer_baseline(level)
             say(f"{level} users walking their journeys for {seconds:g} s")
+            before = meter.read()
             measured.levels[level] = load.journeys(
                 users[:level], plans[:level], seconds, seed=level
             )
+            measured.cpu_ms[str(level)] = per_request(
+                meter.read() - before, measured.levels[level].requests
+            )
             describe(level, measured.levels[level])
             if with_baseline:
-                turns.append(load.hammer(users[:level], baseline, seconds * BASELINE_SHARE))
+                hammer_baseline(level)
     finally:
         for user in users:
             user.close()
     if turns:
         measured.baseline = load.Result.combined(turns)
+        spent = cpu.Reading(
+            *(sum(x) for x in zip(*(astuple(r) for r in baseline_cpu), strict=True))
+        )
+        measured.cpu_ms["baseline"] = per_request(spent, measured.baseline.requests)
         say(
             f"the baseline page {baseline} under {BUDGET_USERS} users: "
             f"{measured.baseline.per_second:.1f}/s, p95 {measured.baseline.percentile_ms(95):.1f} "
@@ -271,7 +299,8 @@ def main() -> int:
                 if args.servers == 2 and not args.no_faults:
                     verdicts.append(servers.one_site(running, env, plans[-1], PASSWORD))
                 if not args.no_load:
-                    measured = load_levels(running.port, plans, args.levels, args.seconds)
+                    meter = cpu.Meter(cluster.data)
+                    measured = load_levels(running.port, plans, args.levels, args.seconds, meter)
                 if not args.no_faults and not (args.ci and args.servers == 2):
                     verdicts.append(
                         faults.restart_postgres_under_load(
@@ -301,6 +330,11 @@ def main() -> int:
             print(f"\nRoutes at {level} users:")
             for line in route_table(result, measured.baseline if level == BUDGET_USERS else None):
                 print(line)
+        print("\nCPU per request, ms (bench/cpu.py): web servers (TLS, gunicorn, Django), "
+              "PostgreSQL, load generator:")  # fmt: skip
+        for name, reading in measured.cpu_ms.items():
+            what = "baseline page" if name == "baseline" else f"journeys at {name} users"
+            print(f"  {what}: {reading.app:.1f}, {reading.database:.1f}, {reading.generator:.1f}")
         print()
     for name, value in found.items():
         print(figures.line(name, value))
@@ -343,6 +377,7 @@ def write_report(
         "arguments": {k: str(v) for k, v in vars(args).items()},
         "figures": found,
         "baseline": summary(measured.baseline) if measured.baseline else None,
+        "cpu_ms_per_request": {name: asdict(r) for name, r in measured.cpu_ms.items()},
         "levels": {
             str(level): {
                 "requests": result.requests,
