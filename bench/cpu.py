@@ -1,7 +1,9 @@
 """Where the machine's CPU goes during a load (bench/loadtest.py), from /proc (Linux): the web
-servers' processes (TLS, gunicorn and Django together), PostgreSQL's, and the load generator's
-own. A process that ended meanwhile is counted through its parent, which waited for it (the
-kernel adds a reaped child's time to the parent's `cutime` and `cstime`).
+servers' processes (TLS, gunicorn and Django together; with two servers, HAProxy's too, which
+then does the TLS), PostgreSQL's, and the load generator's own. The workers of `malbild worker`
+are not counted: the journeys enqueue no tasks. A process that ended meanwhile is counted
+through its parent, which waited for it (the kernel adds a reaped child's time to the parent's
+`cutime` and `cstime`).
 
 docs/scaling.md builds its estimates on these figures per request: unlike a rate or a latency,
 CPU time does not grow with the other sessions' load on the machine (much).
@@ -53,13 +55,21 @@ def tree_seconds(roots: list[int]) -> float:
     return total
 
 
+def _serves(command: str) -> bool:
+    """Whether a command line is a web server's: `malbild serve`, or HAProxy in front of two
+    (bench/proxy.py), which then does the TLS that `malbild serve` does alone."""
+    program = command.split(" ", 1)[0]
+    return "malbild.cli serve" in command or Path(program).name == "haproxy"
+
+
 def servers_of(parent: int) -> list[int]:
-    """The `malbild serve` processes started by `parent` (the load test)."""
+    """The `malbild serve` processes, and the proxy in front of them, started by `parent` (the
+    load test)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             stat = _stat(int(entry.name))
-            if stat and stat[0] == parent and "malbild.cli serve" in _cmdline(int(entry.name)):
+            if stat and stat[0] == parent and _serves(_cmdline(int(entry.name))):
                 found.append(int(entry.name))
     return found
 

@@ -14,7 +14,9 @@ Målbild with the national dataset on PostgreSQL.
 
 A table per level goes to stdout (users, requests, requests per second, p50, p95, errors) with
 the fault tests' verdicts; progress goes to stderr. Exits non-zero on any error or a failed
-fault test: the load test asserts zero errors at every level.
+fault test: the load test asserts zero errors at every level. A figure outside its budget fails
+the run only with BENCH_STRICT=1, and never with --ci (the reduced run in `make test` checks
+correctness on whatever machine runs it; the budgets are judged in the full run).
 
     python -m bench.loadtest [--scale 1] [--levels 8,32,64] [--seconds 60] [--no-faults]
     python -m bench.loadtest --ci --scale 0.02     # in `make test`: 8 users for 15 s
@@ -187,9 +189,10 @@ def route_table(result: load.Journeys, baseline: load.Result | None) -> list[str
         rows.append(("baseline page", baseline))
     for route, found in rows:
         cpu = found.cpu_median_ms()
+        ratio = f"{cpu / cpu_base:.1f}" if math.isfinite(cpu / cpu_base) else "–"
         lines.append(
             f"| {route} | {found.requests} | {found.percentile_ms(50):.0f} | "
-            f"{found.percentile_ms(95):.0f} | {cpu:.1f} | {cpu / cpu_base:.1f} |"
+            f"{found.percentile_ms(95):.0f} | {cpu:.1f} | {ratio} |"
         )
     return lines
 
@@ -330,8 +333,8 @@ def main() -> int:
             print(f"\nRoutes at {level} users:")
             for line in route_table(result, measured.baseline if level == BUDGET_USERS else None):
                 print(line)
-        print("\nCPU per request, ms (bench/cpu.py): web servers (TLS, gunicorn, Django), "
-              "PostgreSQL, load generator:")  # fmt: skip
+        print("\nCPU per request, ms (bench/cpu.py): web servers (TLS, gunicorn, Django; "
+              "HAProxy with two servers), PostgreSQL, load generator:")  # fmt: skip
         for name, reading in measured.cpu_ms.items():
             what = "baseline page" if name == "baseline" else f"journeys at {name} users"
             print(f"  {what}: {reading.app:.1f}, {reading.database:.1f}, {reading.generator:.1f}")
@@ -352,8 +355,25 @@ def main() -> int:
         say(f"FAILED: {errors} errors under load; fault tests failed: {failed or 'none'}")
         return 1
     say("passed: no errors under load" + (", every fault test passed" if verdicts else ""))
+    if args.ci:
+        return ci_check(found, args)
     strict = os.environ.get("BENCH_STRICT") == "1"
     return 1 if strict and figures.misses(found) else 0
+
+
+def ci_check(found: dict[str, float], args: argparse.Namespace) -> int:
+    """The reduced run of `make test` asserts correctness, not speed: zero errors and the fault
+    tests (above), and that the budget's figures come out. Whether they are within budget is for
+    the full run on a quiet machine, so a machine busy with other work never fails it
+    (BENCH_STRICT does not apply)."""
+    if args.no_load or BUDGET_USERS not in args.levels:
+        return 0
+    expected = ["journey_throughput_ratio", "journey_p95_ms", "route_p95_ratio_max"]
+    missing = [name for name in expected if not math.isfinite(found.get(name, math.nan))]
+    if missing:
+        say(f"CI check failed: the figures {missing} did not come out")
+        return 1
+    return 0
 
 
 def summary(result: load.Result) -> dict[str, float | int]:

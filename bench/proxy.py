@@ -5,7 +5,8 @@ proxy, and two `malbild worker` processes, all on the one PostgreSQL database; H
 package `haproxy`) terminates TLS with the bench's certificate, sets `X-Forwarded-Proto` and
 `X-Forwarded-For`, and shares the requests between the servers in turn, each request on its
 own (no stickiness: nothing may depend on which server answers). It checks `GET /healthz` on
-each every half second and takes a server out after two failed checks.
+each every half second and takes a server out after two failed checks (a refused connection
+fails a check at once; a slow answer only after 10 s, so that load alone takes no server out).
 
 Two headers are the bench's own: every answer says which server gave it (`X-Served-By: web1`),
 and a request with `X-Bench-Server: web2` goes to that server while it is up, so that a test
@@ -83,6 +84,10 @@ defaults
     timeout connect 5s
     timeout client 120s
     timeout server 120s
+    # A check waits up to 10 s for /healthz (without this line it would wait only "inter", half
+    # a second, and a busy server, or a busy machine, would be taken out of service and its
+    # users answered 503). A dead server refuses the connection and fails its checks at once.
+    timeout check 10s
     option redispatch
     retries 3
 

@@ -256,18 +256,34 @@ def pictures(fault: Fault, person: Step, prepared: dict[str, Any], first: str, s
 def rate_limits(
     fault: Fault, site: Site, prepared: dict[str, Any], first: str, second: str
 ) -> None:
-    # The limit counts in windows of a minute: start early in one, so all of it falls inside.
-    _wait("the start of a minute", lambda: time.time() % 60 < 45, 20)
+    # The limit counts in windows of a minute (lib/ratelimit.py): every request must fall in one.
+    # Start early in a minute; should a busy machine stretch the requests into the next minute,
+    # that window has counted some of them, so wait for a fresh one and begin again there.
     steps = [Step(site.port).on(name) for name in (first, second)]
     path = prepared["api"]
-    statuses = [steps[n % 2].send("GET", path)[0] for n in range(API_ANONYMOUS_LIMIT)]
-    refused = {step.server: step.send("GET", path)[0] for step in steps}
+    _wait("the start of a minute", lambda: time.time() % 60 < 45, 20)
+    for attempt in (1, 2, 3):
+        window = minute()
+        statuses = [steps[n % 2].send("GET", path)[0] for n in range(API_ANONYMOUS_LIMIT)]
+        refused = {step.server: step.send("GET", path)[0] for step in steps}
+        if minute() == window:
+            break
+        fault.note(f"the API requests took past the end of the minute (try {attempt}): again")
+        ended = minute()
+        _wait("a fresh minute", lambda: minute() > ended, 70)  # noqa: B023  (waited for here)
+    else:
+        raise FaultNotArranged("the API requests never fitted in one minute")
     fault.note(
         f"{API_ANONYMOUS_LIMIT} API requests without a key, by turns on {first} and {second}: "
         f"{sorted(set(statuses))}; then {refused}"
     )
     if 429 in statuses or set(refused.values()) != {429}:
         fault.fail("the API's limit was not counted across the servers")
+
+
+def minute() -> int:
+    """The rate limit's window of a minute now (lib/ratelimit.py: `int(time // 60)`)."""
+    return int(time.time() // 60)
 
 
 def login_locks(
