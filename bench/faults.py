@@ -188,7 +188,7 @@ def kill_worker_mid_import(env: dict[str, str], url: str, rows: int, work: Path)
             "sweep of the interrupted run",
             lambda: _run_state(url, run_id, organisation_id)[0] != "importing",
             worker,
-            60,
+            120,  # the worker's start and the 10 s of grace take 3-12 s; room for a busy machine
         )
     except FaultNotArranged as e:
         fault.fail(str(e))
