@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check unit postgres e2e screenshot lock messages clean chromium bench load audit
+.PHONY: demo test check unit postgres e2e screenshot lock messages clean chromium haproxy bench load audit
 
 ## Set-up: a virtual env with the pinned runtime (and, for tests, development) dependencies.
 $(BIN)/python:
@@ -33,12 +33,14 @@ test:
 	@scripts/stages \
 	  "virtual environment" "$(SUBMAKE) $(VENV)/.dev" \
 	  "chromium" "$(SUBMAKE) chromium" \
+	  "haproxy" "$(SUBMAKE) haproxy" \
 	  "check" "$(SUBMAKE) check" \
 	  "unit tests, SQLite" "$(SUBMAKE) unit" \
 	  "unit tests, PostgreSQL" "$(SUBMAKE) postgres" \
 	  "browser tests" "$(SUBMAKE) e2e" \
 	  "bench (reduced)" "$(BIN)/python -m bench.run --ci --scale 0.02 --seconds 3" \
 	  "load test (reduced)" "$(BIN)/python -m bench.loadtest --ci --scale 0.02" \
+	  "two servers (reduced)" "$(BIN)/python -m bench.loadtest --ci --scale 0.02 --servers 2 --seconds 10" \
 	  "audit (report only)" \
 	  "$(BIN)/python scripts/audit.py || echo 'make test: make audit reported findings (report only)'"
 
@@ -69,12 +71,15 @@ bench: $(VENV)/.runtime
 	$(BIN)/python -m bench.run --scale $(BENCH_SCALE)
 
 ## The load test and the fault tests on a production-mode server (docs/performance.md, "Load test").
-## LOAD_SCALE=0.1 for a quicker run; LOAD_LEVELS and LOAD_SECONDS for other levels and lengths.
+## LOAD_SCALE=0.1 for a quicker run; LOAD_LEVELS and LOAD_SECONDS for other levels and lengths;
+## LOAD_SERVERS=2 for two servers and two workers behind HAProxy (docs/scaling.md).
 LOAD_SCALE ?= 1
 LOAD_LEVELS ?= 8,32,64
 LOAD_SECONDS ?= 60
-load: $(VENV)/.runtime
-	$(BIN)/python -m bench.loadtest --scale $(LOAD_SCALE) --levels $(LOAD_LEVELS) --seconds $(LOAD_SECONDS)
+LOAD_SERVERS ?= 1
+load: $(VENV)/.runtime $(if $(filter 2,$(LOAD_SERVERS)),haproxy)
+	$(BIN)/python -m bench.loadtest --scale $(LOAD_SCALE) --levels $(LOAD_LEVELS) \
+	  --seconds $(LOAD_SECONDS) --servers $(LOAD_SERVERS)
 
 ## Browser tests use Debian's Chromium; Playwright's own browser download does not work offline.
 chromium:
@@ -83,6 +88,16 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "The browser tests need Debian's package 'chromium': sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+## Two servers behind a proxy (make load LOAD_SERVERS=2, and make test) use Debian's HAProxy.
+haproxy:
+	@if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	  else \
+	    echo "Two servers behind a proxy need Debian's package 'haproxy': sudo apt-get install haproxy"; exit 1; \
 	  fi; \
 	fi
 

@@ -66,6 +66,14 @@ def rektor(db):
     return make_user("rektor@test.example", "Rut Rektor")
 
 
+def stored_files(suffix: str = "") -> list[str]:
+    """The names of the files kept (in the database: server.storage), those ending in `suffix`."""
+    from malbild.server.models import StoredFile
+
+    names = StoredFile.objects.filter(name__endswith=suffix).values_list("name", flat=True)
+    return sorted(names)
+
+
 def audit_events(**filters):
     """Audit events matching `filters`, across organisations (events of logins have none)."""
     from malbild.audit.models import AuditEvent

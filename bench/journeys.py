@@ -68,6 +68,7 @@ def pages_of(organisation: Organisation, indicator_code: str) -> dict[str, Any]:
     if not units or not goals or measured is None or latest is None:
         sys.exit(f"bench: {slug} lacks units, goals or values of {indicator_code}")
     return {
+        "baseline": reverse("baseline"),
         "dashboard": reverse("dashboards:organisation", args=[slug]),
         "units": [reverse("dashboards:unit", args=[slug, unit.pk]) for unit in units],
         "goals": [reverse("goals:detail", args=[slug, goal.pk]) for goal in goals],
@@ -75,6 +76,7 @@ def pages_of(organisation: Organisation, indicator_code: str) -> dict[str, Any]:
         # A value entered again for the unit and period last reported: a replacement, as when
         # a figure is corrected; it changes the organisation's data version like any write.
         "measurement": {
+            "indicator": measured.pk,
             "path": reverse("indicators:measurement", args=[slug, measured.pk]),
             "form": {
                 "unit": str(latest.org_unit_id),
@@ -108,6 +110,8 @@ def open_round(organisation: Organisation, admin: User, number: int) -> dict[str
             {
                 "path": reverse("assessments:answer_statement", args=[slug, round_.pk, pk]),
                 "field": f"s{pk}-level",
+                "round": round_.pk,
+                "statement": pk,
             }
             for pk in statements
         ],

@@ -11,6 +11,7 @@ import math
 import random
 import re
 import ssl
+import statistics
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,15 @@ from urllib.parse import urlencode
 LOGIN_PATH = "/konto/logga-in/"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 STALE = (http.client.RemoteDisconnected, http.client.CannotSendRequest, ConnectionError)
+SERVED_BY = "X-Served-By"  # which server answered, said by the bench's proxy (bench/proxy.py)
+SERVER_CPU = re.compile(r"(?:^|,)\s*cpu;dur=([0-9.]+)")
+
+
+def server_cpu_ms(headers: http.client.HTTPMessage | None) -> float | None:
+    """The CPU time the server spent on the request, from its `Server-Timing` header
+    (MALBILD_SERVER_TIMING=1, malbild/server/middleware.py); None when it sent none."""
+    found = SERVER_CPU.search(headers.get("Server-Timing", "")) if headers is not None else None
+    return float(found[1]) if found else None
 
 
 class LoadError(RuntimeError):
@@ -41,24 +51,31 @@ class User:
     port: int
     context: ssl.SSLContext
     cookies: dict[str, str] = field(default_factory=dict)
-    connection: http.client.HTTPSConnection | None = None
+    connection: http.client.HTTPConnection | None = None
+    headers: http.client.HTTPMessage | None = None  # of the last answer
+    plain: bool = False  # HTTP instead of HTTPS (behind a proxy that says it was HTTPS)
+    extra: dict[str, str] = field(default_factory=dict)  # headers sent with every request
 
     @property
     def origin(self) -> str:
-        return f"https://{self.host}:{self.port}"
+        return f"{'http' if self.plain else 'https'}://{self.host}:{self.port}"
 
     def request(
         self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
     ) -> tuple[int, bytes]:
         """Send one request on the user's connection (opening it again if the server closed an
         idle one) and return the status and the body."""
-        sent = dict(headers or {})
+        sent = self.extra | dict(headers or {})
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for attempt in (1, 2):
             if self.connection is None:
-                self.connection = http.client.HTTPSConnection(
-                    self.host, self.port, context=self.context, timeout=60
+                self.connection = (
+                    http.client.HTTPConnection(self.host, self.port, timeout=60)
+                    if self.plain
+                    else http.client.HTTPSConnection(
+                        self.host, self.port, context=self.context, timeout=60
+                    )
                 )
             try:
                 self.connection.request(method, path, body=body, headers=sent)
@@ -69,6 +86,7 @@ class User:
                 if attempt == 2:
                     raise
                 continue
+            self.headers = response.headers
             self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
             if response.will_close:
                 self.close()
@@ -115,6 +133,7 @@ class Result:
     path: str
     latencies_ms: list[float]
     seconds: float
+    cpu_ms: list[float] = field(default_factory=list)  # the server's, when it says
 
     @property
     def requests(self) -> int:
@@ -131,18 +150,28 @@ class Result:
             parts[0].path,
             [ms for part in parts for ms in part.latencies_ms],
             sum(part.seconds for part in parts),
+            [ms for part in parts for ms in part.cpu_ms],
         )
 
     def percentile_ms(self, percent: float) -> float:
         """The nearest-rank percentile of the latencies."""
-        ordered = sorted(self.latencies_ms)
-        return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+        return nearest_rank(self.latencies_ms, percent)
+
+    def cpu_median_ms(self) -> float:
+        """The median of the server's CPU time per request; NaN when the server did not say."""
+        return statistics.median(self.cpu_ms) if self.cpu_ms else math.nan
+
+
+def nearest_rank(values: list[float], percent: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
 
 
 def hammer(users: list[User], path: str, seconds: float) -> Result:
     """Every user asks for `path` again and again for `seconds`, all at once; any answer but
     200 raises LoadError. Throughput is counted from the common start to the last answer."""
     latencies: list[list[float]] = [[] for _ in users]
+    cpu: list[list[float]] = [[] for _ in users]
     errors: list[str] = []
     start = threading.Barrier(len(users) + 1)
     began = [0.0]
@@ -156,6 +185,9 @@ def hammer(users: list[User], path: str, seconds: float) -> Result:
                 sent = time.perf_counter()
                 status, _ = user.request("GET", path)
                 own.append((time.perf_counter() - sent) * 1000)
+                spent = server_cpu_ms(user.headers)
+                if spent is not None:
+                    cpu[index].append(spent)
                 if status != 200:
                     errors.append(f"GET {path} answered {status}")
                     return
@@ -174,7 +206,12 @@ def hammer(users: list[User], path: str, seconds: float) -> Result:
     elapsed = time.perf_counter() - began[0]
     if errors:
         raise LoadError(errors[0])
-    return Result(path, [ms for own in latencies for ms in own], elapsed)
+    return Result(
+        path,
+        [ms for own in latencies for ms in own],
+        elapsed,
+        [ms for own in cpu for ms in own],
+    )
 
 
 def log_in_all(host: str, port: int, email: str, password: str, count: int) -> list[User]:
@@ -202,6 +239,10 @@ class Outcome:
     status: int
     what: str
     problem: str = ""
+    route: str = ""  # the step's name, the same for every user (Journey.steps)
+    cpu_ms: float | None = None  # the server's CPU time for it, when it says
+    server: str = ""  # which server answered, behind the bench's proxy (bench/proxy.py)
+    form: dict[str, str] | None = None  # what a write sent
 
     @property
     def failed(self) -> bool:
@@ -234,6 +275,23 @@ class Journeys:
             percent
         )
 
+    def routes(self) -> dict[str, Result]:
+        """The answered requests of each route (in the journey's order), as results of their
+        own over the same time."""
+        found: dict[str, list[Outcome]] = {}
+        for outcome in self.outcomes:
+            if outcome.status:
+                found.setdefault(outcome.route, []).append(outcome)
+        return {
+            route: Result(
+                route,
+                [o.ms for o in outcomes],
+                self.seconds,
+                [o.cpu_ms for o in outcomes if o.cpu_ms is not None],
+            )
+            for route, outcomes in found.items()
+        }
+
 
 class Journey:
     """One user's mixed journey, round after round: the municipality's dashboard, a unit's
@@ -247,7 +305,8 @@ class Journey:
         self.random = random.Random(seed)  # noqa: S311  (load, not secrets)
         self.token = ""
 
-    def steps(self, turn: int) -> list[tuple[str, str, dict[str, str] | None]]:
+    def steps(self, turn: int) -> list[tuple[str, str, str, dict[str, str] | None]]:
+        """The round's requests: (route, method, path, form)."""
         plan = self.plan
         answers = plan["round"]["answers"]
         answer = answers[turn % len(answers)]
@@ -260,15 +319,15 @@ class Journey:
         value = f"{self.random.uniform(40, 95):.1f}".replace(".", ",")
         write = plan["measurement"]
         return [
-            ("GET", plan["dashboard"], None),
-            ("GET", pick("units"), None),
-            ("GET", pick("goals"), None),
-            ("GET", pick("indicators"), None),
-            ("GET", plan["round"]["page"], None),
-            ("HTMX", answer["path"], {answer["field"]: level}),
-            ("GET", pick("goals", 1), None),
-            ("GET", pick("indicators", 1), None),
-            ("POST", write["path"], {**write["form"], "value": value}),
+            ("dashboard", "GET", plan["dashboard"], None),
+            ("unit dashboard", "GET", pick("units"), None),
+            ("goal", "GET", pick("goals"), None),
+            ("indicator", "GET", pick("indicators"), None),
+            ("self-assessment", "GET", plan["round"]["page"], None),
+            ("answer saved", "HTMX", answer["path"], {answer["field"]: level}),
+            ("goal", "GET", pick("goals", 1), None),
+            ("indicator", "GET", pick("indicators", 1), None),
+            ("value entered", "POST", write["path"], {**write["form"], "value": value}),
         ]
 
     def send(self, method: str, path: str, form: dict[str, str] | None) -> tuple[int, str]:
@@ -295,13 +354,39 @@ class Journey:
         return status, ""
 
 
+@dataclass
+class Watch:
+    """The outcomes of journeys under way, for a test that waits for something to happen."""
+
+    outcomes: list[list[Outcome]] = field(default_factory=list)
+    began: float = 0.0  # time.perf_counter() at the common start; 0 until then
+
+    def count(self, server: str = "", after: float = -1.0) -> int:
+        """Good answers (from `server`, to requests sent later than `after`, a perf_counter
+        time) so far."""
+        return sum(
+            1
+            for own in self.outcomes
+            for o in list(own)
+            if not o.failed and (not server or o.server == server) and self.began + o.at > after
+        )
+
+
 def journeys(
-    users: list[User], plans: list[dict[str, Any]], seconds: float, *, seed: int = 1
+    users: list[User],
+    plans: list[dict[str, Any]],
+    seconds: float,
+    *,
+    seed: int = 1,
+    watch: "Watch | None" = None,
+    stop: threading.Event | None = None,
 ) -> Journeys:
     """Each user walks its journey again and again, with no pause, for `seconds`, all at once.
     Errors are counted, not raised: a connection error or a server error is recorded, the
     connection opened again and the journey goes on with its next step."""
     outcomes: list[list[Outcome]] = [[] for _ in users]
+    if watch is not None:
+        watch.outcomes = outcomes  # a fault test waits for events in them as they fill
     start = threading.Barrier(len(users) + 1)
     began = [0.0]
 
@@ -312,17 +397,23 @@ def journeys(
         deadline = began[0] + seconds
         turn = 0
         while True:
-            for method, path, form in journey.steps(turn):
-                if time.perf_counter() >= deadline:
+            for route, method, path, form in journey.steps(turn):
+                if time.perf_counter() >= deadline or (stop is not None and stop.is_set()):
                     return
                 sent = time.perf_counter()
+                cpu, server = None, ""
                 try:
                     status, problem = journey.send(method, path, form)
+                    cpu = server_cpu_ms(user.headers)
+                    server = user.headers.get(SERVED_BY, "") if user.headers else ""
                 except Exception as e:  # a connection error is an error like any other
                     user.close()
                     status, problem = 0, repr(e)
                 ms = (time.perf_counter() - sent) * 1000
-                own.append(Outcome(sent - began[0], ms, status, f"{method} {path}", problem))
+                what = f"{method} {path}"
+                own.append(
+                    Outcome(sent - began[0], ms, status, what, problem, route, cpu, server, form)
+                )
             turn += 1
 
     threads = [
@@ -331,6 +422,8 @@ def journeys(
     for thread in threads:
         thread.start()
     began[0] = time.perf_counter()
+    if watch is not None:
+        watch.began = began[0]
     start.wait()
     for thread in threads:
         thread.join()

@@ -9,6 +9,7 @@ functions that take the most time of their own.
 
 import argparse
 import cProfile
+import json
 import os
 import pstats
 import statistics
@@ -23,6 +24,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "malbild.settings")
 django.setup()
 
+from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.template.backends.django import Template  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -90,21 +92,38 @@ def area(filename: str) -> str:
     return "other (stdlib, libraries)"
 
 
-def profile(client: Client, path: str, requests: int) -> None:
+def profile(
+    client: Client,
+    path: str,
+    requests: int,
+    form: dict[str, str] | None = None,
+    *,
+    cold: bool = False,
+) -> None:
+    """Profile GET `path`, or POST `form` to it (a write, answered with a redirect); `cold`
+    empties the page cache before each request, as a write does."""
+
+    def ask() -> Any:
+        if cold:
+            caches["pages"].clear()
+        if form is None:
+            return client.get(path, secure=True)
+        return client.post(path, form, secure=True)
+
     for _ in range(WARM_UP):
-        client.get(path, secure=True)
+        ask()
     walls = []
     clock = Clock()
     with connection.execute_wrapper(clock.execute), timed_templates(clock):
         for _ in range(requests):
             started = time.perf_counter()
-            response = client.get(path, secure=True)
+            response = ask()
             walls.append(time.perf_counter() - started)
-    if response.status_code != 200:
+    if response.status_code != (200 if form is None else 302):
         raise SystemExit(f"bench: {path} answered {response.status_code}")
     ms = 1000 / requests
     wall = sum(walls) * ms
-    print(f"\n== {path}: {len(response.content)} bytes, per request:")
+    print(f"\n== {'POST ' if form else ''}{path}: {len(response.content)} bytes, per request:")
     print(f"   {wall:7.2f} ms in all (median {statistics.median(walls) * 1000:.2f} ms)")
     print(f"   {clock.database * ms:7.2f} ms in the database ({len(clock.queries)} statements)")
     print(f"   {clock.templates * ms:7.2f} ms rendering templates")
@@ -117,7 +136,7 @@ def profile(client: Client, path: str, requests: int) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
-        client.get(path, secure=True)
+        ask()
     profiler.disable()
     stats = pstats.Stats(profiler)
     own: dict[str, float] = defaultdict(float)
@@ -135,12 +154,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--email", required=True, help="the person logged in")
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument(
+        "--post", nargs=2, action="append", default=[], metavar=("PATH", "FORM"),
+        help="also profile posting FORM (a JSON object) to PATH",
+    )  # fmt: skip
+    parser.add_argument(
+        "--cold", action="store_true",
+        help="empty the page cache before each request (as after a write: dashboards render)",
+    )  # fmt: skip
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(email=args.email))
     for path in args.paths:
-        profile(client, path, args.requests)
+        profile(client, path, args.requests, cold=args.cold)
+    for path, form in args.post:
+        profile(client, path, args.requests, json.loads(form), cold=args.cold)
 
 
 if __name__ == "__main__":

@@ -169,6 +169,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The CPU and wall time of each request in a `Server-Timing` header, for the load test's figures
+# per route (docs/performance.md); outermost, so that it counts every other middleware.
+SERVER_TIMING = env_bool("SERVER_TIMING")
+if SERVER_TIMING:
+    MIDDLEWARE.insert(0, "malbild.server.middleware.ServerTiming")
+
 ROOT_URLCONF = "malbild.urls"
 WSGI_APPLICATION = "malbild.wsgi.application"
 
@@ -352,7 +358,9 @@ TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
 
-# Uploaded files (minutes of decisions), served only through views that check access.
+# Uploaded and generated files are kept in the database (server.storage), where every server and
+# worker sees them and a backup holds them; they are served only through views that check access.
+# MEDIA_ROOT is where files were kept on disk before: `malbild move_files_to_database` moves them.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/media/"  # never served directly; see platforms.views.decision_minutes
 MAX_UPLOAD_MB = 20
@@ -366,7 +374,7 @@ if not PRODUCTION:
     # WhiteNoise warns about a missing directory before the first collectstatic.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "malbild.server.storage.DatabaseStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Serve straight from the app directories when collectstatic has not been run (local mode).

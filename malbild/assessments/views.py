@@ -55,6 +55,8 @@ def _me(request: HttpRequest) -> int:
 def _round(request: MemberRequest, round_id: int) -> AssessmentRound:
     """A round the person reads (inside their subtree, an admin, or a participant), else 404."""
     round_ = get_object_or_404(AssessmentRound.objects.select_related("unit", "model"), pk=round_id)
+    # The scoped manager found it in the request's organisation: the same row, already read.
+    round_.organisation = request.organisation
     if round_access.may_read(request.access, round_.unit):
         return round_
     if round_.participants.filter(user_id=_me(request)).exists():

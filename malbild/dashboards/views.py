@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import caches
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -221,9 +221,12 @@ def _content(
         .select_related("unit", "focus_area")
         .order_by("focus_area__position", "focus_area__name", "title", "pk"),
     )
-    units = Paginator(
-        units_below.filter(archived_at__isnull=True).order_by("name", "pk"), PAGE_SIZE
-    ).get_page(request.GET.get(UNITS_PAGE))
+    units = paginate(
+        request,
+        units_below.filter(archived_at__isnull=True).order_by("name", "pk"),
+        PAGE_SIZE,
+        UNITS_PAGE,
+    )
     lights = [
         LightCount(value, str(label), counts[f"light_{value}"]) for value, label in Light.choices
     ]

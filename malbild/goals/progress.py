@@ -43,20 +43,36 @@ def _weighted(parts: Iterable[tuple[Decimal, Decimal | None, Decimal | None]]) -
     return Reading(one_decimal(progress / total), one_decimal(expected / total))
 
 
+# What the calculation reads of a goal (not its texts): every goal below a top goal is read.
+READ = (
+    "organisation_id",
+    "unit_id",
+    "parent_id",
+    "weight",
+    "status",
+    "progress",
+    "expected",
+    "light",
+)
+
+
 def _with_ancestors(goal_ids: set[int]) -> set[int]:
-    """The goals and every goal above them through parents and contributions (a query a level)."""
+    """The goals and every goal above them through parents and contributions (one query a
+    level: the parents and the goals contributed to, in a union)."""
     found = set(goal_ids)
     frontier = set(goal_ids)
     while frontier:
-        parents = set(
-            Goal.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
-                "parent_id", flat=True
-            )
+        parents = (
+            Goal.objects.filter(pk__in=frontier, parent__isnull=False)
+            .order_by()
+            .values_list("parent_id", flat=True)
         )
-        targets = set(
-            Contribution.objects.filter(goal_id__in=frontier).values_list("to_goal_id", flat=True)
+        targets = (
+            Contribution.objects.filter(goal_id__in=frontier)
+            .order_by()
+            .values_list("to_goal_id", flat=True)
         )
-        frontier = (parents | targets) - found
+        frontier = set(parents.union(targets)) - found
         found |= frontier
     return found
 
@@ -89,8 +105,14 @@ Results = dict[int, tuple[Decimal | None, Decimal | None, str]]
 def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
     """What progress, planned progress and light `goal_ids` and their ancestors should have,
     and the indicator links whose readings changed (nothing is saved)."""
+    results, links, _goals = _compute(goal_ids)
+    return results, links
+
+
+def _compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator], dict[int, Goal]]:
+    """compute(), and the goals it read (as stored)."""
     affected = _with_ancestors(goal_ids)
-    goals = {g.pk: g for g in Goal.objects.filter(pk__in=affected)}
+    goals = {g.pk: g for g in Goal.objects.filter(pk__in=affected).only(*READ)}
     links = list(
         GoalIndicator.objects.filter(goal_id__in=affected).select_related("indicator", "goal")
     )
@@ -115,7 +137,9 @@ def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
             changed_links.append(link)
         link_readings[link.goal_id].append((link.weight, reading.progress, reading.expected))
     children: dict[int, list[Goal]] = defaultdict(list)
-    for child in Goal.objects.filter(parent_id__in=affected).exclude(status=Goal.Status.CLOSED):
+    for child in (
+        Goal.objects.filter(parent_id__in=affected).exclude(status=Goal.Status.CLOSED).only(*READ)
+    ):
         children[child.parent_id].append(child)  # type: ignore[index]
     contributors: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
     for contribution in Contribution.objects.filter(to_goal_id__in=affected):
@@ -124,7 +148,7 @@ def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
         g.pk: g
         for g in Goal.objects.filter(
             pk__in={gid for items in contributors.values() for _w, gid in items} - affected
-        )
+        ).only(*READ)
     }
 
     results: Results = {}
@@ -159,7 +183,7 @@ def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
 
     for goal_id in goals:
         reading_of(goal_id)
-    return results, changed_links
+    return results, changed_links, goals
 
 
 def recalculate(goal_ids: Iterable[int]) -> None:
@@ -168,11 +192,10 @@ def recalculate(goal_ids: Iterable[int]) -> None:
     ids = set(goal_ids)
     if not ids:
         return
-    results, links = compute(ids)
+    results, links, goals = _compute(ids)  # the goals as read inside this transaction
     if links:
         GoalIndicator.objects.bulk_update(links, ["progress", "expected"], batch_size=BATCH)
     changed = []
-    goals = Goal.objects.in_bulk(list(results))
     for goal_id, (progress, expected, state) in results.items():
         goal = goals[goal_id]
         if (goal.progress, goal.expected, goal.light) != (progress, expected, state):

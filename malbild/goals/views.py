@@ -266,6 +266,16 @@ def detail(request: MemberRequest, goal_id: int) -> HttpResponse:
     investments = list(target.investments.all())
     children = paginate(request, goal.children.select_related("unit").order_by("title", "id"))
     may_edit = request.access.can(EDIT, goal.unit)
+    # Both directions of contribution in one query.
+    both = Contribution.objects.filter(Q(goal=goal) | Q(to_goal=goal)).select_related(
+        "goal__unit", "to_goal__unit"
+    )
+    contributions = sorted(
+        (c for c in both if c.goal_id == goal.pk), key=lambda c: (c.to_goal.title, c.pk)
+    )
+    contributors = sorted(
+        (c for c in both if c.to_goal_id == goal.pk), key=lambda c: (c.goal.title, c.pk)
+    )
     return render(
         request,
         "goals/detail.html",
@@ -283,12 +293,8 @@ def detail(request: MemberRequest, goal_id: int) -> HttpResponse:
             # that serve the goal (plans).
             "measure_panels": signals.measure_panels.render(Goal, request=request, goal=goal),
             "work_panels": signals.work_panels.render(Goal, request=request, goal=goal),
-            "contributions": list(
-                goal.contributions.select_related("to_goal__unit").order_by("to_goal__title")
-            ),
-            "contributors": list(
-                goal.contributors.select_related("goal__unit").order_by("goal__title")
-            ),
+            "contributions": contributions,
+            "contributors": contributors,
             "may_edit": may_edit,
             "break_down_url": _break_down_url(request, goal),
         },

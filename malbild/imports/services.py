@@ -33,8 +33,8 @@ State = ImportRun.State
 
 
 def _store(organisation: Organisation, data: bytes, kind: str) -> str:
-    """Keep the file through the storage API (MEDIA_ROOT, or object storage when an operator
-    configures it), where the worker on another host reads it too."""
+    """Keep the file through the storage API (in the database, `server.storage`), where the
+    worker on another host reads it too."""
     name = f"imports/{organisation.pk}/{uuid.uuid4().hex}.{kind}"
     return default_storage.save(name, ContentFile(data))
 

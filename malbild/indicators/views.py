@@ -41,8 +41,9 @@ GENDERS = [Measurement.Gender.ALL, Measurement.Gender.FEMALE, Measurement.Gender
 
 
 def _indicator(indicator_id: int) -> Indicator:
-    """An indicator of the organisation in scope, or 404 (also for another organisation's id)."""
-    return get_object_or_404(Indicator, pk=indicator_id)
+    """An indicator of the organisation in scope, or 404 (also for another organisation's id);
+    with its organisation, which the redirects after a write name."""
+    return get_object_or_404(Indicator.objects.select_related("organisation"), pk=indicator_id)
 
 
 def _unit_from(value: str | None) -> OrgUnit | None:

@@ -1,20 +1,18 @@
 """Asking for a follow-up document, generating it in the worker, and taking a withdrawn quote
 or picture out of every kept document.
 
-Files are private: they live under MEDIA_ROOT/reports/, which nothing serves directly, and are
-read only through `reports.views`. Each is written under a temporary name and moved into place
-(an atomic rename) only once both files of the document are complete, so a task that fails
-halfway leaves nothing that is listed.
+Files are private: they are kept through the storage API under reports/ (in the database,
+server.storage), which nothing serves directly, and are read only through `reports.views`. Both
+files of a document are written in one transaction, so a task that fails halfway leaves nothing
+that is listed.
 """
 
 import hashlib
 import logging
-import os
-import uuid
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -138,32 +136,16 @@ def _name(document: GeneratedReport, suffix: str) -> str:
     return f"{FOLDER}/{document.organisation_id}/{document.pk}/{stem}-{document.language}.{suffix}"
 
 
-def _temporary(name: str, data: bytes) -> Path:
-    """Write `data` beside where `name` goes, under a temporary name, and return that path."""
-    final = Path(default_storage.path(name))
-    final.parent.mkdir(parents=True, exist_ok=True)
-    part = final.with_name(f".{final.name}.{uuid.uuid4().hex}.part")
-    with part.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return part
-
-
 def _write(files: dict[str, bytes]) -> dict[str, str]:
-    """Write every file (name → bytes) under a temporary name, then move them all into place;
-    on any failure nothing is moved and the temporary files are removed. Returns the SHA-256 of
-    each."""
-    parts: list[tuple[Path, Path]] = []
-    try:
+    """Keep every file (name → bytes), replacing a file of the same name (a document rendered
+    again), in one transaction: the files are in the database (server.storage), so a failure
+    halfway leaves the old files as they were and no new one. Returns the SHA-256 of each."""
+    with transaction.atomic():
         for name, data in files.items():
-            parts.append((_temporary(name, data), Path(default_storage.path(name))))
-    except BaseException:
-        for part, _final in parts:
-            part.unlink(missing_ok=True)
-        raise
-    for part, final in parts:
-        os.replace(part, final)
+            default_storage.delete(name)
+            saved = default_storage.save(name, ContentFile(data))
+            if saved != name:  # deleted just above, in this transaction: cannot happen
+                raise OSError(f"{name} was stored as {saved}")
     return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
 
 

@@ -1,5 +1,7 @@
-"""Refusing a request body that is larger than anything Målbild accepts, before it is read."""
+"""Refusing a request body that is larger than anything Målbild accepts, before it is read; and
+the time each request took, for the load test."""
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -39,3 +41,21 @@ class RequestSizeLimit:
             if length > limit * MB:
                 return request_too_large(request, limit)
         return self.get_response(request)
+
+
+class ServerTiming:
+    """`Server-Timing: cpu;dur=…, app;dur=…` on every answer: the CPU time the request's thread
+    spent in Målbild (`time.thread_time`, so the other threads of the process do not count) and
+    the wall-clock time it took, in milliseconds, from the first middleware to the last. The
+    load test reads it for its per-route figures (docs/performance.md). Only in the middleware
+    stack with MALBILD_SERVER_TIMING=1: it would tell anyone how long each page takes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        cpu, wall = time.thread_time(), time.perf_counter()
+        response = self.get_response(request)
+        cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+        response["Server-Timing"] = f"cpu;dur={cpu * 1000:.2f}, app;dur={wall * 1000:.2f}"
+        return response

@@ -131,9 +131,9 @@ class Quote(models.Model):
 
 
 class StoryImage(models.Model):
-    """A picture in a story, stored under MEDIA_ROOT and served only by views that check the
-    story's organisation and publication. A picture that shows a pupil needs consent; withdrawing
-    it deletes the file."""
+    """A picture in a story, kept in the database (`server.storage`) and served only by views that
+    check the story's organisation and publication. A picture that shows a pupil needs consent;
+    withdrawing it deletes the file."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")

@@ -125,7 +125,10 @@ def detail(request: MemberRequest) -> HttpResponse:
         "superseded_at",
     ).order_by("-number")  # fmt: skip
     page = paginate(request, history)
-    first_number = TargetVision.objects.aggregate(n=Min("number"))["n"]
+    if page.has_other_pages():
+        first_number = TargetVision.objects.aggregate(n=Min("number"))["n"]
+    else:  # every version is on the page
+        first_number = min((v.number for v in page.object_list), default=None)
     rows = [(v, bool(v.based_on_id) or v.number != first_number) for v in page.object_list]
     access = request.access
     return render(

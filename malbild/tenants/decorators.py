@@ -55,13 +55,13 @@ def member_view(
         ) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            organisation = get_object_or_404(Organisation, slug=org)
+            # The person's roles here and the organisation in one query: no role and no such
+            # organisation are the same 404, so the organisation needs no query of its own.
+            memberships = Membership.of_person_in(request.user, org)
+            if not memberships:
+                raise Http404
+            organisation = memberships[0].organisation
             with scope(organisation):
-                memberships = list(
-                    Membership.objects.filter(user=request.user).select_related("unit")
-                )
-                if not memberships:
-                    raise Http404
                 access = Access(organisation, memberships)
                 if capability is not None and not access.can(capability, anywhere=True):
                     raise PermissionDenied(explain(capability))

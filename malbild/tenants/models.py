@@ -325,6 +325,21 @@ class Membership(models.Model):
         with unscoped():
             return list(cls.objects.filter(user=user).select_related("organisation", "unit"))
 
+    @classmethod
+    def of_person_in(cls, user: Any, slug: str) -> list["Membership"]:
+        """The person's roles in the organisation with `slug`, each with that organisation (one
+        object for them all) and its unit: empty when the person has none there or there is no
+        such organisation (one query; `member_view` answers both with the same 404)."""
+        with unscoped():
+            found: list[Membership] = list(
+                Membership.objects.filter(organisation__slug=slug, user=user)
+                .select_related("organisation", "unit")
+                .order_by("pk")
+            )
+        for membership in found[1:]:
+            membership.organisation = found[0].organisation
+        return found
+
 
 class Invitation(models.Model):
     """An invitation by e-mail to take a role. The link carries a signed, expiring `key`."""

@@ -92,7 +92,9 @@ def test_the_list_uses_as_many_queries_for_80_indicators_as_for_3(
     with CaptureQueriesContext(connection) as small:
         assert client.get(list_url(cast.org)).status_code == 200
     fill(cast.org, 3, 80)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    # One COUNT more once the list fills more than its page (lib.paging: a list that fits on
+    # its first page needs none), whatever its length.
+    with django_assert_max_num_queries(len(small.captured_queries) + 1):
         response = client.get(list_url(cast.org))
     assert len(response.context["page"].object_list) == 50
     assert len(small.captured_queries) <= 10

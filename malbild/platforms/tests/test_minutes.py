@@ -9,12 +9,6 @@ def url(org, decision):
     return reverse("platform:decision_minutes", args=[org.slug, decision.pk])
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["reader", "teacher", "elected", "admin"])
 def test_every_member_reads_the_minutes_as_a_pdf(client, cast, who):
@@ -48,9 +42,9 @@ def test_a_decision_without_minutes_answers_404(client, cast):
 
 
 @pytest.mark.django_db
-def test_minutes_whose_file_is_gone_answer_404(client, cast, media):
+def test_minutes_whose_file_is_gone_answer_404(client, cast):
     decision = builders.decision_with_minutes(cast.org)
-    (media / decision.minutes.name).unlink()
+    decision.minutes.storage.delete(decision.minutes.name)
     client.force_login(cast.reader)
     assert client.get(url(cast.org, decision)).status_code == 404
 

@@ -1,8 +1,6 @@
 """The documents of a period: asking for one, its page and progress, the downloads, and every
 way a request can go wrong."""
 
-from pathlib import Path
-
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -41,9 +39,13 @@ def actions() -> list[str]:
     return [e.action for e in events]
 
 
-def files_under(settings) -> list[Path]:
-    folder = Path(settings.MEDIA_ROOT) / "reports"
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+def files_under(settings) -> list[str]:
+    """The documents' files kept (in the database: server.storage)."""
+    from malbild.server.models import StoredFile
+
+    return sorted(
+        StoredFile.objects.filter(name__startswith="reports/").values_list("name", flat=True)
+    )
 
 
 @pytest.mark.django_db

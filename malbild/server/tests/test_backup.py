@@ -1,9 +1,12 @@
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from conftest import make_user
 from malbild.demo import content
+from malbild.server import storage
 from malbild.server.backup import holdings, row_counts
 
 
@@ -35,6 +38,20 @@ def test_the_demo_restores_into_an_empty_database_with_equal_row_counts(tmp_path
     call_command("restore", str(file))
     assert "Restored" in capsys.readouterr().out
     assert row_counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_backup_holds_every_kept_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "CHUNK_SIZE", 1000)
+    picture = bytes(range(256)) * 20  # six chunks
+    make_user("forst@example.test")
+    name = default_storage.save("stories/2026/bild.jpg", ContentFile(picture))
+    file = tmp_path / "with-files.backup"
+    call_command("backup", str(file))
+    empty_the_database()
+    call_command("restore", str(file))
+    with default_storage.open(name) as handle:
+        assert handle.read() == picture
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import give_role
+from conftest import give_role, stored_files
 from malbild.platforms.models import Decision
 from malbild.targets.models import TargetVision
 from malbild.targets.tests.builders import fresh, make_version
@@ -121,20 +121,18 @@ def test_the_body_defaults_to_the_education_committee(client, cast):
 
 
 @pytest.mark.django_db
-def test_the_minutes_must_be_a_pdf(client, cast, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_the_minutes_must_be_a_pdf(client, cast):
     version = make_version(cast.org, 1, Status.PROPOSED)
     client.force_login(cast.admin)
     fake = SimpleUploadedFile("protokoll.pdf", b"<html>not a pdf</html>", "application/pdf")
     response = client.post(url("adopt", 1), {**adopt_data(cast), "minutes": fake})
     assert "minutes" in response.context["form"].errors
     assert fresh(version).status == Status.PROPOSED
-    assert list(tmp_path.rglob("*")) == []
+    assert stored_files() == []
 
 
 @pytest.mark.django_db
-def test_minutes_larger_than_the_limit_are_refused(client, cast, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_minutes_larger_than_the_limit_are_refused(client, cast, settings):
     settings.MAX_UPLOAD_MB = 1
     version = make_version(cast.org, 1, Status.PROPOSED)
     client.force_login(cast.admin)
@@ -145,8 +143,7 @@ def test_minutes_larger_than_the_limit_are_refused(client, cast, settings, tmp_p
 
 
 @pytest.mark.django_db
-def test_the_minutes_are_kept_and_linked_from_the_decision(client, cast, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_the_minutes_are_kept_and_linked_from_the_decision(client, cast):
     make_version(cast.org, 1, Status.PROPOSED)
     client.force_login(cast.admin)
     pdf = SimpleUploadedFile("protokoll.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")

@@ -43,6 +43,8 @@ GLOBAL_MODELS = {
     "accounts.user": "a person may belong to several organisations",
     "accounts.ssoidentity": "a person's account at the login service, like the person's own",
     "server.scheduledrun": "housekeeping of the installation",
+    "server.storedfile": "files are named by the records that hold them, which are scoped",
+    "server.storedfilechunk": "part of a stored file",
     "assessments.maturitymodel": "the self-assessment's maturity model is the same for everyone",
     "assessments.area": "part of the maturity model",
     "assessments.statement": "part of the maturity model",

@@ -51,9 +51,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-scheduler", action="store_true", help="Only run tasks; enqueue nothing."
         )
+        parser.add_argument(
+            "--name", default="",
+            help="This worker's name in the tasks it runs (default: a random one), to tell "
+            "several workers apart.",
+        )  # fmt: skip
 
     def handle(
-        self, *args: Any, interval: float, batch: bool, no_scheduler: bool, **opts: Any
+        self,
+        *args: Any,
+        interval: float,
+        batch: bool,
+        no_scheduler: bool,
+        name: str,
+        **opts: Any,
     ) -> None:
         sweep_interrupted_work()
         stop = threading.Event()
@@ -68,7 +79,7 @@ class Command(BaseCommand):
             backend_name="default",
             startup_delay=not batch,
             max_tasks=None,
-            worker_id=get_random_string(32),
+            worker_id=name[:64] or get_random_string(32),
             excluded_queue_names=[],
         )
         worker.configure_signals()
