@@ -39,6 +39,7 @@ urlpatterns = [
     path("delat/", include("malbild.assessments.shared_urls")),
     path("o/<slug:org>/", include("malbild.communication.urls")),
     path("o/<slug:org>/", include("malbild.reports.urls")),
+    path("o/<slug:org>/", include("malbild.onboarding.urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),
     path("offentlig/<slug:org>/praxis/", include("malbild.practices.public_urls")),

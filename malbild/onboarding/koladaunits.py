@@ -1,0 +1,74 @@
+"""The school units Kolada lists for a municipality, set beside the units already in Målbild.
+
+Kolada's `ou` resource gives each unit an id, a name (`title`) and its municipality. Its ids
+begin with the school form: V11 förskola, V15 grundskola, V17 gymnasieskola (the prefixes as
+public clients of Kolada read them; one client calls V16 gymnasieskola, and where Kolada sends a
+type with the unit, that type wins). An id of another prefix is shown with the prefix itself.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from malbild.tenants.models import OrgUnit
+
+Kind = OrgUnit.Kind
+FORMS = {
+    "V11": (_("preschool"), Kind.PRESCHOOL),
+    "V15": (_("compulsory school"), Kind.SCHOOL),
+    "V16": (_("upper secondary school"), Kind.SCHOOL),
+    "V17": (_("upper secondary school"), Kind.SCHOOL),
+}
+TYPE_WORDS = {"förskola": Kind.PRESCHOOL, "forskola": Kind.PRESCHOOL}
+
+
+@dataclass
+class KoladaUnit:
+    """One unit of Kolada's list: its id, name, school form, the kind of unit it becomes in
+    Målbild, and the unit that already carries its id, if any."""
+
+    id: str
+    title: str
+    form: str
+    kind: str
+    unit: OrgUnit | None = None
+
+
+def classify(item: dict[str, str]) -> KoladaUnit:
+    given = item.get("type", "").strip()
+    form, kind = FORMS.get(item["id"][:3], ("", Kind.SCHOOL))
+    if given:
+        form, kind = given, TYPE_WORDS.get(given.casefold(), kind)
+    return KoladaUnit(
+        item["id"], item["title"].strip() or item["id"], str(form or item["id"][:3]), kind
+    )
+
+
+@dataclass
+class Plan:
+    """What bringing in Kolada's list would do: units to add, units already here (also archived
+    ones, which are never added twice), and units here whose id Kolada no longer lists."""
+
+    new: list[KoladaUnit]
+    present: list[KoladaUnit]
+    closed: list[OrgUnit]
+
+
+def plan(listing: list[dict[str, str]]) -> Plan:
+    """Kolada's list against the organisation's units with a Kolada id (one query)."""
+    here = {u.kolada_ou_id: u for u in OrgUnit.objects.exclude(kolada_ou_id="").order_by("path")}
+    new, present, listed = [], [], set()
+    for item in listing:
+        unit = classify(item)
+        if unit.id in listed:
+            continue
+        listed.add(unit.id)
+        unit.unit = here.get(unit.id)
+        (present if unit.unit is not None else new).append(unit)
+    new.sort(key=lambda u: (u.form, u.title.casefold()))
+    present.sort(key=lambda u: u.title.casefold())
+    closed = sorted(
+        (u for ou, u in here.items() if ou not in listed and not u.is_archived),
+        key=lambda u: u.name.casefold(),
+    )
+    return Plan(new, present, closed)

@@ -1,0 +1,171 @@
+"""The unit tree from Kolada's list of school units, against the local Kolada-shaped server."""
+
+import pytest
+from django.contrib.messages import get_messages
+
+from conftest import audit_events
+from malbild.onboarding.tests.conftest import url
+from malbild.tenants.models import OrgUnit
+from malbild.tenants.scope import scope
+
+ALVSTA = ["V11E249000301", "V11E249000302", "V15E249000101", "V15E249000102", "V17E249000201"]
+
+
+def units(org):
+    with scope(org):
+        return {u.kolada_ou_id or u.code: u for u in OrgUnit.objects.select_related("parent")}
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+@pytest.mark.django_db
+def test_the_page_lists_every_school_unit_of_the_municipality_ticked(client, fresh, kolada):
+    client.force_login(fresh.admin)
+    response = client.get(url("onboarding:kolada_units"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for ou in ALVSTA:
+        assert f'name="ou" value="{ou}" id="ou-{ou}" checked' in html
+    assert "Förskolan Solrosen" in html and "upper secondary school" in html
+    assert "V15E248000101" not in html  # Mittköping's school, not Älvsta's
+
+
+@pytest.mark.django_db
+def test_bringing_in_makes_the_tree_in_one_go_with_areas_and_kolada_ids(client, fresh, kolada):
+    client.force_login(fresh.admin)
+    response = client.post(
+        url("onboarding:kolada_units"),
+        {"ou": ALVSTA, "area-V15E249000101": "Norra området",
+         "area-V15E249000102": "Norra området", "area-V11E249000301": "Förskolorna"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert response["Location"].endswith("/kom-igang/#units")
+    found = units(fresh.org)
+    north = found["V15E249000101"].parent
+    assert north.name == "Norra området" and north.kind == OrgUnit.Kind.AREA
+    assert north.parent_id == fresh.top.pk
+    assert found["V15E249000102"].parent_id == north.pk
+    assert found["V11E249000301"].parent.name == "Förskolorna"
+    assert found["V17E249000201"].parent_id == fresh.top.pk  # no area: under the top unit
+    assert found["V11E249000301"].kind == OrgUnit.Kind.PRESCHOOL
+    assert found["V17E249000201"].kind == OrgUnit.Kind.SCHOOL
+    for ou in ALVSTA:  # materialised paths as create_unit would give them
+        unit = found[ou]
+        assert unit.path == f"{unit.parent.path}{unit.pk}/"
+        assert unit.depth == unit.parent.depth + 1
+        assert unit.code == ou
+    (event,) = audit_events(action="tenants.units_created")
+    assert event.after["count"] == 7 and event.after["source"] == "kolada"
+
+
+@pytest.mark.django_db
+def test_only_the_ticked_units_are_brought_in(client, fresh, kolada):
+    client.force_login(fresh.admin)
+    client.post(url("onboarding:kolada_units"), {"ou": ["V15E249000101"]})
+    assert set(units(fresh.org)) == {"ROOT", "V15E249000101"}
+
+
+@pytest.mark.django_db
+def test_bringing_in_again_adds_new_schools_and_archives_closed_ones_never_twice(
+    client, fresh, kolada
+):
+    client.force_login(fresh.admin)
+    kolada.units = [u for u in kolada.units if u["id"] != "V15E249000102"]
+    client.post(url("onboarding:kolada_units"), {"ou": ALVSTA})
+    assert len(units(fresh.org)) == 5  # the top unit and four schools
+    # A year later Kolada lists a new school, and Lärkan has closed.
+    kolada.units = [u for u in kolada.units if u["id"] != "V11E249000302"]
+    kolada.units.append({"id": "V15E249000103", "title": "Nya skolan", "municipality": "2490"})
+    page = client.get(url("onboarding:kolada_units")).content.decode()
+    assert 'value="V15E249000103"' in page
+    assert 'name="ou" value="V15E249000101"' not in page  # in Målbild already: not offered
+    assert 'name="close" value="V11E249000302"' in page
+    client.post(
+        url("onboarding:kolada_units"),
+        {"ou": ["V15E249000103", "V15E249000101"], "close": ["V11E249000302"]},
+    )
+    found = units(fresh.org)
+    assert len(found) == 6
+    assert found["V15E249000103"].name == "Nya skolan"
+    assert found["V11E249000302"].is_archived
+    with scope(fresh.org):
+        assert OrgUnit.objects.filter(kolada_ou_id="V15E249000101").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_name_taken_in_the_same_place_gets_the_kolada_id_after_it(client, fresh, kolada):
+    kolada.units.append({"id": "V15E249000104", "title": "Björkängsskolan", "municipality": "2490"})
+    client.force_login(fresh.admin)
+    client.post(url("onboarding:kolada_units"), {"ou": ["V15E249000102", "V15E249000104"]})
+    found = units(fresh.org)
+    assert found["V15E249000102"].name == "Björkängsskolan"
+    assert found["V15E249000104"].name == "Björkängsskolan (V15E249000104)"
+
+
+@pytest.mark.django_db
+def test_kolada_unreachable_says_so_and_makes_nothing(client, fresh, kolada):
+    client.force_login(fresh.admin)
+    kolada.fail("/v3/ou", "503", "503", "503", "503")
+    response = client.post(url("onboarding:kolada_units"), {"ou": ALVSTA, "area-x": "Norr"})
+    assert response.status_code == 302
+    (message,) = messages_of(response)
+    assert message.startswith("Nothing was brought in: Kolada is not working right now")
+    assert set(units(fresh.org)) == {"ROOT"}
+    assert not audit_events(action="tenants.units_created")
+    page = client.get(url("onboarding:kolada_units"))
+    assert "Kolada cannot be asked right now" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_archived_unit_that_cannot_be_archived_stops_everything(client, fresh, kolada):
+    client.force_login(fresh.admin)
+    client.post(url("onboarding:kolada_units"), {"ou": ["V15E249000101"]})
+    with scope(fresh.org):
+        school = OrgUnit.objects.get(kolada_ou_id="V15E249000101")
+        OrgUnit.objects.create(
+            organisation=fresh.org, parent=school, name="Arbetslag 7-9", kind="arbetslag",
+            code="AL79", path=f"{school.path}x/", depth=school.depth + 1,
+        )  # fmt: skip
+    kolada.units = [u for u in kolada.units if u["id"] != "V15E249000101"]
+    response = client.post(
+        url("onboarding:kolada_units"), {"ou": ["V15E249000102"], "close": ["V15E249000101"]}
+    )
+    assert "could not be archived" in messages_of(response)[-1]
+    found = units(fresh.org)
+    assert "V15E249000102" not in found  # the new school was not made either
+    assert not found["V15E249000101"].is_archived
+
+
+@pytest.mark.django_db
+def test_without_a_municipality_the_page_sends_the_admin_to_choose_one(client, fresh, kolada):
+    fresh.org.kolada_municipality_id = ""
+    fresh.org.save()
+    client.force_login(fresh.admin)
+    response = client.get(url("onboarding:kolada_units"))
+    assert response["Location"] == url("onboarding:municipality")
+
+
+@pytest.mark.django_db
+def test_the_municipality_is_found_by_name_and_chosen(client, fresh, kolada):
+    fresh.org.kolada_municipality_id = ""
+    fresh.org.save()
+    client.force_login(fresh.admin)
+    page = client.get(url("onboarding:municipality"), {"q": "älv"}).content.decode()
+    assert "Älvsta" in page and 'value="2490"' in page
+    response = client.post(url("onboarding:municipality"), {"kolada_id": "2490"})
+    assert response.status_code == 302
+    fresh.org.refresh_from_db()
+    assert fresh.org.kolada_municipality_id == "2490"
+    assert audit_events(action="imports.kolada_mapped")
+
+
+@pytest.mark.django_db
+def test_a_malformed_municipality_id_changes_nothing(client, fresh, kolada):
+    client.force_login(fresh.admin)
+    response = client.post(url("onboarding:municipality"), {"kolada_id": "24x0"})
+    assert response.status_code == 200
+    assert "A Kolada municipality id is four digits" in response.content.decode()
+    fresh.org.refresh_from_db()
+    assert fresh.org.kolada_municipality_id == "2490"
