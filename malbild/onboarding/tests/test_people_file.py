@@ -1,0 +1,270 @@
+"""People from a file: every problem named with its row, then invitations all or nothing, sent
+by the worker; or, with single sign-on, roles given at the person's next login."""
+
+import time
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import audit_events, give_role, make_unit, make_user
+from malbild.accounts.models import User
+from malbild.onboarding.models import FileBatch, LoginGrant
+from malbild.onboarding.tests.conftest import url
+from malbild.tenants.models import Invitation, Membership
+from malbild.tenants.scope import scope, unscoped
+
+HEADER = "namn;e-post;roll;enhet_kod\n"
+
+
+def upload(client, text: str, org: str = "alvsta", delivery: str = "email"):
+    return client.post(
+        url("onboarding:people", org),
+        {"file": SimpleUploadedFile("personer.csv", text.encode()), "delivery": delivery},
+    )
+
+
+def latest(org) -> FileBatch:
+    with scope(org):
+        return FileBatch.objects.order_by("-id").first()
+
+
+def invitations(org) -> list[Invitation]:
+    with scope(org):
+        return list(Invitation.objects.select_related("unit").order_by("email"))
+
+
+@pytest.fixture
+def school(fresh):
+    return make_unit(fresh.org, "Älvsta centralskola", fresh.top, code="CENT")
+
+
+@pytest.mark.django_db
+def test_the_people_are_invited_and_the_worker_sends_the_emails(
+    client, fresh, school, django_capture_on_commit_callbacks
+):
+    client.force_login(fresh.admin)
+    upload(
+        client,
+        HEADER
+        + "Rut Rektor;Rut.Rektor@Alvsta.test;rektor;CENT\n"
+        + "Lars Lärare;lars@alvsta.test;lärare;cent\n"
+        + "Per Politiker;per@alvsta.test;förtroendevald;\n",
+    )
+    batch = latest(fresh.org)
+    assert batch.state == FileBatch.State.CHECKED, batch.errors
+    assert batch.counts["by_email"] == 3
+    page = client.get(url("onboarding:people")).content.decode()
+    assert "3 people are invited by e-mail." in page
+    assert invitations(fresh.org) == [] and not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("onboarding:people_import", "alvsta", batch.pk))
+    assert response["Location"].endswith("/kom-igang/#people")
+    found = invitations(fresh.org)
+    assert [(i.email, i.role, i.unit) for i in found] == [
+        ("lars@alvsta.test", "staff", school),
+        ("per@alvsta.test", "elected", None),
+        ("rut.rektor@alvsta.test", "unit_lead", school),
+    ]
+    assert all(i.invited_by == fresh.admin for i in found)
+    assert sorted(m.to[0] for m in mail.outbox) == [i.email for i in found]
+    assert "/inbjudan/" in mail.outbox[0].body
+    (event,) = audit_events(action="tenants.people_invited")
+    assert event.target_id == str(batch.pk) and event.after["count"] == 3
+
+
+@pytest.mark.django_db
+def test_every_problem_is_named_and_nobody_is_invited(client, fresh, school):
+    client.force_login(fresh.admin)
+    upload(
+        client,
+        HEADER
+        + "A;a@alvsta.test;lärare;CENT\n"  # 2
+        + "A igen;A@alvsta.test;läsare;\n"  # 3: the address twice
+        + "B;b@alvsta.test;lärare;SAKNAS\n"  # 4: no such unit
+        + "C;inte-en-adress;lärare;CENT\n"  # 5
+        + "D;d@alvsta.test;kung;CENT\n"  # 6: no such role
+        + "E;;lärare;CENT\n",  # 7
+    )
+    batch = latest(fresh.org)
+    assert batch.state == FileBatch.State.REJECTED
+    errors = dict((row, message) for row, message in batch.errors)
+    assert errors == {
+        3: "The address a@alvsta.test appears also on row 2: one row per person. Give further "
+           "roles on the person's page afterwards.",
+        4: "There is no unit with the code SAKNAS.",
+        5: "“inte-en-adress” is not an e-mail address.",
+        6: "The role “kung” is unknown: write förtroendevald, förvaltningsledning, rektor, "
+           "lärare or läsare.",
+        7: "The e-mail address is missing.",
+    }  # fmt: skip
+    client.post(url("onboarding:people_import", "alvsta", batch.pk))
+    assert invitations(fresh.org) == []
+
+
+@pytest.mark.django_db
+def test_a_role_above_the_uploaders_own_is_refused(client, cast):
+    """A rektor may give staff and reader roles in their own school, nothing more."""
+    client.force_login(cast.rektor)
+    response = upload(
+        client,
+        HEADER
+        + "Ny lärare;ny@mittkoping.test;lärare;ASEN\n"
+        + "Ny chef;chef@mittkoping.test;förvaltningsledning;ASEN\n"
+        + "Ny granne;granne@mittkoping.test;lärare;BERGA\n"
+        + "Ny läsare;lasare2@mittkoping.test;läsare;\n",
+        org="mittkoping",
+    )
+    assert response.status_code == 302
+    batch = latest(cast.org)
+    assert batch.errors == [
+        [3, "You may not give the role administration (förvaltningsledning) for Åsens skola."],
+        [4, "You may not give the role staff (lärare, medarbetare) for Berga skola."],
+        [5, "You may not give the role reader for the whole organisation."],
+    ]
+    client.post(url("onboarding:people_import", "mittkoping", batch.pk))
+    assert invitations(cast.org) == []
+
+
+@pytest.mark.django_db
+def test_a_member_of_another_organisation_is_invited_not_moved(
+    client, cast, django_capture_on_commit_callbacks
+):
+    client.force_login(cast.admin)
+    upload(client, HEADER + "Eva;admin@ekby.test;lärare;ASEN\n", org="mittkoping")
+    batch = latest(cast.org)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("onboarding:people_import", "mittkoping", batch.pk))
+    (invitation,) = invitations(cast.org)
+    assert invitation.email == "admin@ekby.test"
+    assert [m.to for m in mail.outbox] == [["admin@ekby.test"]]
+    with unscoped():
+        roles = list(Membership.objects.filter(user=cast.ekby_admin).values_list("organisation__slug", "role"))
+    assert roles == [("ekby", "admin")]
+
+
+@pytest.mark.django_db
+def test_someone_with_the_role_or_an_invitation_is_left_out(client, cast):
+    client.force_login(cast.admin)
+    with scope(cast.org):
+        Invitation.objects.create(organisation=cast.org, email="vantar@mittkoping.test",
+                                  role="staff", unit=cast.school, invited_by=cast.admin)  # fmt: skip
+    upload(
+        client,
+        HEADER
+        + "Lars;larare@mittkoping.test;lärare;ASEN\n"
+        + "Väntar;vantar@mittkoping.test;lärare;ASEN\n"
+        + "Ny;ny@mittkoping.test;lärare;ASEN\n",
+        org="mittkoping",
+    )
+    batch = latest(cast.org)
+    assert batch.counts["present"] == 2 and batch.counts["by_email"] == 1
+    client.post(url("onboarding:people_import", "mittkoping", batch.pk))
+    assert sorted(i.email for i in invitations(cast.org)) == [
+        "ny@mittkoping.test", "vantar@mittkoping.test"
+    ]
+
+
+@pytest.mark.django_db
+def test_10000_people_are_checked_and_invited_in_batches(
+    client, fresh, school, django_capture_on_commit_callbacks
+):
+    lines = [HEADER] + [f"Person {n};person{n}@alvsta.test;lärare;CENT\n" for n in range(10000)]
+    client.force_login(fresh.admin)
+    started = time.perf_counter()
+    upload(client, "".join(lines))
+    batch = latest(fresh.org)
+    checked = time.perf_counter() - started
+    assert batch.state == FileBatch.State.CHECKED, batch.errors[:3]
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks():
+        client.post(url("onboarding:people_import", "alvsta", batch.pk))
+    imported = time.perf_counter() - started - checked
+    assert len(invitations(fresh.org)) == 10000
+    assert len(queries) < 10000 / 50, len(queries)
+    print(f"10000 people checked in {checked:.2f} s, invited in {imported:.2f} s")  # noqa: T201
+
+
+@pytest.mark.django_db
+def test_without_single_sign_on_roles_at_login_are_not_offered(client, fresh, school):
+    client.force_login(fresh.admin)
+    page = client.get(url("onboarding:people")).content.decode()
+    assert 'value="login"' not in page
+    response = upload(client, HEADER + "A;a@alvsta.test;lärare;CENT\n", delivery="login")
+    assert response.status_code == 400
+    assert latest(fresh.org) is None
+
+
+@pytest.mark.django_db
+def test_with_single_sign_on_the_roles_wait_for_the_next_login(
+    client, fresh, school, settings, django_capture_on_commit_callbacks
+):
+    settings.OIDC_ISSUER = "https://login.alvsta.test"
+    existing = make_user("lars@alvsta.test", "Lars Lärare")
+    other_org = make_user("eva@ekby.test", "Eva")
+    from conftest import make_org
+
+    give_role(other_org, make_org("Ekby", "ekby"), "admin")
+    client.force_login(fresh.admin)
+    upload(
+        client,
+        HEADER
+        + "Rut Rektor;rut@alvsta.test;rektor;CENT\n"
+        + "Lars Lärare;lars@alvsta.test;lärare;CENT\n"
+        + "Eva;eva@ekby.test;läsare;\n",
+        delivery="login",
+    )
+    batch = latest(fresh.org)
+    assert batch.counts == {"by_email": 1, "at_login": 2, "present": 0, "moved_to_email": 1,
+                            "new_accounts": 1}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("onboarding:people_import", "alvsta", batch.pk))
+    assert [m.to for m in mail.outbox] == [["eva@ekby.test"]]  # invited, not moved
+    rut = User.objects.get(email="rut@alvsta.test")
+    assert rut.name == "Rut Rektor" and not rut.has_usable_password()
+    with scope(fresh.org):
+        assert LoginGrant.objects.count() == 2
+        assert not Membership.objects.filter(user__in=[rut, existing]).exists()
+    # Lars logs in (here with a password; through the login service it is the same signal).
+    client.logout()
+    client.post("/konto/logga-in/", {"username": "lars@alvsta.test",
+                                     "password": "correct horse battery staple"})  # fmt: skip
+    with scope(fresh.org):
+        (membership,) = Membership.objects.filter(user=existing)
+        assert (membership.role, membership.unit) == ("staff", school)
+        assert membership.created_by == fresh.admin
+        assert not Membership.objects.filter(user=rut).exists()
+    (event,) = audit_events(action="tenants.invitation_accepted")
+    assert event.actor == existing
+    # Logging in again gives nothing twice.
+    client.logout()
+    client.post("/konto/logga-in/", {"username": "lars@alvsta.test",
+                                     "password": "correct horse battery staple"})  # fmt: skip
+    assert len(audit_events(action="tenants.invitation_accepted")) == 1
+
+
+@pytest.mark.django_db
+def test_a_grant_whose_giver_lost_the_right_waits(client, cast, settings):
+    settings.OIDC_ISSUER = "https://login.mittkoping.test"
+    client.force_login(cast.rektor)
+    upload(client, HEADER + "Ny;ny@mittkoping.test;lärare;ASEN\n", org="mittkoping",
+           delivery="login")  # fmt: skip
+    client.post(url("onboarding:people_import", "mittkoping", latest(cast.org).pk))
+    with scope(cast.org):
+        Membership.objects.filter(user=cast.rektor).delete()
+    newcomer = User.objects.get(email="ny@mittkoping.test")
+    newcomer.set_password("ett långt lösenord 2026")
+    newcomer.save()
+    client.logout()
+    client.post("/konto/logga-in/", {"username": "ny@mittkoping.test",
+                                     "password": "ett långt lösenord 2026"})  # fmt: skip
+    with scope(cast.org):
+        assert not Membership.objects.filter(user=newcomer).exists()
+        assert LoginGrant.objects.filter(invitation__accepted_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_teacher_may_not_upload_people(client, cast):
+    client.force_login(cast.teacher)
+    assert upload(client, HEADER, org="mittkoping").status_code == 403
