@@ -7,6 +7,7 @@ type with the unit, that type wins). An id of another prefix is shown with the p
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ FORMS = {
     "V16": (_("upper secondary school"), Kind.SCHOOL),
     "V17": (_("upper secondary school"), Kind.SCHOOL),
 }
+KINDS = {Kind.SCHOOL, Kind.PRESCHOOL}  # what a school unit of Kolada may become
 TYPE_WORDS = {"förskola": Kind.PRESCHOOL, "forskola": Kind.PRESCHOOL}
 
 
@@ -72,3 +74,17 @@ def plan(listing: list[dict[str, str]]) -> Plan:
         key=lambda u: u.name.casefold(),
     )
     return Plan(new, present, closed)
+
+
+def chosen(post: dict[str, list[str]] | Any) -> list[KoladaUnit]:
+    """The units ticked on the page, with the names and school forms it sent along (the
+    service checks them: the ids against the municipality, the names for length)."""
+    units = []
+    for ou in post.getlist("ou"):
+        ou = ou.strip().upper()[:20]
+        unit = classify({"id": ou, "title": " ".join(post.get(f"name-{ou}", "").split())})
+        if post.get(f"kind-{ou}") in KINDS:
+            unit.kind = post[f"kind-{ou}"]
+        unit.title = " ".join(post.get(f"name-{ou}", "").split())
+        units.append(unit)
+    return units

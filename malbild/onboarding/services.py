@@ -25,11 +25,11 @@ from malbild.accounts.models import User
 from malbild.imports import files, links, refresh
 from malbild.imports import tasks as import_tasks
 from malbild.imports.kolada import Client
-from malbild.imports.models import ImportRun
+from malbild.imports.models import ImportRun, KoladaValue
 from malbild.indicators import services as indicator_services
 from malbild.indicators.models import Indicator
 from malbild.onboarding import content, peoplefile, unitfile
-from malbild.onboarding.koladaunits import KoladaUnit, plan
+from malbild.onboarding.koladaunits import KoladaUnit
 from malbild.onboarding.models import Checklist, FileBatch, LoginGrant
 from malbild.platform import services as platform_services
 from malbild.targets import services as target_services
@@ -41,6 +41,7 @@ from malbild.tenants.scope import scope, unscoped
 
 PAGE_TIMEOUT = 5.0  # seconds for each request to Kolada while a page waits
 MAX_AREA_NAME = 150
+OU_ID = unitfile.OU_ID
 
 
 def kolada_client() -> Client:
@@ -94,22 +95,36 @@ def _free_code(wanted: str, taken: set[str]) -> str:
 def bring_in_kolada_units(
     organisation: Organisation,
     request: HttpRequest,
-    listing: list[dict[str, str]],
     *,
-    chosen: set[str],
+    units: list[KoladaUnit],
     areas: dict[str, str],
     close: set[str],
 ) -> tuple[int, int, int]:
-    """Create the chosen units of Kolada's list, each under the area named for it (created
-    under the top unit when new) or under the top unit, and archive the units whose Kolada id
-    the list no longer has that were ticked (`close`), all in one transaction.
+    """Create the chosen units of Kolada's list (as the page showed them, names as the
+    administrator left them), each under the area named for it (created under the top unit
+    when new) or under the top unit, and archive the units with the Kolada ids in `close`, all
+    in one transaction.
 
-    Units already linked to a Kolada id are never added again. Returns (units created, areas
-    created, units archived). ValidationError, with nothing changed, when a name clashes or an
-    archived unit cannot be archived."""
-    found = plan(listing)
-    wanted = [unit for unit in found.new if unit.id in chosen]
-    closing = [unit for unit in found.closed if unit.kolada_ou_id in close]
+    A unit whose Kolada id is in Målbild already is never added again (a second click, another
+    administrator). Returns (units created, areas created, units archived). ValidationError,
+    with nothing changed, for an id that is not one of the municipality's, a name that clashes
+    or a unit that cannot be archived."""
+    municipality = organisation.kolada_municipality_id
+    for unit in units:
+        if not OU_ID.match(unit.id) or unit.id[4:8] != municipality:
+            raise ValidationError(
+                _("%(id)s is not a Kolada unit of municipality %(municipality)s.")
+                % {"id": unit.id[:20], "municipality": municipality}
+            )
+        if not unit.title or len(unit.title) > 150:
+            raise ValidationError(
+                _("Give the unit %(id)s a name of at most 150 characters.") % {"id": unit.id}
+            )
+    here = set(OrgUnit.objects.exclude(kolada_ou_id="").values_list("kolada_ou_id", flat=True))
+    wanted = [unit for unit in {u.id: u for u in units}.values() if unit.id not in here]
+    closing = list(
+        OrgUnit.objects.filter(kolada_ou_id__in=close, archived_at__isnull=True).order_by("-depth")
+    )
     if not wanted and not closing:
         raise ValidationError(_("Tick at least one unit to bring in."))
     top = top_unit()
@@ -509,6 +524,22 @@ def _latest(client: Client, kpi: str, municipality: str) -> tuple[Decimal, int] 
     return best
 
 
+def _stored_latest(kpis: list[str], municipality: str) -> dict[str, tuple[Decimal, int] | None]:
+    """The latest figure of each KPI that Målbild holds already for the municipality (fetched
+    for an indicator that followed it before), so that Kolada need not be asked (one query)."""
+    found: dict[str, tuple[Decimal, int] | None] = {}
+    for kpi, value, year in (
+        KoladaValue.objects.filter(
+            kpi__in=kpis, area=KoladaValue.Area.MUNICIPALITY, area_id=municipality, gender="T",
+            value__isnull=False,
+        )
+        .order_by("kpi", "-year")
+        .values_list("kpi", "value", "year")
+    ):  # fmt: skip
+        found.setdefault(kpi, (value, year))
+    return found
+
+
 def link_starter_kpis(
     organisation: Organisation,
     request: HttpRequest,
@@ -520,9 +551,10 @@ def link_starter_kpis(
     latest value for the municipality as its baseline, and start fetching all their figures
     (the municipality's, the country's and the schools') in the worker.
 
-    Kolada is asked first, for every key figure, and only then is anything written, in one
-    transaction: KoladaError means nothing was made. Returns the indicators made, the key
-    figures left out (already followed, or without figures for the municipality) and the run."""
+    Kolada is asked first, for every key figure whose figures Målbild does not hold already,
+    and only then is anything written, in one transaction: KoladaError means nothing was made.
+    Returns the indicators made, the key figures left out (already followed, or without figures
+    for the municipality) and the run."""
     municipality = organisation.kolada_municipality_id
     if not municipality:
         raise ValidationError(_("Choose the organisation's Kolada municipality first."))
@@ -532,14 +564,15 @@ def link_starter_kpis(
         raise ValidationError(_("Tick at least one key figure."))
     followed = set(Indicator.objects.exclude(kolada_kpi="").values_list("kolada_kpi", flat=True))
     codes = {code.casefold() for code in Indicator.objects.values_list("code", flat=True)}
-    client = client or kolada_client()
-    baselines: dict[str, tuple[Decimal, int] | None] = {}
-    try:
-        for kpi in wanted:
-            if kpi not in followed:
+    baselines = _stored_latest([kpi for kpi in wanted if kpi not in followed], municipality)
+    missing = [kpi for kpi in wanted if kpi not in followed and kpi not in baselines]
+    if missing:  # Kolada is asked only for what Målbild does not hold already
+        client = client or kolada_client()
+        try:
+            for kpi in missing:
                 baselines[kpi] = _latest(client, kpi, municipality)
-    finally:
-        client.close()
+        finally:
+            client.close()
     skipped = [kpi for kpi in wanted if kpi in followed or baselines.get(kpi) is None]
     made: list[Indicator] = []
     with transaction.atomic():

@@ -29,7 +29,7 @@ from malbild.imports.models import KoladaValue
 from malbild.indicators.models import Indicator
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
-from malbild.onboarding import checklist, content, services
+from malbild.onboarding import checklist, content, koladaunits, services
 from malbild.onboarding.forms import (
     KpiForm,
     PeopleFileForm,
@@ -37,7 +37,6 @@ from malbild.onboarding.forms import (
     TargetTextForm,
     UnitFileForm,
 )
-from malbild.onboarding.koladaunits import plan
 from malbild.onboarding.models import FileBatch
 from malbild.platform import services as platform_services
 from malbild.platform.forms import value_formset
@@ -133,35 +132,31 @@ def municipality(request: HttpRequest) -> HttpResponse:
                 % {"id": organisation.kolada_municipality_id},
             )
             return _to_checklist(request, "municipality")
-    query = request.GET.get("q", "").strip()[:MAX_QUERY] or organisation.name
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
     found: list[dict[str, str]] = []
     error = ""
-    client = services.kolada_client()
-    try:
-        found = client.search_municipalities(query)
-    except KoladaError as e:
-        error = str(e)
-    finally:
-        client.close()
+    if query:  # Kolada is asked only when someone searches
+        client = services.kolada_client()
+        try:
+            found = client.search_municipalities(query)
+        except KoladaError as e:
+            error = str(e)
+        finally:
+            client.close()
     return render(
         request,
         "onboarding/municipality.html",
-        {"organisation": organisation, "query": query, "found": found, "error": error},
+        {
+            "organisation": organisation,
+            "query": query,
+            "found": found,
+            "error": error,
+            "suggestion": query or organisation.name.removesuffix(" kommun"),
+        },
     )
 
 
 # Units from Kolada --------------------------------------------------------------------------------
-
-
-def _listing(request: HttpRequest) -> tuple[list[dict[str, str]], str]:
-    """Kolada's list of the municipality's school units, or the reason it cannot be had."""
-    client = services.kolada_client()
-    try:
-        return client.units_of(organisation_of(request).kolada_municipality_id), ""
-    except KoladaError as e:
-        return [], str(e)
-    finally:
-        client.close()
 
 
 @require_http_methods(["GET", "POST"])
@@ -169,21 +164,14 @@ def _listing(request: HttpRequest) -> tuple[list[dict[str, str]], str]:
 def kolada_units(request: HttpRequest) -> HttpResponse:
     """Kolada's school units of the municipality beside those in Målbild: tick those to bring
     in (all new ones at first), name the area each goes under (empty: the top unit), and tick
-    the units Kolada no longer lists to archive them. Kolada is asked again on saving, so that
-    only units it lists are made; when it cannot be reached, nothing is made."""
+    the units Kolada no longer lists to archive them. When Kolada cannot be reached the page
+    says so and offers nothing to make; saving makes everything or nothing."""
     organisation = organisation_of(request)
     access_of(request).require(UNITS)
     if not organisation.kolada_municipality_id:
         messages.error(request, _("Choose the organisation's Kolada municipality first."))
         return redirect("onboarding:municipality", organisation.slug)
-    listing, error = _listing(request)
     if request.method == "POST":
-        if error:
-            messages.error(
-                request,
-                _("Nothing was brought in: %(reason)s") % {"reason": error},
-            )
-            return redirect("onboarding:kolada_units", organisation.slug)
         areas = {
             key.removeprefix("area-"): value
             for key, value in request.POST.items()
@@ -193,36 +181,32 @@ def kolada_units(request: HttpRequest) -> HttpResponse:
             created, new_areas, archived = services.bring_in_kolada_units(
                 organisation,
                 request,
-                listing,
-                chosen=set(request.POST.getlist("ou")),
+                units=koladaunits.chosen(request.POST),
                 areas=areas,
                 close=set(request.POST.getlist("close")),
             )
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
-        else:
-            messages.success(
-                request,
-                _("%(created)s units brought in from Kolada, %(areas)s new areas, %(archived)s "
-                  "units archived.") % {"created": created, "areas": new_areas,
-                                        "archived": archived},
-            )  # fmt: skip
-            return _to_checklist(request, "units")
-    found = plan(listing)
-    posted = request.method == "POST"
-    chosen = set(request.POST.getlist("ou"))
-    rows = [
-        (unit, unit.id in chosen if posted else True,
-         request.POST.get(f"area-{unit.id}", "") if posted else "")
-        for unit in found.new
-    ]  # fmt: skip
+            return redirect("onboarding:kolada_units", organisation.slug)
+        messages.success(
+            request,
+            _("%(created)s units brought in from Kolada, %(areas)s new areas, %(archived)s "
+              "units archived.") % {"created": created, "areas": new_areas, "archived": archived},
+        )  # fmt: skip
+        return _to_checklist(request, "units")
+    client = services.kolada_client()
+    try:
+        found = koladaunits.plan(client.units_of(organisation.kolada_municipality_id))
+        error = ""
+    except KoladaError as e:
+        found, error = koladaunits.Plan([], [], []), str(e)
+    finally:
+        client.close()
     return render(
         request,
         "onboarding/kolada_units.html",
-        {"organisation": organisation, "plan": found, "rows": rows, "error": error,
-         "areas": _areas()},
-        status=400 if posted else 200,
-    )  # fmt: skip
+        {"organisation": organisation, "plan": found, "error": error, "areas": _areas()},
+    )
 
 
 def _areas() -> list[str]:

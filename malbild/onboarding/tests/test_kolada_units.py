@@ -4,11 +4,22 @@ import pytest
 from django.contrib.messages import get_messages
 
 from conftest import audit_events
+from malbild.imports.tests.kolada_server import UNITS
 from malbild.onboarding.tests.conftest import url
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.scope import scope
 
 ALVSTA = ["V11E249000301", "V11E249000302", "V15E249000101", "V15E249000102", "V17E249000201"]
+NAMES = {u["id"]: u["title"] for u in UNITS}
+
+
+def ticked(ids, **fields):
+    """The page's form with `ids` ticked, their names and kinds as the page sends them."""
+    data = {"ou": list(ids), **fields}
+    for ou in ids:
+        data[f"name-{ou}"] = NAMES.get(ou, fields.get(f"name-{ou}", ""))
+        data[f"kind-{ou}"] = "forskola" if ou.startswith("V11") else "skola"
+    return data
 
 
 def units(org):
@@ -28,7 +39,8 @@ def test_the_page_lists_every_school_unit_of_the_municipality_ticked(client, fre
     assert response.status_code == 200
     for ou in ALVSTA:
         assert f'name="ou" value="{ou}" id="ou-{ou}" checked' in html
-    assert "Förskolan Solrosen" in html and "upper secondary school" in html
+    assert "Förskolan Solrosen" in html
+    assert "upper secondary school" in html
     assert "V15E248000101" not in html  # Mittköping's school, not Älvsta's
 
 
@@ -37,14 +49,16 @@ def test_bringing_in_makes_the_tree_in_one_go_with_areas_and_kolada_ids(client, 
     client.force_login(fresh.admin)
     response = client.post(
         url("onboarding:kolada_units"),
-        {"ou": ALVSTA, "area-V15E249000101": "Norra området",
-         "area-V15E249000102": "Norra området", "area-V11E249000301": "Förskolorna"},
+        ticked(ALVSTA, **{"area-V15E249000101": "Norra området",
+                          "area-V15E249000102": "Norra området",
+                          "area-V11E249000301": "Förskolorna"}),
     )  # fmt: skip
     assert response.status_code == 302
     assert response["Location"].endswith("/kom-igang/#units")
     found = units(fresh.org)
     north = found["V15E249000101"].parent
-    assert north.name == "Norra området" and north.kind == OrgUnit.Kind.AREA
+    assert north.name == "Norra området"
+    assert north.kind == OrgUnit.Kind.AREA
     assert north.parent_id == fresh.top.pk
     assert found["V15E249000102"].parent_id == north.pk
     assert found["V11E249000301"].parent.name == "Förskolorna"
@@ -57,13 +71,14 @@ def test_bringing_in_makes_the_tree_in_one_go_with_areas_and_kolada_ids(client, 
         assert unit.depth == unit.parent.depth + 1
         assert unit.code == ou
     (event,) = audit_events(action="tenants.units_created")
-    assert event.after["count"] == 7 and event.after["source"] == "kolada"
+    assert event.after["count"] == 7
+    assert event.after["source"] == "kolada"
 
 
 @pytest.mark.django_db
 def test_only_the_ticked_units_are_brought_in(client, fresh, kolada):
     client.force_login(fresh.admin)
-    client.post(url("onboarding:kolada_units"), {"ou": ["V15E249000101"]})
+    client.post(url("onboarding:kolada_units"), ticked(["V15E249000101"]))
     assert set(units(fresh.org)) == {"ROOT", "V15E249000101"}
 
 
@@ -73,7 +88,8 @@ def test_bringing_in_again_adds_new_schools_and_archives_closed_ones_never_twice
 ):
     client.force_login(fresh.admin)
     kolada.units = [u for u in kolada.units if u["id"] != "V15E249000102"]
-    client.post(url("onboarding:kolada_units"), {"ou": ALVSTA})
+    client.post(url("onboarding:kolada_units"), ticked([u["id"] for u in kolada.units
+                                                        if u["id"] in ALVSTA]))  # fmt: skip
     assert len(units(fresh.org)) == 5  # the top unit and four schools
     # A year later Kolada lists a new school, and Lärkan has closed.
     kolada.units = [u for u in kolada.units if u["id"] != "V11E249000302"]
@@ -84,8 +100,10 @@ def test_bringing_in_again_adds_new_schools_and_archives_closed_ones_never_twice
     assert 'name="close" value="V11E249000302"' in page
     client.post(
         url("onboarding:kolada_units"),
-        {"ou": ["V15E249000103", "V15E249000101"], "close": ["V11E249000302"]},
-    )
+        # The second is in Målbild already (an old tab, a second click): not made twice.
+        ticked(["V15E249000103", "V15E249000101"], close=["V11E249000302"],
+               **{"name-V15E249000103": "Nya skolan"}),
+    )  # fmt: skip
     found = units(fresh.org)
     assert len(found) == 6
     assert found["V15E249000103"].name == "Nya skolan"
@@ -98,30 +116,49 @@ def test_bringing_in_again_adds_new_schools_and_archives_closed_ones_never_twice
 def test_a_name_taken_in_the_same_place_gets_the_kolada_id_after_it(client, fresh, kolada):
     kolada.units.append({"id": "V15E249000104", "title": "Björkängsskolan", "municipality": "2490"})
     client.force_login(fresh.admin)
-    client.post(url("onboarding:kolada_units"), {"ou": ["V15E249000102", "V15E249000104"]})
+    client.post(
+        url("onboarding:kolada_units"),
+        ticked(["V15E249000102", "V15E249000104"], **{"name-V15E249000104": "Björkängsskolan"}),
+    )
     found = units(fresh.org)
     assert found["V15E249000102"].name == "Björkängsskolan"
     assert found["V15E249000104"].name == "Björkängsskolan (V15E249000104)"
 
 
 @pytest.mark.django_db
-def test_kolada_unreachable_says_so_and_makes_nothing(client, fresh, kolada):
+def test_kolada_unreachable_says_so_and_offers_nothing_to_make(client, fresh, kolada):
     client.force_login(fresh.admin)
-    kolada.fail("/v3/ou", "503", "503", "503", "503")
-    response = client.post(url("onboarding:kolada_units"), {"ou": ALVSTA, "area-x": "Norr"})
-    assert response.status_code == 302
-    (message,) = messages_of(response)
-    assert message.startswith("Nothing was brought in: Kolada is not working right now")
+    kolada.fail("/v3/ou", "503", "503")
+    response = client.get(url("onboarding:kolada_units"))
+    html = response.content.decode()
+    assert "Kolada cannot be asked right now" in html
+    assert "Kolada is not working right now (HTTP 503). Try again later." in html
+    assert 'name="ou"' not in html
+    assert "Bring in the ticked units" not in html
     assert set(units(fresh.org)) == {"ROOT"}
-    assert not audit_events(action="tenants.units_created")
-    page = client.get(url("onboarding:kolada_units"))
-    assert "Kolada cannot be asked right now" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_id_of_another_municipality_or_a_missing_name_makes_nothing(client, fresh, kolada):
+    client.force_login(fresh.admin)
+    response = client.post(
+        url("onboarding:kolada_units"), ticked(["V15E249000101", "V15E248000101"])
+    )
+    assert messages_of(response) == ["V15E248000101 is not a Kolada unit of municipality 2490."]
+    response = client.post(
+        url("onboarding:kolada_units"),
+        ticked(["V15E249000101"], **{"name-V15E249000101": ""}) | {"name-V15E249000101": " "},
+    )
+    assert messages_of(response)[-1] == (
+        "Give the unit V15E249000101 a name of at most 150 characters."
+    )
+    assert set(units(fresh.org)) == {"ROOT"}
 
 
 @pytest.mark.django_db
 def test_an_archived_unit_that_cannot_be_archived_stops_everything(client, fresh, kolada):
     client.force_login(fresh.admin)
-    client.post(url("onboarding:kolada_units"), {"ou": ["V15E249000101"]})
+    client.post(url("onboarding:kolada_units"), ticked(["V15E249000101"]))
     with scope(fresh.org):
         school = OrgUnit.objects.get(kolada_ou_id="V15E249000101")
         OrgUnit.objects.create(
@@ -130,7 +167,7 @@ def test_an_archived_unit_that_cannot_be_archived_stops_everything(client, fresh
         )  # fmt: skip
     kolada.units = [u for u in kolada.units if u["id"] != "V15E249000101"]
     response = client.post(
-        url("onboarding:kolada_units"), {"ou": ["V15E249000102"], "close": ["V15E249000101"]}
+        url("onboarding:kolada_units"), ticked(["V15E249000102"], close=["V15E249000101"])
     )
     assert "could not be archived" in messages_of(response)[-1]
     found = units(fresh.org)
@@ -153,7 +190,8 @@ def test_the_municipality_is_found_by_name_and_chosen(client, fresh, kolada):
     fresh.org.save()
     client.force_login(fresh.admin)
     page = client.get(url("onboarding:municipality"), {"q": "älv"}).content.decode()
-    assert "Älvsta" in page and 'value="2490"' in page
+    assert "Älvsta" in page
+    assert 'value="2490"' in page
     response = client.post(url("onboarding:municipality"), {"kolada_id": "2490"})
     assert response.status_code == 302
     fresh.org.refresh_from_db()

@@ -58,7 +58,8 @@ def test_the_people_are_invited_and_the_worker_sends_the_emails(
     assert batch.counts["by_email"] == 3
     page = client.get(url("onboarding:people")).content.decode()
     assert "3 people are invited by e-mail." in page
-    assert invitations(fresh.org) == [] and not mail.outbox
+    assert invitations(fresh.org) == []
+    assert not mail.outbox
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("onboarding:people_import", "alvsta", batch.pk))
     assert response["Location"].endswith("/kom-igang/#people")
@@ -72,7 +73,8 @@ def test_the_people_are_invited_and_the_worker_sends_the_emails(
     assert sorted(m.to[0] for m in mail.outbox) == [i.email for i in found]
     assert "/inbjudan/" in mail.outbox[0].body
     (event,) = audit_events(action="tenants.people_invited")
-    assert event.target_id == str(batch.pk) and event.after["count"] == 3
+    assert event.target_id == str(batch.pk)
+    assert event.after["count"] == 3
 
 
 @pytest.mark.django_db
@@ -90,7 +92,7 @@ def test_every_problem_is_named_and_nobody_is_invited(client, fresh, school):
     )
     batch = latest(fresh.org)
     assert batch.state == FileBatch.State.REJECTED
-    errors = dict((row, message) for row, message in batch.errors)
+    errors = dict(batch.errors)
     assert errors == {
         3: "The address a@alvsta.test appears also on row 2: one row per person. Give further "
            "roles on the person's page afterwards.",
@@ -141,7 +143,11 @@ def test_a_member_of_another_organisation_is_invited_not_moved(
     assert invitation.email == "admin@ekby.test"
     assert [m.to for m in mail.outbox] == [["admin@ekby.test"]]
     with unscoped():
-        roles = list(Membership.objects.filter(user=cast.ekby_admin).values_list("organisation__slug", "role"))
+        roles = list(
+            Membership.objects.filter(user=cast.ekby_admin).values_list(
+                "organisation__slug", "role"
+            )
+        )
     assert roles == [("ekby", "admin")]
 
 
@@ -149,8 +155,13 @@ def test_a_member_of_another_organisation_is_invited_not_moved(
 def test_someone_with_the_role_or_an_invitation_is_left_out(client, cast):
     client.force_login(cast.admin)
     with scope(cast.org):
-        Invitation.objects.create(organisation=cast.org, email="vantar@mittkoping.test",
-                                  role="staff", unit=cast.school, invited_by=cast.admin)  # fmt: skip
+        Invitation.objects.create(
+            organisation=cast.org,
+            email="vantar@mittkoping.test",
+            role="staff",
+            unit=cast.school,
+            invited_by=cast.admin,
+        )
     upload(
         client,
         HEADER
@@ -160,10 +171,12 @@ def test_someone_with_the_role_or_an_invitation_is_left_out(client, cast):
         org="mittkoping",
     )
     batch = latest(cast.org)
-    assert batch.counts["present"] == 2 and batch.counts["by_email"] == 1
+    assert batch.counts["present"] == 2
+    assert batch.counts["by_email"] == 1
     client.post(url("onboarding:people_import", "mittkoping", batch.pk))
     assert sorted(i.email for i in invitations(cast.org)) == [
-        "ny@mittkoping.test", "vantar@mittkoping.test"
+        "ny@mittkoping.test",
+        "vantar@mittkoping.test",
     ]
 
 
@@ -183,7 +196,7 @@ def test_10000_people_are_checked_and_invited_in_batches(
     imported = time.perf_counter() - started - checked
     assert len(invitations(fresh.org)) == 10000
     assert len(queries) < 10000 / 50, len(queries)
-    print(f"10000 people checked in {checked:.2f} s, invited in {imported:.2f} s")  # noqa: T201
+    print(f"10000 people checked in {checked:.2f} s, invited in {imported:.2f} s")
 
 
 @pytest.mark.django_db
@@ -222,7 +235,8 @@ def test_with_single_sign_on_the_roles_wait_for_the_next_login(
         client.post(url("onboarding:people_import", "alvsta", batch.pk))
     assert [m.to for m in mail.outbox] == [["eva@ekby.test"]]  # invited, not moved
     rut = User.objects.get(email="rut@alvsta.test")
-    assert rut.name == "Rut Rektor" and not rut.has_usable_password()
+    assert rut.name == "Rut Rektor"
+    assert not rut.has_usable_password()
     with scope(fresh.org):
         assert LoginGrant.objects.count() == 2
         assert not Membership.objects.filter(user__in=[rut, existing]).exists()

@@ -48,8 +48,11 @@ def test_a_parent_further_down_the_file_works_and_everything_lands_at_once(clien
     assert response.status_code == 302
     batch = latest(fresh.org)
     assert batch.state == FileBatch.State.CHECKED, batch.errors
-    assert batch.counts == {"new": 4, "present": 0,
-                            "kinds": {"skola": 1, "arbetslag": 1, "omrade": 1, "forskola": 1}}
+    assert batch.counts == {
+        "new": 4,
+        "present": 0,
+        "kinds": {"skola": 1, "arbetslag": 1, "omrade": 1, "forskola": 1},
+    }
     page = client.get(url("onboarding:unit_file")).content.decode()
     assert "No errors: 4 units will be created." in page
     assert tree(fresh.org).keys() == {"ROOT"}  # nothing until the import
@@ -59,13 +62,18 @@ def test_a_parent_further_down_the_file_works_and_everything_lands_at_once(clien
     assert found["NORR"].parent_id == fresh.top.pk
     assert found["ASEN"].parent_id == found["NORR"].pk
     assert found["F3"].parent_id == found["ASEN"].pk
-    assert found["F3"].path == f"{fresh.top.path}{found['NORR'].pk}/{found['ASEN'].pk}/{found['F3'].pk}/"
+    assert (
+        found["F3"].path
+        == f"{fresh.top.path}{found['NORR'].pk}/{found['ASEN'].pk}/{found['F3'].pk}/"
+    )
     assert found["F3"].depth == 3
     assert found["SOL"].kind == OrgUnit.Kind.PRESCHOOL
     (event,) = audit_events(action="tenants.units_created")
-    assert event.target_id == str(batch.pk) and event.after["count"] == 4
+    assert event.target_id == str(batch.pk)
+    assert event.after["count"] == 4
     batch.refresh_from_db()
-    assert batch.state == FileBatch.State.DONE and batch.rows == []
+    assert batch.state == FileBatch.State.DONE
+    assert batch.rows == []
 
 
 @pytest.mark.django_db
@@ -101,7 +109,7 @@ def test_every_kind_of_row_error_is_named_with_its_row(client, fresh):
         + "K;Kvarn;arbetslag;C\n"  # 12: under a row that has an error
     )
     upload(client, rows)
-    errors = dict((row, message) for row, message in latest(fresh.org).errors)
+    errors = dict(latest(fresh.org).errors)
     assert errors[2] == "The code is missing."
     assert errors[3].startswith("The code “A B” may have at most 40 letters")
     assert errors[4] == "The name is missing."
@@ -123,7 +131,8 @@ def test_a_code_already_in_malbild_with_its_name_is_left_and_may_be_a_parent(cli
     client.post(url("onboarding:unit_file_import", "alvsta", latest(fresh.org).pk))
     upload(client, HEADER + "NORR;Norra området;område;\nASEN;Åsens skola;skola;NORR\n")
     batch = latest(fresh.org)
-    assert batch.counts["new"] == 1 and batch.counts["present"] == 1
+    assert batch.counts["new"] == 1
+    assert batch.counts["present"] == 1
     client.post(url("onboarding:unit_file_import", "alvsta", batch.pk))
     found = tree(fresh.org)
     assert found["ASEN"].parent_id == found["NORR"].pk
@@ -209,7 +218,7 @@ def test_5000_units_are_checked_and_made_in_a_handful_of_statements(client, fres
         school = OrgUnit.objects.select_related("parent").get(code="S7-498")
         assert school.path == f"{fresh.top.path}{school.parent_id}/{school.pk}/"
         assert not OrgUnit.objects.filter(path="").exists()
-    print(f"5000 units checked and imported in {elapsed:.2f} s")  # noqa: T201
+    print(f"5000 units checked and imported in {elapsed:.2f} s")
 
 
 @pytest.mark.django_db
@@ -223,9 +232,12 @@ def test_a_unit_lead_may_not_read_a_units_file(client, cast):
 
 
 def test_the_parent_chain_of_thousands_needs_no_recursion():
-    rows = {f"u{i}": {"parent_code": f"u{i + 1}" if i < 4999 else "", "row": i} for i in range(5000)}
+    rows = {
+        f"u{i}": {"parent_code": f"u{i + 1}" if i < 4999 else "", "row": i} for i in range(5000)
+    }
     depths = unitfile._depths(rows, {}, None)
-    assert depths["u4999"] == 0 and depths["u0"] == 4999
+    assert depths["u4999"] == 0
+    assert depths["u0"] == 4999
 
 
 def test_services_refuse_a_batch_that_is_not_checked(db):
