@@ -170,9 +170,12 @@ def status(organisation: Organisation) -> Status:
             str(_("In force.") if n["platform_in_force"] else _("A draft, to be made your own."))
             if n["platform"]
             else "",
-            [Link(_("Start the platform's draft"), url("onboarding:platform"))]
-            if not n["platform"]
-            else [Link(_("The platform"), url("platform:detail"))],
+            [
+                Link(_("The platform"), url("platform:detail")),
+                Link(_("The starting texts"), url("onboarding:platform")),
+            ]
+            if n["platform"]
+            else [Link(_("Start the platform's draft"), url("onboarding:platform"))],
         ),
         Step(
             "target",
@@ -181,9 +184,12 @@ def status(organisation: Organisation) -> Status:
             str(_("Adopted.") if n["target_adopted"] else _("A draft, to be made your own."))
             if n["target"]
             else "",
-            [Link(_("Start the målbild's draft"), url("onboarding:target"))]
-            if not n["target"]
-            else [Link(_("The målbild"), url("targets:detail"))],
+            [
+                Link(_("The målbild"), url("targets:detail")),
+                Link(_("The starting texts"), url("onboarding:target")),
+            ]
+            if n["target"]
+            else [Link(_("Start the målbild's draft"), url("onboarding:target"))],
         ),
         Step(
             "indicators",

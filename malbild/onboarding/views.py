@@ -379,7 +379,16 @@ def platform(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "onboarding/platform.html",
-        {"form": form, "values": values, "existing": existing},
+        {
+            "form": form,
+            "values": values,
+            "existing": existing,
+            "starting": {
+                "vision": content.VISION,
+                "mission": content.MISSION,
+                "values": content.VALUES,
+            },
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -407,7 +416,7 @@ def target(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "onboarding/target.html",
-        {"form": form, "existing": existing},
+        {"form": form, "existing": existing, "starting": TargetTextForm.starting()},
         status=400 if request.method == "POST" else 200,
     )
 
