@@ -7,8 +7,8 @@ type with the unit, that type wins). An id of another prefix is shown with the p
 """
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from malbild.tenants.models import OrgUnit
@@ -59,7 +59,9 @@ class Plan:
 def plan(listing: list[dict[str, str]]) -> Plan:
     """Kolada's list against the organisation's units with a Kolada id (one query)."""
     here = {u.kolada_ou_id: u for u in OrgUnit.objects.exclude(kolada_ou_id="").order_by("path")}
-    new, present, listed = [], [], set()
+    new: list[KoladaUnit] = []
+    present: list[KoladaUnit] = []
+    listed: set[str] = set()
     for item in listing:
         unit = classify(item)
         if unit.id in listed:
@@ -76,15 +78,17 @@ def plan(listing: list[dict[str, str]]) -> Plan:
     return Plan(new, present, closed)
 
 
-def chosen(post: dict[str, list[str]] | Any) -> list[KoladaUnit]:
+def chosen(post: QueryDict) -> list[KoladaUnit]:
     """The units ticked on the page, with the names and school forms it sent along (the
     service checks them: the ids against the municipality, the names for length)."""
     units = []
-    for ou in post.getlist("ou"):
-        ou = ou.strip().upper()[:20]
-        unit = classify({"id": ou, "title": " ".join(post.get(f"name-{ou}", "").split())})
-        if post.get(f"kind-{ou}") in KINDS:
-            unit.kind = post[f"kind-{ou}"]
-        unit.title = " ".join(post.get(f"name-{ou}", "").split())
+    for given in post.getlist("ou"):
+        ou = given.strip().upper()[:20]
+        name = " ".join(str(post.get(f"name-{ou}", "")).split())
+        unit = classify({"id": ou, "title": name})
+        kind = str(post.get(f"kind-{ou}", ""))
+        if kind in KINDS:
+            unit.kind = kind
+        unit.title = name
         units.append(unit)
     return units

@@ -518,8 +518,9 @@ def _latest(client: Client, kpi: str, municipality: str) -> tuple[Decimal, int] 
     years = refresh.default_years()
     best: tuple[Decimal, int] | None = None
     for figure in client.data(kpi, [municipality], years):
-        usable = figure.gender == "T" and figure.value is not None
-        if usable and (best is None or figure.year > best[1]):
+        if figure.gender != "T" or figure.value is None:
+            continue
+        if best is None or figure.year > best[1]:
             best = (figure.value, figure.year)
     return best
 
@@ -536,7 +537,8 @@ def _stored_latest(kpis: list[str], municipality: str) -> dict[str, tuple[Decima
         .order_by("kpi", "-year")
         .values_list("kpi", "value", "year")
     ):  # fmt: skip
-        found.setdefault(kpi, (value, year))
+        if value is not None:  # as filtered: for mypy
+            found.setdefault(kpi, (value, year))
     return found
 
 

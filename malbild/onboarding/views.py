@@ -173,8 +173,8 @@ def kolada_units(request: HttpRequest) -> HttpResponse:
         return redirect("onboarding:municipality", organisation.slug)
     if request.method == "POST":
         areas = {
-            key.removeprefix("area-"): value
-            for key, value in request.POST.items()
+            key.removeprefix("area-"): str(request.POST.get(key, ""))
+            for key in request.POST
             if key.startswith("area-")
         }
         try:

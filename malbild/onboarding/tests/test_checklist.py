@@ -17,6 +17,7 @@ def test_a_new_organisation_has_everything_left_but_its_municipality(fresh):
         ("municipality", True), ("units", False), ("people", False), ("platform", False),
         ("target", False), ("indicators", False), ("period", False),
     ]  # fmt: skip
+    assert status.next_step is not None
     assert status.next_step.key == "units"
     assert status.shows_box
 
