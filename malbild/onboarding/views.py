@@ -164,8 +164,9 @@ def municipality(request: HttpRequest) -> HttpResponse:
 def kolada_units(request: HttpRequest) -> HttpResponse:
     """Kolada's school units of the municipality beside those in Målbild: tick those to bring
     in (all new ones at first), name the area each goes under (empty: the top unit), and tick
-    the units Kolada no longer lists to archive them. When Kolada cannot be reached the page
-    says so and offers nothing to make; saving makes everything or nothing."""
+    the units Kolada no longer lists to archive them. Kolada is asked when the administrator
+    fetches the list (`?hamta=1`), not by merely opening the page; when it cannot be reached,
+    the page says so and offers nothing to make. Saving makes everything or nothing."""
     organisation = organisation_of(request)
     access_of(request).require(UNITS)
     if not organisation.kolada_municipality_id:
@@ -194,14 +195,15 @@ def kolada_units(request: HttpRequest) -> HttpResponse:
               "units archived.") % {"created": created, "areas": new_areas, "archived": archived},
         )  # fmt: skip
         return _to_checklist(request, "units")
-    client = services.kolada_client()
-    try:
-        found = koladaunits.plan(client.units_of(organisation.kolada_municipality_id))
-        error = ""
-    except KoladaError as e:
-        found, error = koladaunits.Plan([], [], []), str(e)
-    finally:
-        client.close()
+    found, error = None, ""
+    if request.GET.get("hamta") == "1":  # Kolada is asked when the administrator says so
+        client = services.kolada_client()
+        try:
+            found = koladaunits.plan(client.units_of(organisation.kolada_municipality_id))
+        except KoladaError as e:
+            error = str(e)
+        finally:
+            client.close()
     return render(
         request,
         "onboarding/kolada_units.html",

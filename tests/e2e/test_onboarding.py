@@ -95,6 +95,7 @@ def test_a_new_municipality_follows_the_checklist_to_its_first_overview(
 
     # 2. The schools and preschools from Kolada's list, two of them in an area. -------------
     follow(page, page.locator(f'#units a[href="{ORG}/kom-igang/enheter/kolada/"]'))
+    submit(page, "main form:has(input[name=hamta])")
     expect(page.locator("input[name=ou]:checked")).to_have_count(5)
     page.fill("input[name='area-V15E249000101']", "Norra området")
     page.fill("input[name='area-V15E249000102']", "Norra området")

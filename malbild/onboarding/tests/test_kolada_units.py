@@ -34,7 +34,9 @@ def messages_of(response):
 @pytest.mark.django_db
 def test_the_page_lists_every_school_unit_of_the_municipality_ticked(client, fresh, kolada):
     client.force_login(fresh.admin)
-    response = client.get(url("onboarding:kolada_units"))
+    opened = client.get(url("onboarding:kolada_units")).content.decode()
+    assert 'name="hamta"' in opened and not kolada.log  # Kolada is asked only when told to
+    response = client.get(url("onboarding:kolada_units"), {"hamta": "1"})
     html = response.content.decode()
     assert response.status_code == 200
     for ou in ALVSTA:
@@ -94,7 +96,7 @@ def test_bringing_in_again_adds_new_schools_and_archives_closed_ones_never_twice
     # A year later Kolada lists a new school, and Lärkan has closed.
     kolada.units = [u for u in kolada.units if u["id"] != "V11E249000302"]
     kolada.units.append({"id": "V15E249000103", "title": "Nya skolan", "municipality": "2490"})
-    page = client.get(url("onboarding:kolada_units")).content.decode()
+    page = client.get(url("onboarding:kolada_units"), {"hamta": "1"}).content.decode()
     assert 'value="V15E249000103"' in page
     assert 'name="ou" value="V15E249000101"' not in page  # in Målbild already: not offered
     assert 'name="close" value="V11E249000302"' in page
@@ -129,7 +131,7 @@ def test_a_name_taken_in_the_same_place_gets_the_kolada_id_after_it(client, fres
 def test_kolada_unreachable_says_so_and_offers_nothing_to_make(client, fresh, kolada):
     client.force_login(fresh.admin)
     kolada.fail("/v3/ou", "503", "503")
-    response = client.get(url("onboarding:kolada_units"))
+    response = client.get(url("onboarding:kolada_units"), {"hamta": "1"})
     html = response.content.decode()
     assert "Kolada cannot be asked right now" in html
     assert "Kolada is not working right now (HTTP 503). Try again later." in html
