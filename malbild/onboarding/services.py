@@ -13,11 +13,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from malbild import audit
 from malbild.accounts import services as account_services
@@ -42,6 +43,9 @@ from malbild.tenants.scope import scope, unscoped
 PAGE_TIMEOUT = 5.0  # seconds for each request to Kolada while a page waits
 MAX_AREA_NAME = 150
 OU_ID = unitfile.OU_ID
+CONCURRENT_CHANGE = gettext_lazy(
+    "Someone changed the units at the same moment, so nothing was made. Try again."
+)
 
 
 def kolada_client() -> Client:
@@ -136,7 +140,8 @@ def bring_in_kolada_units(
     planned: list[tenant_services.PlannedUnit] = []
     new_areas: dict[str, str] = {}  # name (casefold) → key
     names_under: dict[str, set[str]] = {"top": set(by_name)}
-    for area in {" ".join(areas.get(u.id, "").split()) for u in wanted} - {""}:
+    named = {" ".join(areas.get(u.id, "").split()) for u in wanted} - {""}
+    for area in {name.casefold(): name for name in sorted(named)}.values():
         if len(area) > MAX_AREA_NAME:
             raise ValidationError(
                 _("The area name “%(name)s…” is longer than 150 characters.") % {"name": area[:40]}
@@ -190,22 +195,25 @@ def bring_in_kolada_units(
                 kolada_ou_id=unit.id,
             )
         )
-    with transaction.atomic():
-        tenant_services.create_tree(
-            organisation,
-            planned,
-            request,
-            details={"source": "kolada", "municipality": organisation.kolada_municipality_id,
-                     "areas": len(new_areas), "codes": [p.code for p in planned][:200]},
-        )  # fmt: skip
-        for old in closing:
-            try:
-                tenant_services.archive_unit(old, request=request)
-            except ValidationError as e:
-                raise ValidationError(
-                    _("%(name)s could not be archived: %(reason)s")
-                    % {"name": old.name, "reason": " ".join(e.messages)}
-                ) from None
+    try:
+        with transaction.atomic():
+            tenant_services.create_tree(
+                organisation,
+                planned,
+                request,
+                details={"source": "kolada", "municipality": organisation.kolada_municipality_id,
+                         "areas": len(new_areas), "codes": [p.code for p in planned][:200]},
+            )  # fmt: skip
+            for old in closing:
+                try:
+                    tenant_services.archive_unit(old, request=request)
+                except ValidationError as e:
+                    raise ValidationError(
+                        _("%(name)s could not be archived: %(reason)s")
+                        % {"name": old.name, "reason": " ".join(e.messages)}
+                    ) from None
+    except IntegrityError:  # someone made a unit of the same code or name at the same time
+        raise ValidationError(CONCURRENT_CHANGE) from None
     return len(wanted), len(new_areas), len(closing)
 
 
@@ -393,13 +401,17 @@ def import_units(batch: FileBatch, request: HttpRequest) -> int:
                 school_unit_code=row["school"],
             )
         )  # fmt: skip
-    tenant_services.create_tree(
-        locked.organisation,
-        planned,
-        request,
-        target=locked,
-        details={"source": "file", "file": locked.file_name, "present": checked.present},
-    )
+    try:
+        with transaction.atomic():
+            tenant_services.create_tree(
+                locked.organisation,
+                planned,
+                request,
+                target=locked,
+                details={"source": "file", "file": locked.file_name, "present": checked.present},
+            )
+    except IntegrityError:  # someone made a unit of the same code or name at the same time
+        raise ValidationError(CONCURRENT_CHANGE) from None
     _finish(locked, {**_counts(checked), "created": len(planned)})
     batch.refresh_from_db()
     return len(planned)

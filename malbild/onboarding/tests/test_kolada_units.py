@@ -35,7 +35,8 @@ def messages_of(response):
 def test_the_page_lists_every_school_unit_of_the_municipality_ticked(client, fresh, kolada):
     client.force_login(fresh.admin)
     opened = client.get(url("onboarding:kolada_units")).content.decode()
-    assert 'name="hamta"' in opened and not kolada.log  # Kolada is asked only when told to
+    assert 'name="hamta"' in opened
+    assert not kolada.log
     response = client.get(url("onboarding:kolada_units"), {"hamta": "1"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -209,3 +210,28 @@ def test_a_malformed_municipality_id_changes_nothing(client, fresh, kolada):
     assert "A Kolada municipality id is four digits" in response.content.decode()
     fresh.org.refresh_from_db()
     assert fresh.org.kolada_municipality_id == "2490"
+
+
+@pytest.mark.django_db
+def test_a_unit_made_at_the_same_moment_by_someone_else_stops_everything(
+    client, fresh, kolada, monkeypatch
+):
+    from malbild.tenants import services as tenant_services
+
+    real = tenant_services.create_tree
+
+    def meanwhile(organisation, planned, *args, **kwargs):
+        # Another administrator's request commits a unit with the same code just before.
+        OrgUnit.objects.create(
+            organisation=organisation, parent=fresh.top, name="Annan", kind="skola",
+            code="V15E249000101", path=f"{fresh.top.path}0/", depth=1,
+        )  # fmt: skip
+        return real(organisation, planned, *args, **kwargs)
+
+    monkeypatch.setattr(tenant_services, "create_tree", meanwhile)
+    client.force_login(fresh.admin)
+    response = client.post(url("onboarding:kolada_units"), ticked(["V15E249000101"]))
+    assert messages_of(response)[-1] == (
+        "Someone changed the units at the same moment, so nothing was made. Try again."
+    )
+    assert set(units(fresh.org)) == {"ROOT"}
