@@ -26,14 +26,21 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
 demo: $(VENV)/.runtime
 	$(BIN)/malbild demo
 
-## Every check. Never changes tracked files.
-test: $(VENV)/.dev chromium
-	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory check unit postgres e2e; \
-	$(BIN)/python -m bench.run --ci --scale 0.02 --seconds 3; \
-	$(BIN)/python -m bench.loadtest --ci --scale 0.02; \
-	$(BIN)/python scripts/audit.py || echo "make test: make audit reported findings (report only)"; \
-	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
+## Every check, each a stage whose time is in the table printed at the end (scripts/stages).
+## Never changes tracked files.
+SUBMAKE := $(MAKE) --no-print-directory
+test:
+	@scripts/stages \
+	  "virtual environment" "$(SUBMAKE) $(VENV)/.dev" \
+	  "chromium" "$(SUBMAKE) chromium" \
+	  "check" "$(SUBMAKE) check" \
+	  "unit tests, SQLite" "$(SUBMAKE) unit" \
+	  "unit tests, PostgreSQL" "$(SUBMAKE) postgres" \
+	  "browser tests" "$(SUBMAKE) e2e" \
+	  "bench (reduced)" "$(BIN)/python -m bench.run --ci --scale 0.02 --seconds 3" \
+	  "load test (reduced)" "$(BIN)/python -m bench.loadtest --ci --scale 0.02" \
+	  "audit (report only)" \
+	  "$(BIN)/python scripts/audit.py || echo 'make test: make audit reported findings (report only)'"
 
 check: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -44,11 +51,12 @@ check: $(VENV)/.dev
 	  MALBILD_ALLOWED_HOSTS=malbild.example.org MALBILD_DATABASE_URL=sqlite:////tmp/malbild-check.sqlite3 \
 	  $(BIN)/malbild check --deploy --fail-level WARNING
 
+## One process per core (pytest-xdist), each with its own test database.
 unit: $(VENV)/.dev
-	$(BIN)/pytest -m "not e2e" -q
+	$(BIN)/pytest -m "not e2e" -q -n auto
 
 postgres: $(VENV)/.dev
-	scripts/with-postgres $(BIN)/pytest -m "not e2e" -q
+	scripts/with-postgres $(BIN)/pytest -m "not e2e" -q -n auto
 
 e2e: $(VENV)/.dev chromium
 	$(BIN)/pytest -m e2e -q tests/e2e

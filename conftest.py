@@ -1,9 +1,16 @@
 """The shared cast and fixtures for every test."""
 
+import copy
+import io
 import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import override_settings
 from hypothesis import settings as hypothesis_settings
 
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, max_examples=200)
@@ -12,19 +19,32 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 PASSWORD = "correct horse battery staple"
 
 
+def fast_settings(media_root: Path) -> dict[str, Any]:
+    """The settings every test runs with (and every shared layer is built with)."""
+    from django.conf import settings
+
+    return {
+        # Argon2 is deliberately slow; tests that are about hashing set it back themselves.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Tests render templates without running collectstatic first.
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # Uploaded files (minutes) go to the test's own directory, never to var/.
+        "MEDIA_ROOT": media_root,
+        # Tasks run in the test's process, at once: the worker's behaviour is tested on its own.
+        "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        # WhiteNoise would index every static file again for each test's client (a few hundred
+        # files, a tenth of the suite's time); it looks a file up when one is asked for instead.
+        "WHITENOISE_AUTOREFRESH": True,
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
-    # Argon2 is deliberately slow; tests that are about hashing set it back themselves.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests render templates without running collectstatic first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # Uploaded files (minutes) go to the test's own directory, never to var/.
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # Tasks run in the test's process, at once: the worker's behaviour is tested on its own.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    for name, value in fast_settings(tmp_path / "media").items():
+        setattr(settings, name, value)
     # Each test's database starts afresh, with the same ids and data versions: so does the page
     # cache, which lives in the process.
     caches["pages"].clear()
@@ -111,9 +131,149 @@ class Cast:
         give_role(self.ekby_admin, self.ekby, "admin")
 
 
+def load_demo() -> None:
+    """The demo as `malbild demo` prepares it (its document is left to the worker)."""
+    from malbild.demo import content
+
+    content.prepare("http://127.0.0.1:8000")
+
+
+NATIONAL_SCALE = "0.002"  # 2 organisations, 40 units, 200 goals, 2,000 measurements, 32 rounds
+
+
+def seed_national() -> None:
+    """The national dataset (DESIGN.md §6) at a small scale, as `seed_national` generates it."""
+    from django.core.management import call_command
+
+    call_command("seed_national", "--scale", NATIONAL_SCALE, stdout=io.StringIO())
+
+
+# Data shared by consecutive tests -----------------------------------------------------------------
+# Building the cast takes tens of milliseconds and loading the demo seconds, and most tests only
+# read them. As with Django's setUpTestData, each is built once, inside a transaction (a "layer")
+# that stays open while consecutive tests ask for the same shared data; every test runs in a
+# savepoint inside it (pytest-django's own per-test transaction) and is rolled back to it, so
+# each test still starts from exactly the same rows. A test that asks for other shared data, for
+# none, or for real transactions (transaction=True) has the layer rolled back first: tests that
+# do not ask for the cast or the demo never see them. Python objects are copied for each test.
+
+SHARED: dict[str, Callable[[], Any]] = {
+    "cast": lambda: Cast(),
+    "demo": load_demo,
+    "national_dataset": seed_national,
+}
+
+
+class Layer:
+    """The shared data that the open transaction holds, and the names it was built for."""
+
+    def __init__(self, media_root: Path) -> None:
+        self.media_root = media_root
+        self.names: frozenset[str] = frozenset()
+        self.atomic: Any = None
+        self.values: dict[str, Any] = {}
+
+    def enter(self, names: frozenset[str]) -> None:
+        if self.atomic is not None and connection.closed_in_transaction:
+            # A test closed the connection (a backup's restore, a worker's loop do), and the
+            # layer's transaction went with it: roll back the bookkeeping and build again.
+            self.leave()
+        if names == self.names and self.atomic is not None:
+            return
+        self.leave()
+        if not names:
+            return
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        self.names = names
+        try:
+            with override_settings(**fast_settings(self.media_root)):
+                caches["pages"].clear()
+                for name, build in SHARED.items():
+                    if name in names:
+                        self.values[name] = build()
+        except BaseException:
+            self.leave()
+            raise
+
+    def leave(self) -> None:
+        if self.atomic is not None:
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.names, self.atomic, self.values = frozenset(), None, {}
+
+    def value(self, name: str) -> Any:
+        """A copy of the shared `name` (None when this test has no layer: a transactional test),
+        so that a test changing its objects leaves the next test's alone."""
+        return copy.deepcopy(self.values[name]) if name in self.values else None
+
+
+@pytest.fixture(scope="session")
+def _layer(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Layer]:
+    layer = Layer(tmp_path_factory.mktemp("shared-media"))
+    yield layer
+    with django_db_blocker.unblock():
+        layer.leave()  # before the test database is dropped
+
+
+def _transactional_item(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    options = marker.kwargs if marker else {}
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        options.get("transaction")
+        or options.get("reset_sequences")
+        or {"transactional_db", "live_server", "django_db_reset_sequences"} & fixtures
+    )
+
+
+def _shared_names(item: pytest.Item) -> frozenset[str]:
+    if _transactional_item(item):
+        return frozenset()
+    return frozenset(SHARED) & set(getattr(item, "fixturenames", ()))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """After pytest-django's order (database tests, transactional ones, the rest), tests that
+    share the same data run one after another, so that each layer is built once."""
+
+    def order(item: pytest.Item) -> tuple[int, list[str]]:
+        uses_db = item.get_closest_marker("django_db") is not None or "db" in getattr(
+            item, "fixturenames", ()
+        )
+        group = 1 if _transactional_item(item) else 0 if uses_db else 2
+        return group, sorted(_shared_names(item))
+
+    items.sort(key=order)
+
+
 @pytest.fixture
-def cast(db) -> Cast:
-    return Cast()
+def _enter_layer(request, _layer, django_db_blocker) -> None:
+    names = _shared_names(request.node)
+    with django_db_blocker.unblock():
+        _layer.enter(names)
+
+
+@pytest.fixture
+def _django_db_helper(_enter_layer, _django_db_helper):
+    """pytest-django's per-test database access, inside the shared layer this test asks for:
+    the layer is opened (or rolled back) before the test's own transaction begins."""
+    return _django_db_helper
+
+
+@pytest.fixture
+def cast(db, _layer) -> Cast:
+    return _layer.value("cast") or Cast()
+
+
+@pytest.fixture
+def demo(db, _layer) -> None:
+    """Mittköping and Ekby as `make demo` loads them, shared read-only (see Layer): a test may
+    change them, and its changes are rolled back after it. Its follow-up document is queued for
+    the worker, not generated (malbild/reports/tests/test_demo.py generates it)."""
+    if "demo" not in _layer.values:
+        load_demo()  # a transactional test: loaded for it alone
 
 
 @pytest.fixture
@@ -129,3 +289,10 @@ def english(request):
         User.objects.update(language="en")
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def national_dataset(db, _layer) -> None:
+    """`seed_national` at NATIONAL_SCALE, shared read-only like the demo."""
+    if "national_dataset" not in _layer.values:
+        seed_national()  # a transactional test: generated for it alone

@@ -37,7 +37,13 @@ IMPORT_BUDGETS = [
 IMPORT_SUFFIXES = {"postgres": "_postgres", "sqlite": "_sqlite"}
 # Drawing a chart needs no database: measured once a run (bench/charts.py), without a suffix.
 CHART_BUDGETS = [Budget("chart_draw_p95_ms", 20.0, at_least=False, decimals=2, part="charts")]
-PARTS = ("pages", "imports", "charts")
+# 200 pupils answering a survey at the same moment (bench/surveys.py), on each database, named
+# as the page figures are: no suffix on PostgreSQL, `_sqlite` on SQLite.
+SURVEY_BUDGETS = [
+    Budget("survey_answer_p95_ms", 200.0, at_least=False, decimals=1, part="surveys"),
+    Budget("survey_answers_lost", 0.0, at_least=False, decimals=1, part="surveys"),
+]
+PARTS = ("pages", "imports", "surveys", "charts")
 QUERY_LIMIT = 15  # the only budget the reduced run in `make test` enforces
 
 
@@ -48,7 +54,7 @@ def suffix_of(budget: Budget, backend: str) -> str:
 
 
 def budget_of(name: str) -> Budget:
-    for budget in BUDGETS + IMPORT_BUDGETS + CHART_BUDGETS:
+    for budget in BUDGETS + IMPORT_BUDGETS + SURVEY_BUDGETS + CHART_BUDGETS:
         if any(name == budget.name + suffix_of(budget, backend) for backend in SUFFIXES):
             return budget
     raise KeyError(name)
@@ -59,7 +65,7 @@ def expected_names(backends: list[str], parts: tuple[str, ...] = PARTS) -> list[
     return [
         budget.name + suffix_of(budget, backend)
         for backend in backends
-        for budget in BUDGETS + IMPORT_BUDGETS
+        for budget in BUDGETS + IMPORT_BUDGETS + SURVEY_BUDGETS
         if budget.part in parts
     ] + [budget.name for budget in CHART_BUDGETS if budget.part in parts]
 

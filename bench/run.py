@@ -7,7 +7,8 @@ For each database (PostgreSQL with the national dataset, SQLite with one municip
 3. `malbild serve` (gunicorn, production mode) behind a self-signed TLS certificate, and 8
    logged-in users asking for the municipality dashboard, then the baseline page, as fast as
    it answers (bench/load.py);
-4. with the server stopped, the import of 200,000 measurements from CSV against the raw insert
+4. 200 pupils answering a survey at the same moment, on a server of its own (bench/surveys.py);
+5. with the servers stopped, the import of 200,000 measurements from CSV against the raw insert
    of the same rows (bench/imports.py).
 
 Then, once, drawing charts with nothing cached, in a process of its own (bench/charts.py).
@@ -17,7 +18,7 @@ everything else goes to stderr. Exits non-zero when a figure is outside its budg
 BENCH_STRICT=1; with --ci (the reduced run in `make test`) when a figure is missing or a key
 page runs more than 15 queries.
 
-    python -m bench.run [--scale 1] [--seconds 20] [--only pages|imports|charts]
+    python -m bench.run [--scale 1] [--seconds 20] [--only pages|imports|surveys|charts]
 """
 
 import argparse
@@ -54,6 +55,7 @@ from bench.database import (
 )
 from bench.imports import ROWS as IMPORT_ROWS
 from bench.imports import measure_imports
+from bench.surveys import PUPILS, measure_surveys
 
 USERS = 8
 ROUNDS = 2  # turns of dashboard, then baseline
@@ -67,6 +69,7 @@ LOGIN = {
 # makes two of average size, and the pages are measured on the larger.
 ONE_MUNICIPALITY = 2 / 290
 CI_IMPORT_ROWS = 2000  # the reduced run checks that the import figures come out, not their size
+CI_PUPILS = 50  # likewise for the survey figures
 LINE = re.compile(r"[a-z0-9_]+: -?[0-9]+\.[0-9]+")  # a plain number with a decimal point
 
 
@@ -182,6 +185,9 @@ def measure_database(
     measured: dict[str, Any] = {}
     if "pages" in args.parts:
         measured |= measure_pages(backend, dataset, work, env, args)
+    if "surveys" in args.parts:
+        say(f"{backend}: {args.pupils} pupils answering a survey at the same moment")
+        measured["surveys"] = measure_surveys(env, backend, work, args.pupils)
     if "imports" in args.parts:
         say(f"{backend}: importing {args.import_rows} measurements from CSV, and the raw insert")
         measured["imports"] = measure_imports(env, backend, args.import_rows)
@@ -232,7 +238,7 @@ def measure_charts(work: Path) -> dict[str, float]:
 
 
 def figures_of(backend: str, measured: dict[str, Any]) -> dict[str, float]:
-    found: dict[str, float] = measured.get("imports", {})
+    found: dict[str, float] = measured.get("imports", {}) | measured.get("surveys", {})
     if "probe" not in measured:
         return found
     return page_figures(backend, measured) | found
@@ -296,11 +302,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--report", type=Path, help="also write every measurement as JSON here")
     parser.add_argument(
         "--only", choices=figures.PARTS,
-        help="measure only the pages (with the roll-up), only the imports or only the charts",
+        help="measure only the pages (with the roll-up), the imports, the surveys or the charts",
     )  # fmt: skip
     parser.add_argument(
         "--import-rows", type=int,
         help=f"rows in the import figures' CSV (default 200,000; {CI_IMPORT_ROWS:,} with --ci)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--pupils", type=int,
+        help=f"pupils answering at once in the survey figures (default {PUPILS}; {CI_PUPILS} "
+        "with --ci)",
     )  # fmt: skip
     parser.add_argument(
         "--ci", action="store_true",
@@ -313,6 +324,8 @@ def parse_args() -> argparse.Namespace:
     args.parts = (args.only,) if args.only else figures.PARTS
     if args.import_rows is None:
         args.import_rows = CI_IMPORT_ROWS if args.ci else IMPORT_ROWS
+    if args.pupils is None:
+        args.pupils = CI_PUPILS if args.ci else PUPILS
     return args
 
 
@@ -329,7 +342,7 @@ def main() -> int:
     drawn: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="malbild-bench.") as tmp:
         work = Path(tmp)
-        if {"pages", "imports"} & set(args.parts):
+        if {"pages", "imports", "surveys"} & set(args.parts):
             certificate(work)
             say("collecting the static files")
             malbild(production_environment(work, "sqlite:////nonexistent.sqlite3"),
@@ -396,6 +409,7 @@ def write_report(
             backend: {
                 "probe": data.get("probe"),
                 "imports": data.get("imports"),
+                "surveys": data.get("surveys"),
                 **{
                     name: {
                         "path": data[name].path,

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "malbild.practices",
     "malbild.communication",
     "malbild.reports",
+    "malbild.surveys",
     "malbild.server",
     "malbild.demo",
     "malbild.api",

@@ -39,11 +39,15 @@ urlpatterns = [
     path("delat/", include("malbild.assessments.shared_urls")),
     path("o/<slug:org>/", include("malbild.communication.urls")),
     path("o/<slug:org>/", include("malbild.reports.urls")),
+    path("o/<slug:org>/", include("malbild.surveys.urls")),
     path("o/<slug:org>/", include("malbild.onboarding.urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.tenants.public_urls")),
     path("offentlig/<slug:org>/praxis/", include("malbild.practices.public_urls")),
     path("offentlig/<slug:org>/", include("malbild.communication.public_urls")),
+    path("offentlig/<slug:org>/", include("malbild.surveys.public_urls")),
+    # Pupils answer Elevrösten here without an account: the code names the survey.
+    path("elev/", include("malbild.surveys.pupil_urls")),
     # Personal feeds and the digest's off switch: no session, a secret in the address.
     path("flode/<slug:org>/", include("malbild.communication.personal_urls")),
     path("django-admin/", admin.site.urls),

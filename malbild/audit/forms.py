@@ -172,6 +172,16 @@ ACTION_LABELS: dict[str, Promise] = {
     "api.token_created": _("API key created"),
     "api.token_revoked": _("API key revoked"),
     "api.measurements_written": _("Measurements written through the API"),
+    "surveys.opened": _("Pupil survey opened"),
+    "surveys.closed": _("Pupil survey closed"),
+    "surveys.measurements_entered": _("Measurements entered from a pupil survey"),
+    "surveys.publicity_changed": _("Pupil survey results shown or hidden publicly"),
+    "surveys.text_read": _("Pupil's open answer read"),
+    "surveys.text_hide": _("Pupil's open answer hidden"),
+    "surveys.text_choose": _("Pupil's open answer chosen for the public pages"),
+    "surveys.indicator_linked": _("Pupil survey statement linked to an indicator"),
+    "surveys.answers_removed": _("Pupil survey answers removed after the retention"),
+    "surveys.demo_loaded": _("Pupil survey demo loaded"),
 }
 
 

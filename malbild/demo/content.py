@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 
 from malbild import audit
 from malbild.accounts.models import User
-from malbild.demo import assessments, communication, followup, goals, plans, scanning, strategy
+from malbild.demo import (
+    assessments,
+    communication,
+    followup,
+    goals,
+    plans,
+    scanning,
+    strategy,
+    surveys,
+)
 from malbild.demo import practices as practices_demo
 from malbild.imports import demo as imports_demo
 from malbild.reports import demo as reports_demo
@@ -360,6 +369,7 @@ def load() -> None:
     strategy.load(organisations["mittkoping"], people)
     strategy.load_ekby(organisations["ekby"], User.objects.get(email="admin@ekby.example"))
     goals.load(organisations["mittkoping"], people)
+    surveys.load(organisations["mittkoping"], people)
     plans.load(organisations["mittkoping"], people)
     followup.load(organisations["mittkoping"], people)
     scanning.load(organisations["mittkoping"], people)
@@ -368,6 +378,14 @@ def load() -> None:
     assessments.load(organisations["mittkoping"], people)
     communication.load(organisations["mittkoping"], people)
     reports_demo.load(organisations["mittkoping"], people)
+
+
+def prepare(url: str) -> None:
+    """Load the demo (`load`) and point its feed sources at the server at `url`, which serves
+    them (malbild.cli allows fetching from it for the demo): what `malbild demo` does to the
+    database, also for the tests that share one loaded demo."""
+    load()
+    scanning.point_feeds_at(Organisation.objects.get(slug="mittkoping"), url)
 
 
 def where(person: DemoPerson) -> str:

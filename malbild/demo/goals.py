@@ -125,20 +125,16 @@ INDICATORS = (
     ),
     DemoIndicator(
         "DIGUPPL",
-        "Elevernas upplevelse av digitala verktyg i undervisningen",
-        "Index 0–100 från elevenkäten: hur eleverna i årskurs 5, 8 och gymnasiets år 2 tycker "
-        "att de digitala verktygen hjälper dem att lära sig.",
-        "index",
+        "Andel elever som tycker att de digitala verktygen hjälper dem att lära",
+        "Andelen av eleverna som svarar ”Ja, det stämmer” eller ”Det stämmer ganska bra” på "
+        "påståendet att de digitala verktygen i skolan hjälper dem att lära, i Elevrösten. "
+        "Värdena förs in när en elevenkät stängs: för klassens skola, området och förvaltningen.",
+        "%",
         TERM,
-        "Mittköpings elevenkät",
-        "58",
-        ("66", "72"),
-        series={
-            "BUF": ("59", "61", "60", "63"),
-            "ASEN": ("60", "61", "63", "64"),
-            "BJORK": ("59", None, "61", "63"),
-            "SJOVIK": ("57", "58", "57.5", "60"),
-        },
+        "Elevrösten, Målbilds elevenkät",
+        "60",
+        ("72", "80"),
+        # No typed values: the pupils' surveys enter them (demo/surveys.py).
     ),
     DemoIndicator(
         "LIKA",

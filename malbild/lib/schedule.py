@@ -98,6 +98,16 @@ SCHEDULE: tuple[Entry, ...] = (
         interval=timedelta(hours=1),
     ),
     Entry(
+        name="close-expired-surveys",
+        task="malbild.surveys.tasks.close_expired",
+        interval=timedelta(hours=1),
+    ),
+    Entry(
+        name="remove-old-survey-answers",
+        task="malbild.surveys.tasks.remove_old_answers",
+        interval=timedelta(days=1),
+    ),
+    Entry(
         name="prune-audit-events",
         task="malbild.audit.tasks.prune_events",
         interval=timedelta(days=1),

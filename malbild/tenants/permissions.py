@@ -77,6 +77,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Start self-assessment rounds for a unit in one's subtree, invite its staff, close them and
     # decide whether the anonymised summary is shared (answering needs only an invitation).
     "can_run_assessments": frozenset({Role.ADMIN, Role.UNIT_LEAD}),
+    # Open pupil surveys (Elevrösten) for a unit in one's subtree, show their code, close them,
+    # read or hide the pupils' open answers and choose which results and texts are public.
+    "can_run_surveys": frozenset({Role.ADMIN, Role.UNIT_LEAD, Role.STAFF}),
     # The municipality's picture of every unit's latest self-assessment, and its Excel export.
     "can_view_assessment_overview": frozenset({Role.ADMIN}),
     # Write, publish and unpublish announcements: admins to anyone, unit leads to their subtree.

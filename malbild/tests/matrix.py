@@ -35,6 +35,9 @@ class Case:
     weak: tuple[str, int] | None  # (cast member, status)
     right: tuple[str | None, int]  # (cast member, or None for anonymous; status)
     data: DataFn = field(default=lambda c: {})
+    # False only for a POST that the right role may make but that changes nothing (a refusal
+    # the view explains), so leaves no audit event.
+    writes: bool = True
 
 
 def org_url(name: str, *args: Any) -> PathFn:

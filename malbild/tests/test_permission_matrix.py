@@ -1,9 +1,11 @@
 """Every named URL, and what it answers to an anonymous visitor, a member of another
 organisation, a member with too weak a role and a member with the right role (DESIGN.md §4).
 
-A route missing here fails `test_every_named_route_is_in_the_matrix`; a route that takes POST
-without a POST case here fails `test_every_route_that_takes_post_has_a_post_case`; and every POST
-case run with the right role must leave an audit event (`test_every_post_leaves_an_audit_event`).
+A route missing here fails `test_every_named_route_is_in_the_matrix`. Each case is one test,
+`test_each_role_gets_its_answer`, which builds the cast and the route's objects once and asks as
+every role in turn; there a route that takes POST without a POST case fails, every POST case run
+with the right role must leave an audit event, and every answer must carry the security headers
+(malbild/tests/security.py).
 """
 
 from collections.abc import Callable
@@ -29,6 +31,7 @@ from malbild.practices.tests.matrix import CASES as PRACTICE_CASES
 from malbild.reports.tests.matrix import CASES as REPORT_CASES
 from malbild.scanning.tests.matrix import CASES as SCANNING_CASES
 from malbild.steering.tests.matrix import CASES as STEERING_CASES
+from malbild.surveys.tests.matrix import CASES as SURVEY_CASES
 from malbild.targets.tests.matrix import CASES as TARGET_CASES
 from malbild.tests.matrix import (
     LOGIN,
@@ -44,6 +47,7 @@ from malbild.tests.matrix import (
     teacher_membership,
     unit,
 )
+from malbild.tests.security import assert_security_headers
 
 UNIT = {"name": "Nya skolan", "kind": "skola", "code": "NYA", "school_unit_code": ""}
 GLOBAL = "global"  # pages outside any organisation: Ekby's admin is just another person there
@@ -202,7 +206,16 @@ MATRIX.update(ASSESSMENT_CASES)
 MATRIX.update(COMMUNICATION_CASES)
 MATRIX.update(API_TOKEN_CASES)
 MATRIX.update(REPORT_CASES)
+MATRIX.update(SURVEY_CASES)
 MATRIX.update(ONBOARDING_CASES)
+
+# POST routes that write without an audit event, each with the reason; the test checks that
+# they indeed leave none.
+NOT_AUDITED = {
+    # A pupil's anonymous answer: an event would record when (and from where) a pupil answered.
+    # The survey's own events (opened, closed with so many answers) are its trail.
+    "surveys_pupil:answer": "an anonymous pupil's answer",
+}
 
 
 def named_routes() -> set[str]:
@@ -231,14 +244,6 @@ def test_every_named_route_is_in_the_matrix():
     assert named_routes() == set(MATRIX)
 
 
-def request(client: Client, cast: Cast, who: str | None, case: Case) -> Any:
-    if who is not None:
-        client.force_login(getattr(cast, who))
-    path = case.path(client, cast)
-    data = case.data(cast)
-    return client.get(path) if case.method == "get" else client.post(path, data)
-
-
 def params(applies: Callable[[Case], bool]) -> list[Any]:
     return [
         pytest.param(name, case, id=f"{name}-{case.method}")
@@ -247,58 +252,65 @@ def params(applies: Callable[[Case], bool]) -> list[Any]:
     ]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "case"), params(lambda c: c.anonymous is not None))
-def test_anonymous(client, name, case):
-    response = request(client, Cast(), None, case)
-    if case.anonymous == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == case.anonymous
+ANONYMOUS = "anonymous"
+OTHER = "another organisation"
+WEAK = "too weak a role"
+RIGHT = "the right role"
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "case"), params(lambda c: c.other is not None))
-def test_another_organisation(client, name, case):
-    assert request(client, Cast(), "ekby_admin", case).status_code == case.other
+def asks(case: Case) -> list[tuple[str, str | None, int | str]]:
+    """Who asks and the answer each should get: the refusals first, the right role last (its
+    POST may change the objects that the others ask for)."""
+    found: list[tuple[str, str | None, int | str]] = []
+    if case.anonymous is not None:
+        found.append((ANONYMOUS, None, case.anonymous))
+    if case.other is not None:
+        found.append((OTHER, "ekby_admin", case.other))
+    if case.weak is not None:
+        found.append((WEAK, *case.weak))
+    found.append((RIGHT, *case.right))
+    return found
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "case"), params(lambda c: c.weak is not None))
-def test_too_weak_a_role(client, name, case):
-    assert case.weak is not None
-    who, status = case.weak
-    assert request(client, Cast(), who, case).status_code == status
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "case"), params(lambda c: True))
-def test_the_right_role(client, name, case):
-    who, status = case.right
-    assert request(client, Cast(), who, case).status_code == status
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "case"), params(lambda c: c.method == "post"))
-def test_every_post_leaves_an_audit_event(client, name, case):
-    cast = Cast()
-    before = len(audit_events())
-    who, status = case.right
-    response = request(client, cast, who, case)
-    assert response.status_code == status
-    assert len(audit_events()) > before, f"{name} wrote without an audit event"
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_every_route_that_takes_post_has_a_post_case(client, name):
-    if any(case.method == "post" for case in MATRIX[name]):
-        return
-    case = MATRIX[name][0]
-    cast = Cast()
-    who = case.right[0]
+def client_for(cast: Cast, who: str | None) -> Client:
+    """A visitor of its own (own session), over HTTPS behind the proxy as in production."""
+    client = Client(HTTP_X_FORWARDED_PROTO="https")
     if who is not None:
         client.force_login(getattr(cast, who))
-    response = client.post(case.path(client, cast), {})
-    assert response.status_code == 405, f"{name} takes POST: add a POST case to the matrix"
+    return client
+
+
+def takes_no_post(name: str, case: Case) -> bool:
+    """The route's first case, on a route without POST cases: it must refuse POST (405)."""
+    return case is MATRIX[name][0] and not any(c.method == "post" for c in MATRIX[name])
+
+
+@pytest.mark.parametrize(("name", "case"), params(lambda c: True))
+def test_each_role_gets_its_answer(cast, production_https, name, case):
+    """One world per case: the cast and the route's objects are built once, then each role asks
+    with its own session: an anonymous visitor, Ekby's admin, a role too weak, and the right
+    role. Every answer carries the security headers; the right role's POST leaves an audit
+    event (none when the case writes nothing); a route without POST cases refuses POST."""
+    right_client = client_for(cast, case.right[0])
+    path = case.path(right_client, cast)
+    for kind, who, expected in asks(case):
+        client = right_client if kind == RIGHT else client_for(cast, who)
+        before = len(audit_events())
+        data = case.data(cast)
+        response = client.get(path) if case.method == "get" else client.post(path, data)
+        what = f"{name} {case.method} as {kind} ({who})"
+        if expected == LOGIN:
+            assert response.status_code == 302, what
+            assert response["Location"].startswith(reverse("accounts:login")), what
+        else:
+            assert response.status_code == expected, what
+        assert_security_headers(response)
+    if case.method == "post" and name in NOT_AUDITED:
+        assert len(audit_events()) == before, f"{name} must leave no audit event"
+    elif case.method == "post" and case.writes:
+        assert len(audit_events()) > before, f"{name} wrote without an audit event"
+    elif case.method == "post":
+        assert len(audit_events()) == before, f"{name} changes nothing, so audits nothing"
+    elif takes_no_post(name, case):
+        response = right_client.post(path, {})
+        assert response.status_code == 405, f"{name} takes POST: add a POST case to the matrix"

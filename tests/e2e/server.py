@@ -44,12 +44,17 @@ def malbild(data_dir: Path, *args: str) -> subprocess.Popen[bytes]:
 def demo_server(data_dir: Path) -> Iterator[str]:
     """Prepare the demo in `data_dir`, serve it, and yield its base URL."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [sys.executable, "-m", "malbild.cli", "demo", "--no-serve"],
-        env=environment(data_dir),
-        check=True,
-        capture_output=True,
-    )
+    for command in (
+        ["demo", "--no-serve"],
+        # What `make demo`'s worker does first: generate the demo's kept document.
+        ["worker", "--batch", "--no-scheduler"],
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "malbild.cli", *command],
+            env=environment(data_dir),
+            check=True,
+            capture_output=True,
+        )
     port = free_port()
     server = malbild(data_dir, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2")
     url = f"http://127.0.0.1:{port}"

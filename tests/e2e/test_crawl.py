@@ -41,7 +41,11 @@ ROLES: dict[str, Role] = {
 
 # Pages that only a form leads to (the redirect after a POST), with nothing to submit or keep
 # secret: the anonymous crawl starts there too, so they get the same checks as every other page.
-ALSO_START_AT = ["accounts:password_reset_done", "accounts:password_reset_complete"]
+ALSO_START_AT = [
+    "accounts:password_reset_done",
+    "accounts:password_reset_complete",
+    "surveys_pupil:thanks",
+]
 
 # Named routes the crawl cannot reach with a GET link. Keep this short: every entry hides a page
 # from the axe check, so each one says why no link can lead there.
@@ -178,6 +182,11 @@ NOT_CRAWLED: dict[str, str] = {
     "api:write_measurements": "JSON API",
     # The button beside each of one's API keys on the profile page.
     "api_tokens:revoke": "POST only",
+    # Elevrösten: buttons on a survey's page (close it, show its results publicly) and beside
+    # each open answer (read, hide, choose).
+    "surveys:close": "POST only",
+    "surveys:publish": "POST only",
+    "surveys:text_moderate": "POST only",
     # Follow-up documents: the form that asks for one and the button that retries a failed one.
     "reports:request": "POST only",
     "reports:retry": "POST only",

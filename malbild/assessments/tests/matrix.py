@@ -100,9 +100,11 @@ def start_data(c: Cast) -> dict[str, Any]:
             "participants": [c.rektor.pk, c.teacher.pk]}  # fmt: skip
 
 
-def answer_data(c: Cast) -> dict[str, Any]:
+def answer_data(c: Cast, area: str | None = None) -> dict[str, Any]:
+    """An answer to the first statement (of `area`, the page the answer is posted from)."""
     with scope(c.org):
-        first = Statement.objects.order_by("model", "key").first()
+        statements = Statement.objects.order_by("model", "key")
+        first = (statements.filter(area__key=area) if area else statements).first()
     assert first is not None
     return {f"s{first.pk}-level": "3", f"s{first.pk}-comment": "Vi har börjat."}
 
@@ -133,7 +135,7 @@ CASES: dict[str, list[Case]] = {
     "assessments:answer": [
         Case("get", open_round("answer"), LOGIN, 404, ("reader", 404), ("teacher", 200)),
         Case("post", open_round("answer", "?omrade=L"), LOGIN, 404, ("elected", 404),
-             ("teacher", 302), answer_data),
+             ("teacher", 302), lambda c: answer_data(c, "L")),
     ],
     "assessments:answer_statement": [
         Case("post", statement_url, LOGIN, 404, ("reader", 404), ("teacher", 302),

@@ -7,8 +7,7 @@ from malbild.tenants.scope import scope
 
 
 @pytest.fixture
-def mittkoping(db):
-    content.load()
+def mittkoping(demo):
     return Organisation.objects.get(slug="mittkoping")
 
 

@@ -34,11 +34,6 @@ def membership_of(email: str, slug: str) -> Membership:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", "--no-serve")
-
-
-@pytest.fixture
 def mittkoping(demo):
     organisation = Organisation.objects.get(slug="mittkoping")
     with scope(organisation):
@@ -144,7 +139,7 @@ def test_ekbys_admin_has_a_role_only_in_ekby(demo):
         assert OrgUnit.objects.filter(kind__in=SCHOOLS_AND_PRESCHOOLS).count() >= 2
 
 
-def test_it_lists_every_login_with_its_role(db, capsys):
+def test_it_lists_every_login_with_its_role(demo, capsys):
     call_command("demo", "--no-serve")
     output = capsys.readouterr().out
     for person in content.PEOPLE:

@@ -2,7 +2,6 @@
 of measurements, and stored progress that the nightly check agrees with."""
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, Exists, OuterRef
 
 from malbild.demo import content
@@ -19,8 +18,7 @@ Status = Goal.Status
 
 
 @pytest.fixture
-def mittkoping(db):
-    call_command("demo", "--no-serve")
+def mittkoping(demo):
     organisation = Organisation.objects.get(slug="mittkoping")
     with scope(organisation):
         yield organisation

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from conftest import NATIONAL_SCALE
 from malbild.accounts.models import User
 from malbild.assessments import services as assessment_services
 from malbild.assessments.models import Answer, AssessmentRound, Participant, RoundResult
@@ -20,7 +21,7 @@ from malbild.targets.models import TargetVision
 from malbild.tenants.models import Membership, Organisation, OrgUnit
 from malbild.tenants.scope import scope, unscoped
 
-SMALL = "0.002"  # 2 organisations, 40 units, 200 goals, 2,000 measurements, 32 rounds
+SMALL = NATIONAL_SCALE  # 2 organisations, 40 units, 200 goals, 2,000 measurements, 32 rounds
 GENERATED = Q(organisation__slug__regex=national.SLUG_PATTERN)
 
 
@@ -102,9 +103,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
     assert generated_counts().organisations == 2  # replaced, not added
 
 
-@pytest.mark.django_db
-def test_stored_progress_is_what_the_nightly_check_computes():
-    seed()
+def test_stored_progress_is_what_the_nightly_check_computes(national_dataset):
     for organisation in Organisation.objects.filter(slug__regex=national.SLUG_PATTERN):
         with scope(organisation):
             assert progress.verify() == []
@@ -116,9 +115,7 @@ def test_stored_progress_is_what_the_nightly_check_computes():
         assert len(lights) >= 2, organisation.slug
 
 
-@pytest.mark.django_db
-def test_every_organisation_has_the_shared_indicator_with_measurements():
-    seed()
+def test_every_organisation_has_the_shared_indicator_with_measurements(national_dataset):
     organisations = list(Organisation.objects.filter(slug__regex=national.SLUG_PATTERN))
     for organisation in organisations:
         with scope(organisation):
@@ -132,9 +129,7 @@ def test_every_organisation_has_the_shared_indicator_with_measurements():
         assert units_measured.distinct().count() == len(organisations)
 
 
-@pytest.mark.django_db
-def test_the_tree_goals_and_evidence_are_consistent():
-    seed()
+def test_the_tree_goals_and_evidence_are_consistent(national_dataset):
     for organisation in Organisation.objects.filter(slug__regex=national.SLUG_PATTERN):
         with scope(organisation):
             units = {unit.pk: unit for unit in OrgUnit.objects.all()}
@@ -163,9 +158,7 @@ def test_the_tree_goals_and_evidence_are_consistent():
             assert not Goal.objects.exclude(target_vision=vision).exists()
 
 
-@pytest.mark.django_db
-def test_no_row_points_into_another_organisation():
-    seed()
+def test_no_row_points_into_another_organisation(national_dataset):
     with unscoped():
         assert (
             not OrgUnit.objects.exclude(parent__isnull=True)
@@ -188,9 +181,7 @@ def test_no_row_points_into_another_organisation():
                 assert not crossing.exists(), (model.__name__, relation)
 
 
-@pytest.mark.django_db
-def test_the_schools_and_preschools_have_closed_rounds_with_answers_and_results():
-    seed()
+def test_the_schools_and_preschools_have_closed_rounds_with_answers_and_results(national_dataset):
     for organisation in Organisation.objects.filter(slug__regex=national.SLUG_PATTERN):
         with scope(organisation):
             rounds = list(AssessmentRound.objects.select_related("unit").order_by("closed_at"))
@@ -228,11 +219,9 @@ def test_the_schools_and_preschools_have_closed_rounds_with_answers_and_results(
                 assert r.score == assessment_services.round_score(x.score for x in results.values())
 
 
-@pytest.mark.django_db
 def test_the_municipality_overview_shows_every_unit_with_a_round(
-    client, django_assert_max_num_queries
+    client, django_assert_max_num_queries, national_dataset
 ):
-    seed()
     organisation = Organisation.objects.filter(slug__regex=national.SLUG_PATTERN).order_by("slug")[
         0
     ]
@@ -253,9 +242,7 @@ def test_the_municipality_overview_shows_every_unit_with_a_round(
     assert national_page.context["area_rows"]  # at least five shared units behind each figure
 
 
-@pytest.mark.django_db
-def test_each_admin_logs_in_and_sees_the_dashboard(client):
-    seed()
+def test_each_admin_logs_in_and_sees_the_dashboard(client, national_dataset):
     for organisation in Organisation.objects.filter(slug__regex=national.SLUG_PATTERN):
         email = f"admin@{organisation.slug}.example"
         with scope(organisation):
@@ -271,9 +258,7 @@ def test_each_admin_logs_in_and_sees_the_dashboard(client):
         client.post(reverse("accounts:logout"))
 
 
-@pytest.mark.django_db
-def test_it_refuses_to_run_again_without_replace():
-    seed()
+def test_it_refuses_to_run_again_without_replace(national_dataset):
     before = (generated_counts(), fingerprint())
     with pytest.raises(CommandError, match="--replace"):
         seed()
@@ -319,9 +304,7 @@ def demo_counts() -> dict[str, tuple[int, ...]]:
     return counts
 
 
-@pytest.mark.django_db
-def test_the_demo_organisations_are_left_alone():
-    call_command("demo", "--no-serve", stdout=StringIO())
+def test_the_demo_organisations_are_left_alone(demo):
     before = demo_counts()
     people = User.objects.count()
     assert set(before) == {"mittkoping", "ekby"}

@@ -2,7 +2,6 @@
 late, comments, and investments followed up; loading again changes nothing."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from malbild.demo import content
@@ -12,8 +11,7 @@ from malbild.tenants.scope import scope
 
 
 @pytest.fixture
-def mittkoping(db):
-    call_command("demo", "--no-serve")
+def mittkoping(demo):
     organisation = Organisation.objects.get(slug="mittkoping")
     with scope(organisation):
         yield organisation

@@ -2,7 +2,6 @@
 reasons; all of it consistent with the rules the services enforce."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from malbild.demo import content
@@ -12,8 +11,7 @@ from malbild.tenants.scope import scope
 
 
 @pytest.fixture
-def mittkoping(db):
-    call_command("demo", "--no-serve")
+def mittkoping(demo):
     organisation = Organisation.objects.get(slug="mittkoping")
     with scope(organisation):
         yield organisation

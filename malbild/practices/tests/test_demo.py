@@ -1,18 +1,13 @@
 """The demo's practices: some public, some shared, a draft, and Ekby's question."""
 
-import pytest
-from django.core.management import call_command
-
-from malbild.demo import practices as demo
+from malbild.demo import practices as demo_practices
 from malbild.practices import search
 from malbild.practices.models import Practice, PracticeComment
 from malbild.tenants import shared
 from malbild.tenants.models import Organisation
 
 
-@pytest.mark.django_db
-def test_the_demo_shares_practices_of_both_municipalities():
-    call_command("demo", "--no-serve")
+def test_the_demo_shares_practices_of_both_municipalities(demo):
     found = search.matching(shared.published(Practice), "ledarskap")
     assert found is not None
     assert {p.organisation.slug for p in found.select_related("organisation")} == {"mittkoping"}
@@ -23,5 +18,5 @@ def test_the_demo_shares_practices_of_both_municipalities():
     assert [c.organisation.slug for c in comments] == ["ekby", "mittkoping"]
     # Loading again writes nothing more.
     organisations = {o.slug: o for o in Organisation.objects.all()}
-    demo.load(organisations, {})
+    demo_practices.load(organisations, {})
     assert shared.published(PracticeComment).count() == 2

@@ -44,8 +44,7 @@ def test_production_mode_refuses_to_fetch_from_private_addresses(tmp_path):
     assert "MALBILD_FEED_ALLOW_PRIVATE is for the local demo only" in result.stderr
 
 
-@pytest.mark.django_db
-def test_mittkoping_discusses_signals_across_politics_administration_and_schools():
+def test_mittkoping_discusses_signals_across_politics_administration_and_schools(demo):
     call_command("demo", "--no-serve", "--port", "8123")
     organisation = Organisation.objects.get(slug="mittkoping")
     with scope(organisation):

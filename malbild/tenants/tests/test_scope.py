@@ -46,6 +46,9 @@ GLOBAL_MODELS = {
     "assessments.maturitymodel": "the self-assessment's maturity model is the same for everyone",
     "assessments.area": "part of the maturity model",
     "assessments.statement": "part of the maturity model",
+    "surveys.bank": "the pupil survey's bank of statements is the same for everyone",
+    "surveys.area": "part of the bank of statements",
+    "surveys.statement": "part of the bank of statements",
 }
 
 

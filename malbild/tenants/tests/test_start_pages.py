@@ -1,17 +1,10 @@
 """The organisation's start page and its public page, on the demo's Mittköping."""
 
-import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from malbild.accounts.models import User
 
 DEMO = "mittkoping-demo"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", "--no-serve")
 
 
 def logged_in(email: str) -> Client:

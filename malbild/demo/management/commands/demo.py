@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from malbild.demo import content, scanning
+from malbild.demo import content
 from malbild.tenants.models import Membership, Organisation
 
 
@@ -21,7 +21,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--no-serve", action="store_true", help="Only prepare the database, then exit."
+            "--no-serve",
+            action="store_true",
+            help="Only prepare the database, then exit (a worker generates the demo's document "
+            "when it runs: malbild worker --batch).",
         )
 
     def handle(self, *args: Any, port: int, no_serve: bool, **opts: Any) -> None:
@@ -32,10 +35,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.refuse_foreign_organisations()
-        content.load()
-        # The demo's feed sources fetch from this server (malbild.cli allows it for the demo).
-        mittkoping = Organisation.objects.get(slug="mittkoping")
-        scanning.point_feeds_at(mittkoping, f"http://127.0.0.1:{port}")
+        content.prepare(f"http://127.0.0.1:{port}")
         self.stdout.write(self.style.SUCCESS(_("The demo is ready.")))
         self.stdout.write(f"\n  Målbild: http://127.0.0.1:{port}/\n")
         login = _("Log in with any of these (password: %(password)s):")
