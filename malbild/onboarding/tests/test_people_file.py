@@ -285,3 +285,32 @@ def test_a_grant_whose_giver_lost_the_right_waits(client, cast, settings):
 def test_a_teacher_may_not_upload_people(client, cast):
     client.force_login(cast.teacher)
     assert upload(client, HEADER, org="mittkoping").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_role_from_the_file_is_given_at_the_first_login_with_the_municipalitys_account(
+    client, fresh, school, settings
+):
+    """Through the real single sign-on flow, against a provider on loopback: the account made
+    for the file is found by the provider's verified address, linked, and given the role."""
+    from malbild.accounts.models import SsoIdentity
+    from malbild.accounts.tests import oidc_provider
+    from malbild.accounts.tests.test_sso import log_in as sso_log_in
+
+    with oidc_provider.serving() as provider:
+        settings.OIDC_ISSUER = provider.url
+        settings.OIDC_CLIENT_ID = oidc_provider.CLIENT_ID
+        settings.OIDC_CLIENT_SECRET = oidc_provider.CLIENT_SECRET
+        settings.OIDC_CREATE_USERS = False  # only people with an account may log in
+        client.force_login(fresh.admin)
+        upload(client, HEADER + "Anna Andersson;anna.andersson@kommun.test;rektor;CENT\n",
+               delivery="login")  # fmt: skip
+        client.post(url("onboarding:people_import", "alvsta", latest(fresh.org).pk))
+        client.logout()
+        response = sso_log_in(client, provider)
+    assert response.status_code == 302
+    anna = User.objects.get(email="anna.andersson@kommun.test")
+    assert SsoIdentity.objects.filter(user=anna, subject="anna-123").exists()
+    with scope(fresh.org):
+        (membership,) = Membership.objects.filter(user=anna)
+    assert (membership.role, membership.unit) == ("unit_lead", school)
