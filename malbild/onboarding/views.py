@@ -23,9 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from malbild.followup import services as followup_services
 from malbild.followup.forms import PeriodForm
 from malbild.followup.models import Period
-from malbild.imports import links
+from malbild.imports import comparison, links
 from malbild.imports.kolada import KoladaError
-from malbild.imports.models import KoladaValue
 from malbild.indicators.models import Indicator
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
@@ -53,6 +52,7 @@ KOLADA = "can_import_data"
 FOLLOWUP = "can_manage_followup"
 MAX_QUERY = 100
 PREVIEW_ROWS = 10
+LATEST_SHOWN = 20  # key figures shown with their latest value on the checklist
 UNIT_PREVIEW = ("row", "kod", "namn", "typ", "överordnad_kod")
 PEOPLE_PREVIEW = ("row", "namn", "e-post", "roll", "enhet_kod")
 
@@ -73,19 +73,11 @@ def checklist_page(request: HttpRequest) -> HttpResponse:
     organisation = organisation_of(request)
     access_of(request).require(SET_UP)
     status = checklist.status(organisation)
-    latest: list[tuple[Indicator, KoladaValue | None]] = []
-    if status.figures["linked"]:
-        indicators = list(Indicator.objects.exclude(kolada_kpi="").order_by("code")[:20])
-        values: dict[str, KoladaValue] = {}
-        for value in KoladaValue.objects.filter(
-            kpi__in=[i.kolada_kpi for i in indicators],
-            area=KoladaValue.Area.MUNICIPALITY,
-            area_id=organisation.kolada_municipality_id,
-            gender="T",
-            value__isnull=False,
-        ).order_by("kpi", "-year"):
-            values.setdefault(value.kpi, value)
-        latest = [(i, values.get(i.kolada_kpi)) for i in indicators]
+    latest = (
+        comparison.latest_of_municipality(organisation, LATEST_SHOWN)
+        if status.figures["linked"]
+        else []
+    )
     return render(
         request,
         "onboarding/checklist.html",
