@@ -22,28 +22,48 @@ def test_a_new_organisation_has_everything_left_but_its_municipality(fresh):
     assert status.shows_box
 
 
-@pytest.mark.django_db
-def test_the_demo_like_organisation_is_ready_and_the_status_takes_one_query(
-    cast, django_assert_num_queries
-):
+def make_ready(org) -> None:
+    """Every step done: a platform in force, a målbild, an indicator and a period."""
+    from datetime import date
+
     from malbild.followup.services import create_period
     from malbild.indicators.tests.builders import make_indicator
     from malbild.platform.tests.builders import in_force
     from malbild.targets.tests.builders import make_version
 
-    in_force(cast.org)
-    make_version(cast.org)
-    make_indicator(cast.org)
-    cast.org.kolada_municipality_id = "2480"
-    with scope(cast.org):
-        from datetime import date
-
-        create_period(cast.org, None, name="P", starts_on=date(2026, 1, 1),
+    in_force(org)
+    make_version(org)
+    make_indicator(org)
+    org.kolada_municipality_id = "2480"
+    org.save()
+    with scope(org):
+        create_period(org, None, name="P", starts_on=date(2026, 1, 1),
                       ends_on=date(2026, 6, 1), deadline=date(2026, 7, 1))  # fmt: skip
-        with django_assert_num_queries(1):
-            status = checklist.status(cast.org)
+
+
+@pytest.mark.django_db
+def test_the_demo_like_organisation_is_ready_and_the_status_takes_one_query(
+    cast, django_assert_num_queries
+):
+    make_ready(cast.org)
+    with scope(cast.org), django_assert_num_queries(1):
+        status = checklist.status(cast.org)
     assert status.ready
     assert not status.shows_box
+
+
+@pytest.mark.django_db
+def test_once_ready_the_start_page_keeps_only_a_link_to_the_checklist(client, cast, english):
+    client.force_login(cast.admin)
+    assert "steps done" in client.get(url("tenants:home", "mittkoping")).content.decode()
+    make_ready(cast.org)
+    html = client.get(url("tenants:home", "mittkoping")).content.decode()
+    assert "steps done" not in html
+    assert 'class="getting-started"' not in html
+    assert url("onboarding:checklist", "mittkoping") in html
+    page = client.get(url("onboarding:checklist", "mittkoping")).content.decode()
+    assert "Mittköping is ready: every step below is done." in page
+    assert "Put the box away" not in page
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from conftest import audit_events
-from malbild.imports.tests.kolada_server import UNITS
+from malbild.imports.tests.kolada_server import UNITS, serving
 from malbild.onboarding.tests.conftest import url
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.scope import scope
@@ -139,6 +139,42 @@ def test_kolada_unreachable_says_so_and_offers_nothing_to_make(client, fresh, ko
     assert 'name="ou"' not in html
     assert "Bring in the ticked units" not in html
     assert set(units(fresh.org)) == {"ROOT"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("trouble", "message"),
+    [
+        ("refused", "Kolada cannot be reached. Try again later."),
+        ("slow", "Kolada did not answer in time. Try again later."),
+        ("second page", "Kolada answered with something that is not JSON."),
+    ],
+)
+def test_kolada_failing_in_any_way_during_the_list_shows_nothing_half(
+    client, fresh, kolada, settings, trouble, message
+):
+    """Refused, silent, or broken after its first page: the page says so and offers no part
+    of the list, so that nothing can be made from half of it."""
+    client.force_login(fresh.admin)
+    if trouble == "refused":
+        with serving() as closed:  # a port that answered once and is now shut
+            settings.KOLADA_URL = closed.url
+    elif trouble == "slow":
+        settings.KOLADA_TIMEOUT = 0.3
+        kolada.fail("/v3/ou", "slow", "slow")
+    else:
+        kolada.page_size = 2
+        kolada.fail("/v3/ou", "ok", "notjson", "notjson")
+    html = client.get(url("onboarding:kolada_units"), {"hamta": "1"}).content.decode()
+    assert "Kolada cannot be asked right now" in html
+    assert message in html
+    assert 'name="ou"' not in html
+    assert "Nothing has been made." in html
+    assert set(units(fresh.org)) == {"ROOT"}
+    with scope(fresh.org):
+        from malbild.onboarding import checklist
+
+        assert not checklist.status(fresh.org).steps[1].done
 
 
 @pytest.mark.django_db

@@ -133,6 +133,55 @@ def test_a_role_above_the_uploaders_own_is_refused(client, cast):
 
 
 @pytest.mark.django_db
+def test_an_area_administrator_may_not_give_roles_above_their_own(client, cast):
+    """An administrator of one area gives any role inside it, but not the administration's or
+    an elected member's role for the whole organisation, which reaches above their own."""
+    area_admin = make_user("omrade@mittkoping.test", "Olle Områdeschef", language="en")
+    give_role(area_admin, cast.org, "admin", cast.area)
+    client.force_login(area_admin)
+    upload(
+        client,
+        HEADER
+        + "Ny rektor;ny.rektor@mittkoping.test;rektor;ASEN\n"
+        + "Ny chef;chef@mittkoping.test;förvaltningsledning;\n"
+        + "Ny politiker;politiker2@mittkoping.test;förtroendevald;\n",
+        org="mittkoping",
+    )
+    batch = latest(cast.org)
+    assert batch.state == FileBatch.State.REJECTED
+    assert batch.errors == [
+        [3, "You may not give the role administration (förvaltningsledning) for the whole "
+            "organisation."],
+        [4, "You may not give the role elected representative (förtroendevald) for the whole "
+            "organisation."],
+    ]  # fmt: skip
+    client.post(url("onboarding:people_import", "mittkoping", batch.pk))
+    assert invitations(cast.org) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_invitations_wait_in_the_queue_until_the_worker_sends_them(
+    client, fresh, school, settings
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(fresh.admin)
+    upload(client, HEADER + "Rut;rut@alvsta.test;rektor;CENT\nLars;lars@alvsta.test;lärare;CENT\n")
+    response = client.post(url("onboarding:people_import", "alvsta", latest(fresh.org).pk))
+    assert response.status_code == 302
+    assert len(invitations(fresh.org)) == 2
+    assert not mail.outbox  # the page answered without waiting for the mail server
+    (task,) = DBTaskResult.objects.filter(task_path__endswith="send_invitations")
+    assert task.status == "READY"
+    call_command("worker", "--batch", "--interval", "0")
+    task.refresh_from_db()
+    assert task.status == "SUCCESSFUL"
+    assert sorted(m.to[0] for m in mail.outbox) == ["lars@alvsta.test", "rut@alvsta.test"]
+
+
+@pytest.mark.django_db
 def test_a_member_of_another_organisation_is_invited_not_moved(
     client, cast, django_capture_on_commit_callbacks
 ):
