@@ -271,3 +271,29 @@ def test_a_unit_made_at_the_same_moment_by_someone_else_stops_everything(
         "Someone changed the units at the same moment, so nothing was made. Try again."
     )
     assert set(units(fresh.org)) == {"ROOT"}
+
+
+@pytest.mark.django_db
+def test_the_units_brought_in_receive_their_own_figures_at_the_next_refresh(
+    client, fresh, kolada, django_capture_on_commit_callbacks
+):
+    from malbild.indicators.models import Measurement
+
+    client.force_login(fresh.admin)
+    client.post(url("onboarding:kolada_units"), ticked(ALVSTA))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("onboarding:indicators"), {"kpis": ["N15419"]})
+    found = units(fresh.org)
+    with scope(fresh.org):
+        by_unit = {
+            unit.kolada_ou_id: Measurement.objects.filter(
+                org_unit=unit, indicator__kolada_kpi="N15419", gender="T"
+            ).count()
+            for unit in found.values()
+            if unit.kolada_ou_id
+        }
+    # The local Kolada has unit figures for the two compulsory schools, 2018–2024.
+    assert by_unit == {
+        "V15E249000101": 7, "V15E249000102": 7, "V17E249000201": 0,
+        "V11E249000301": 0, "V11E249000302": 0,
+    }  # fmt: skip
