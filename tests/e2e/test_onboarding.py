@@ -78,6 +78,8 @@ def test_a_new_municipality_follows_the_checklist_to_its_first_overview(
     page: Page, demo_dir: Path, kolada: FakeKolada
 ) -> None:
     create_organisation(demo_dir)
+    page.goto("/konto/logga-in/")
+    check_page(page)
     log_in(page, ADMIN, PASSWORD)
     page.goto(f"{ORG}/")
     check_page(page)
@@ -150,10 +152,13 @@ def test_a_new_municipality_follows_the_checklist_to_its_first_overview(
     expect(page.locator("section.getting-started")).to_have_count(0)
     expect(page.locator(f'main a[href="{CHECKLIST}"]')).to_have_count(1)
 
-    # The overview: the top unit with its units below. -------------------------------------
+    # The overview: the top unit with its units below, and Kolada's figures for Älvsta. -----
     page.goto(CHECKLIST)
     follow(page, page.locator(f'main a[href="{ORG}/oversikt/"]'))
     expect(page.locator("main")).to_contain_text("Förvaltningen")
+    figures = page.locator("section[aria-labelledby=kolada-heading] tbody tr")
+    expect(figures.first.locator("td.number")).to_have_text(re.compile(r"^85 %$"))
+    expect(figures.first.locator("td").first).to_have_text("2024")
 
     # The people invited, their invitations open. ------------------------------------------
     page.goto(CHECKLIST)
