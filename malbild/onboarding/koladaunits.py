@@ -27,13 +27,15 @@ TYPE_WORDS = {"förskola": Kind.PRESCHOOL, "forskola": Kind.PRESCHOOL}
 @dataclass
 class KoladaUnit:
     """One unit of Kolada's list: its id, name, school form, the kind of unit it becomes in
-    Målbild, and the unit that already carries its id, if any."""
+    Målbild, the unit that already carries its id, if any, and the school or preschool of the
+    same name without a Kolada id (typed in before), which gets the id instead of a twin."""
 
     id: str
     title: str
     form: str
     kind: str
     unit: OrgUnit | None = None
+    match: OrgUnit | None = None
 
 
 def classify(item: dict[str, str]) -> KoladaUnit:
@@ -56,9 +58,23 @@ class Plan:
     closed: list[OrgUnit]
 
 
+def same_named() -> dict[str, OrgUnit]:
+    """The active schools and preschools without a Kolada id by name (casefolded), leaving out
+    names that two of them share, as it cannot be told which is meant (one query)."""
+    found: dict[str, OrgUnit | None] = {}
+    for unit in OrgUnit.objects.filter(
+        kolada_ou_id="", archived_at__isnull=True, kind__in=KINDS
+    ).order_by("path"):
+        key = unit.name.casefold()
+        found[key] = None if key in found else unit
+    return {name: unit for name, unit in found.items() if unit is not None}
+
+
 def plan(listing: list[dict[str, str]]) -> Plan:
-    """Kolada's list against the organisation's units with a Kolada id (one query)."""
+    """Kolada's list against the organisation's units with a Kolada id, and the new ones
+    against the schools of the same name without one (two queries)."""
     here = {u.kolada_ou_id: u for u in OrgUnit.objects.exclude(kolada_ou_id="").order_by("path")}
+    by_name = same_named()
     new: list[KoladaUnit] = []
     present: list[KoladaUnit] = []
     listed: set[str] = set()
@@ -68,6 +84,8 @@ def plan(listing: list[dict[str, str]]) -> Plan:
             continue
         listed.add(unit.id)
         unit.unit = here.get(unit.id)
+        if unit.unit is None:
+            unit.match = by_name.pop(unit.title.casefold(), None)
         (present if unit.unit is not None else new).append(unit)
     new.sort(key=lambda u: (u.form, u.title.casefold()))
     present.sort(key=lambda u: u.title.casefold())

@@ -29,7 +29,7 @@ from malbild.imports.kolada import Client
 from malbild.imports.models import ImportRun, KoladaValue
 from malbild.indicators import services as indicator_services
 from malbild.indicators.models import Indicator
-from malbild.onboarding import content, peoplefile, unitfile
+from malbild.onboarding import content, koladaunits, peoplefile, unitfile
 from malbild.onboarding.koladaunits import KoladaUnit
 from malbild.onboarding.models import Checklist, FileBatch, LoginGrant
 from malbild.platform import services as platform_services
@@ -103,16 +103,18 @@ def bring_in_kolada_units(
     units: list[KoladaUnit],
     areas: dict[str, str],
     close: set[str],
-) -> tuple[int, int, int]:
+) -> tuple[int, int, int, int]:
     """Create the chosen units of Kolada's list (as the page showed them, names as the
     administrator left them), each under the area named for it (created under the top unit
     when new) or under the top unit, and archive the units with the Kolada ids in `close`, all
     in one transaction.
 
     A unit whose Kolada id is in Målbild already is never added again (a second click, another
-    administrator). Returns (units created, areas created, units archived). ValidationError,
-    with nothing changed, for an id that is not one of the municipality's, a name that clashes
-    or a unit that cannot be archived."""
+    administrator); a school or preschool of the same name without a Kolada id (typed in
+    before) gets the id where it stands instead of a twin. Returns (units created, units
+    linked, areas created, units archived). ValidationError, with nothing changed, for an id
+    that is not one of the municipality's, a name that clashes or a unit that cannot be
+    archived."""
     municipality = organisation.kolada_municipality_id
     for unit in units:
         if not OU_ID.match(unit.id) or unit.id[4:8] != municipality:
@@ -126,10 +128,17 @@ def bring_in_kolada_units(
             )
     here = set(OrgUnit.objects.exclude(kolada_ou_id="").values_list("kolada_ou_id", flat=True))
     wanted = [unit for unit in {u.id: u for u in units}.values() if unit.id not in here]
+    same_named = koladaunits.same_named()
+    linking: list[tuple[OrgUnit, str]] = []
+    for unit in list(wanted):
+        match = same_named.pop(unit.title.casefold(), None)
+        if match is not None:
+            linking.append((match, unit.id))
+            wanted.remove(unit)
     closing = list(
         OrgUnit.objects.filter(kolada_ou_id__in=close, archived_at__isnull=True).order_by("-depth")
     )
-    if not wanted and not closing:
+    if not wanted and not linking and not closing:
         raise ValidationError(_("Tick at least one unit to bring in."))
     top = top_unit()
     children = list(
@@ -197,13 +206,16 @@ def bring_in_kolada_units(
         )
     try:
         with transaction.atomic():
-            tenant_services.create_tree(
-                organisation,
-                planned,
-                request,
-                details={"source": "kolada", "municipality": organisation.kolada_municipality_id,
-                         "areas": len(new_areas), "codes": [p.code for p in planned][:200]},
-            )  # fmt: skip
+            for existing, ou in linking:
+                links.set_unit(existing, request, ou)
+            if planned:
+                tenant_services.create_tree(
+                    organisation,
+                    planned,
+                    request,
+                    details={"source": "kolada", "municipality": municipality,
+                             "areas": len(new_areas), "codes": [p.code for p in planned][:200]},
+                )  # fmt: skip
             for old in closing:
                 try:
                     tenant_services.archive_unit(old, request=request)
@@ -214,7 +226,7 @@ def bring_in_kolada_units(
                     ) from None
     except IntegrityError:  # someone made a unit of the same code or name at the same time
         raise ValidationError(CONCURRENT_CHANGE) from None
-    return len(wanted), len(new_areas), len(closing)
+    return len(wanted), len(linking), len(new_areas), len(closing)
 
 
 def _unique_name(unit: KoladaUnit, names: set[str]) -> str:

@@ -171,7 +171,7 @@ def kolada_units(request: HttpRequest) -> HttpResponse:
             if key.startswith("area-")
         }
         try:
-            created, new_areas, archived = services.bring_in_kolada_units(
+            created, linked, new_areas, archived = services.bring_in_kolada_units(
                 organisation,
                 request,
                 units=koladaunits.chosen(request.POST),
@@ -183,8 +183,9 @@ def kolada_units(request: HttpRequest) -> HttpResponse:
             return redirect("onboarding:kolada_units", organisation.slug)
         messages.success(
             request,
-            _("%(created)s units brought in from Kolada, %(areas)s new areas, %(archived)s "
-              "units archived.") % {"created": created, "areas": new_areas, "archived": archived},
+            _("%(created)s units brought in from Kolada, %(linked)s units already here linked to "
+              "their Kolada ids, %(areas)s new areas, %(archived)s units archived.")
+            % {"created": created, "linked": linked, "areas": new_areas, "archived": archived},
         )  # fmt: skip
         return _to_checklist(request, "units")
     found, error = None, ""

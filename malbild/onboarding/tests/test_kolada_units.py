@@ -297,3 +297,31 @@ def test_the_units_brought_in_receive_their_own_figures_at_the_next_refresh(
         "V15E249000101": 7, "V15E249000102": 7, "V17E249000201": 0,
         "V11E249000301": 0, "V11E249000302": 0,
     }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_school_typed_in_before_gets_its_kolada_id_instead_of_a_twin(client, fresh, kolada):
+    from conftest import make_unit
+
+    area = make_unit(fresh.org, "Södra området", fresh.top, kind="omrade")
+    typed = make_unit(fresh.org, "björkängsskolan", area, code="BJORK")
+    make_unit(fresh.org, "Älvsta gymnasium", fresh.top, code="GY1")  # two of that name:
+    make_unit(fresh.org, "Älvsta gymnasium", area, code="GY2")  # which one is meant is unclear
+    client.force_login(fresh.admin)
+    page = client.get(url("onboarding:kolada_units"), {"hamta": "1"}).content.decode()
+    assert "björkängsskolan is in Målbild already without a Kolada id" in page
+    assert 'name="area-V15E249000102"' not in page
+    assert 'name="area-V17E249000201"' in page
+    response = client.post(url("onboarding:kolada_units"), ticked(ALVSTA))
+    assert messages_of(response) == [
+        "4 units brought in from Kolada, 1 units already here linked to their Kolada ids, "
+        "0 new areas, 0 units archived."
+    ]
+    found = units(fresh.org)
+    assert found["V15E249000102"].pk == typed.pk  # the same unit, where it was
+    assert found["V15E249000102"].parent_id == area.pk
+    with scope(fresh.org):
+        assert OrgUnit.objects.filter(name__iexact="Björkängsskolan").count() == 1
+        assert OrgUnit.objects.filter(name__startswith="Älvsta gymnasium").count() == 3
+    (mapped,) = audit_events(action="imports.kolada_mapped")
+    assert mapped.after == {"kolada_ou_id": "V15E249000102"}
