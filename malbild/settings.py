@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "malbild.server",
     "malbild.demo",
     "malbild.api",
+    "malbild.onboarding",
 ]
 
 MIDDLEWARE = [

@@ -42,6 +42,7 @@ urlpatterns = [
     path("o/<slug:org>/", include("malbild.feedback.urls")),
     path("o/<slug:org>/", include("malbild.reports.urls")),
     path("o/<slug:org>/", include("malbild.surveys.urls")),
+    path("o/<slug:org>/", include("malbild.onboarding.urls")),
     # Public pages, no login: tenants.decorators.public_view.
     path("offentlig/<slug:org>/", include("malbild.dashboards.public_urls")),
     path("offentlig/<slug:org>/praxis/", include("malbild.practices.public_urls")),

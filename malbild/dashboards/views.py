@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from malbild.goals.models import Evidence, Goal
+from malbild.imports import comparison
 from malbild.lib.paging import PAGE_SIZE, paginate
 from malbild.platforms import services as platform_services
 from malbild.platforms.models import Value as PlatformValue
@@ -48,6 +49,7 @@ Status = Goal.Status
 ATTENTION_LIMIT = 10  # goals shown per "needs attention" list; the count says how many in all
 UNITS_PAGE = "enheter"  # the query parameter that pages the units below (goals use "page")
 CACHE_SECONDS = 600  # the longest a write that is not audited stays unseen
+KEY_FIGURES = 8  # key figures from Kolada on the organisation's dashboard
 
 ACTIVE = Q(status=Status.ACTIVE)
 OFF_TRACK, NO_DATA, NO_EVIDENCE = "off_track", "no_data", "no_evidence"
@@ -241,6 +243,11 @@ def _content(
         "attention_limit": ATTENTION_LIMIT,
         "review": _review(timezone.localdate()),
         "highlights": story_services.highlights(unit),
+        # The municipality's own figures from Kolada: on a new organisation's dashboard, before
+        # it has goals, the first answer to "how is it going".
+        "key_figures": []
+        if unit
+        else comparison.latest_of_municipality(request.organisation, KEY_FIGURES),
     }
 
 

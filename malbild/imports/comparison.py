@@ -18,6 +18,7 @@ from malbild.imports.kolada import COUNTRY
 from malbild.imports.models import KoladaValue, PeerGroup
 from malbild.indicators.models import Indicator
 from malbild.lib import charts
+from malbild.tenants.models import Organisation
 
 TREND_YEARS = 3  # the trend compares the latest value with the one this many years before
 OWN_COLOUR, GROUP_COLOUR, COUNTRY_COLOUR = "#1d4f91", "#8a4b00", "#4a5360"
@@ -224,3 +225,27 @@ def _decimal(value: Decimal) -> str:
     """A value as the active language writes it (a decimal comma in Swedish)."""
     text = format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
     return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
+
+
+def latest_of_municipality(
+    organisation: Organisation, limit: int
+) -> list[tuple[Indicator, KoladaValue | None]]:
+    """The first `limit` indicators following Kolada (by code), each with the municipality's
+    latest figure kept from the last refresh, or None while none has been fetched (two
+    queries; none when the organisation has no Kolada municipality)."""
+    municipality = organisation.kolada_municipality_id
+    if not municipality:
+        return []
+    indicators = list(Indicator.objects.exclude(kolada_kpi="").order_by("code")[:limit])
+    if not indicators:
+        return []
+    latest: dict[str, KoladaValue] = {}
+    for value in KoladaValue.objects.filter(
+        kpi__in={i.kolada_kpi for i in indicators},
+        area=KoladaValue.Area.MUNICIPALITY,
+        area_id=municipality,
+        gender="T",
+        value__isnull=False,
+    ).order_by("kpi", "-year"):
+        latest.setdefault(value.kpi, value)
+    return [(i, latest.get(i.kolada_kpi)) for i in indicators]

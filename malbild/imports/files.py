@@ -8,7 +8,7 @@ with a message for people, before a single row is looked at.
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -85,13 +85,18 @@ def work_size(data: bytes, kind: str) -> int:
     return len(data)
 
 
-def read(data: bytes, kind: str) -> Table:
-    """The table in `data`, a whole file of the given kind (CSV or XLSX)."""
+Header = Callable[[list[str]], list[str]]
+
+
+def read(data: bytes, kind: str, header: Header | None = None) -> Table:
+    """The table in `data`, a whole file of the given kind (CSV or XLSX). `header` names the
+    columns from the first row (FileProblem when they are not the expected ones); by default
+    those of a measurement file (:func:`header_of`), so other files are read the same way."""
     if not data:
         raise FileProblem(_("The file is empty."))
     if kind == XLSX:
-        return _read_xlsx(data)
-    return _read_csv(data)
+        return _read_xlsx(data, header or header_of)
+    return _read_csv(data, header or header_of)
 
 
 # CSV ----------------------------------------------------------------------------------------------
@@ -156,7 +161,7 @@ def header_of(cells: list[str]) -> list[str]:
     return columns
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, header_of: Header) -> Table:
     text = decode(data)
     if not text.strip():
         raise FileProblem(_("The file is empty."))
@@ -201,7 +206,7 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, header_of: Header) -> Table:
     """The first sheet, streamed: the header is read here, the rows as the importer asks for
     them. The limits (lib.spreadsheets) are checked before any row is built; a file refused
     while its rows are read raises FileProblem from the iteration."""

@@ -234,6 +234,26 @@ class Client:
                 break
         return found
 
+    def units_of(self, municipality: str, limit: int = 20000) -> list[dict[str, str]]:
+        """Every school unit (OU) Kolada lists for a municipality: id, title, municipality and,
+        when Kolada says it, its type. Kolada's ids begin with the school form (V11 förskola,
+        V15 grundskola …), which is how Målbild tells them apart when no type is given."""
+        found = []
+        for item in self.values("ou", {"municipality": municipality}):
+            unit = {
+                "id": self._text(item, "id"),
+                "title": self._text(item, "title"),
+                "municipality": self._text(item, "municipality"),
+                "type": self._text(item, "type") or self._text(item, "ou_type"),
+            }
+            if not unit["id"]:
+                raise _shape_error()
+            if unit["municipality"] in ("", municipality):
+                found.append(unit)
+            if len(found) >= limit:
+                break
+        return found
+
     # Data ---------------------------------------------------------------------------------
 
     def _figures(self, kpi: str, item: dict[str, Any], area_key: str) -> Iterator[Figure]:

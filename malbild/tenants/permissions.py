@@ -95,6 +95,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Have a follow-up document (PDF and Excel) generated for a unit in one's subtree: the
     # administration for the nämnd, unit leads for their own units, elected members.
     "can_generate_reports": frozenset({Role.ADMIN, Role.UNIT_LEAD, Role.ELECTED}),
+    # Follow the getting-started checklist for the whole organisation and put its box away (each
+    # step still needs its own capability: units, people, platform, målbild, indicators …).
+    "can_set_up_organisation": frozenset({Role.ADMIN}),
 }
 
 # The roles each role may give to others, within its own subtree.

@@ -26,6 +26,7 @@ from malbild.followup.tests.matrix import CASES as FOLLOWUP_CASES
 from malbild.goals.tests.matrix import CASES as GOAL_CASES
 from malbild.imports.tests.matrix import CASES as IMPORT_CASES
 from malbild.indicators.tests.matrix import CASES as INDICATOR_CASES
+from malbild.onboarding.tests.matrix import CASES as ONBOARDING_CASES
 from malbild.plans.tests.matrix import CASES as PLAN_CASES
 from malbild.platforms.tests.matrix import CASES as PLATFORM_CASES
 from malbild.practices.tests.matrix import CASES as PRACTICE_CASES
@@ -210,6 +211,7 @@ MATRIX.update(API_TOKEN_CASES)
 MATRIX.update(REPORT_CASES)
 MATRIX.update(DEMO_CASES)
 MATRIX.update(SURVEY_CASES)
+MATRIX.update(ONBOARDING_CASES)
 
 # POST routes that write without an audit event, each with the reason; the test checks that
 # they indeed leave none.

@@ -285,3 +285,48 @@ def test_the_dashboards_use_few_queries_whatever_the_size_of_the_tree(
     for i in range(schools):  # the area's own goals, all active
         expected[["on_track", "at_risk", "off_track", "no_data"][i % 4]] += 1
     assert counts(html) == expected
+
+
+@pytest.mark.django_db
+def test_the_organisation_dashboard_shows_the_municipalitys_latest_kolada_figures(
+    reader_client, cast, english, django_assert_max_num_queries
+):
+    from decimal import Decimal
+
+    from malbild.imports.models import KoladaValue
+    from malbild.indicators.tests.builders import make_indicator
+
+    cast.org.kolada_municipality_id = "2480"
+    cast.org.save()
+    followed = make_indicator(cast.org, "N15419", name="Behöriga lärare", kolada_kpi="N15419")
+    make_indicator(cast.org, "U-EGEN", name="Egen indikator")  # not from Kolada: not listed
+    waiting = make_indicator(cast.org, "N15505", name="Meritvärde", kolada_kpi="N15505",
+                             unit_of_measure="poäng")  # fmt: skip
+    with scope(cast.org):
+        for area_id, year, value in [("2480", 2023, "81.5"), ("2480", 2024, "84"),
+                                     ("2481", 2025, "99")]:  # fmt: skip
+            KoladaValue.objects.create(
+                organisation=cast.org, kpi="N15419", area=KoladaValue.Area.MUNICIPALITY,
+                area_id=area_id, year=year, value=Decimal(value), fetched_at=timezone.now(),
+            )  # fmt: skip
+    with django_assert_max_num_queries(15):  # as many as without them (two more at most)
+        html = reader_client.get(org_url(cast.org)).content.decode()
+    figures = section(html, "kolada-heading")
+    row = re.search(rf'href="[^"]*/{followed.pk}/"[^<]*</a></th>(.*?)</tr>', figures, re.DOTALL)
+    assert row, figures
+    assert "<td>2024</td>" in row.group(1)
+    assert ">84 %</td>" in row.group(1)  # the own municipality's latest, not a neighbour's
+    assert "Not fetched from Kolada yet." in figures.split(f"/{waiting.pk}/")[1]
+    assert "Egen indikator" not in figures
+    unit_page = reader_client.get(unit_url(cast.org, cast.school)).content.decode()
+    assert "kolada-heading" not in unit_page
+
+
+@pytest.mark.django_db
+def test_without_a_kolada_municipality_the_dashboard_has_no_key_figures(reader_client, cast):
+    from malbild.indicators.tests.builders import make_indicator
+
+    make_indicator(cast.org, "N15419", kolada_kpi="N15419")
+    cast.org.kolada_municipality_id = ""
+    cast.org.save()
+    assert "kolada-heading" not in reader_client.get(org_url(cast.org)).content.decode()

@@ -32,6 +32,7 @@ MUNICIPALITIES: list[dict[str, str]] = [
     {"id": "2403", "title": "Västlanda", "type": "K"},
     {"id": "2404", "title": "Österhamn", "type": "K"},
     {"id": "0000", "title": "Riket", "type": "L"},
+    {"id": "2490", "title": "Älvsta", "type": "K"},  # for a municipality that starts from nothing
 ]
 GROUPS: list[dict[str, Any]] = [
     {"id": "G24801", "title": "Liknande kommuner, grundskola, Mittköping",
@@ -40,6 +41,13 @@ GROUPS: list[dict[str, Any]] = [
 UNITS: list[dict[str, str]] = [
     {"id": "V15E248000101", "title": "Åsens skola", "municipality": "2480"},
     {"id": "V15E248000102", "title": "Berga skola", "municipality": "2480"},
+    # Älvsta's school units, of the three school forms (Kolada's ids begin with the form: V15
+    # grundskola, V17 gymnasieskola, V11 förskola), for the getting-started step.
+    {"id": "V15E249000101", "title": "Älvsta centralskola", "municipality": "2490"},
+    {"id": "V15E249000102", "title": "Björkängsskolan", "municipality": "2490"},
+    {"id": "V17E249000201", "title": "Älvsta gymnasium", "municipality": "2490"},
+    {"id": "V11E249000301", "title": "Förskolan Solrosen", "municipality": "2490"},
+    {"id": "V11E249000302", "title": "Förskolan Lärkan", "municipality": "2490"},
 ]
 YEARS = range(2018, 2025)
 
@@ -61,7 +69,7 @@ def default_data() -> dict[tuple[str, str, int], list[dict[str, Any]]]:
                         {"gender": "M", "status": "", "value": round(base - 2, 1), "count": 1},
                     ]
                 data[(kpi, municipality["id"], year)] = values
-        for n, unit in enumerate(UNITS):
+        for n, unit in enumerate(u for u in UNITS if u["id"].startswith("V15")):
             for year in YEARS:
                 value = round(60 + n * 10 + (year - 2018), 1)
                 data[(kpi, unit["id"], year)] = [
@@ -74,6 +82,7 @@ class FakeKolada:
     def __init__(self, page_size: int = 4) -> None:
         self.page_size = page_size
         self.data = default_data()
+        self.units = list(UNITS)  # the school units it lists (a test may close one)
         self.faults: dict[str, list[str]] = {}  # path prefix → faults to give, in order
         # Set when the server stops: a "slow" answer waits for it, so it comes only after any
         # client timeout (no clock decides whether the client gave up first).
@@ -112,7 +121,7 @@ class FakeKolada:
         elif parts == ["ou"]:
             municipality = query.get("municipality", [""])[0]
             items = [
-                u for u in UNITS
+                u for u in self.units
                 if title in u["title"].casefold() and municipality in ("", u["municipality"])
             ]  # fmt: skip
         elif parts[:1] in (["data"], ["oudata"]) and len(parts) == 7:
