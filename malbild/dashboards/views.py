@@ -210,7 +210,7 @@ def _dashboard(
 
 
 def _content(
-    request: HttpRequest,
+    request: MemberRequest,
     unit: OrgUnit | None,
     own_goals: QuerySet[Goal],
     subtree_goals: QuerySet[Goal],
