@@ -101,6 +101,14 @@ class MemberChoiceField(forms.ModelChoiceField):
         return obj.name or str(_("A member without a name"))
 
 
+def _parent_label(goal: Goal) -> str:
+    """A goal offered to break down, its unit named and a draft said to be one (an active goal
+    may not break down a draft)."""
+    if goal.status == Goal.Status.DRAFT:
+        return _("%(goal)s (%(unit)s, draft)") % {"goal": goal.title, "unit": goal.unit.name}
+    return f"{goal.title} ({goal.unit.name})"
+
+
 class GoalForm(forms.Form):
     """A goal of `unit` (fixed by the page): create it, or change it (`goal`)."""
 
@@ -146,7 +154,7 @@ class GoalForm(forms.Form):
         if goal is not None and goal.parent_id:
             above = above | Goal.objects.filter(pk=goal.parent_id)
         fields["parent"].choices = [("", fields["parent"].empty_label)] + [
-            (g.pk, f"{g.title} ({g.unit.name})")
+            (g.pk, _parent_label(g))
             for g in above.select_related("unit").order_by("unit__path", "title", "id")
         ]
         fields["owner"].queryset = User.objects.filter(

@@ -93,7 +93,9 @@ def builds_on(goal_ids: set[int]) -> set[int]:
 
 def check_parent(unit: OrgUnit, parent: Goal | None, goal: Goal | None = None) -> None:
     """A goal breaks down a goal of a unit strictly above its own, never itself or a goal that
-    already builds on it (which would make a circle), and never a closed goal."""
+    already builds on it (which would make a circle), and never a closed goal. An active goal
+    breaks down only an active one: what the public reads of a goal includes what it breaks down,
+    and a draft is not yet the organisation's."""
     if parent is None:
         return
     if goal is not None and goal.pk is not None and goal.pk in builds_on({parent.pk}):
@@ -129,6 +131,16 @@ def check_parent(unit: OrgUnit, parent: Goal | None, goal: Goal | None = None) -
                 )
             }
         )
+    if parent.status == Status.DRAFT and goal is not None and goal.status == Status.ACTIVE:
+        raise ValidationError(
+            {
+                "parent": ValidationError(
+                    _("“%(parent)s” is still a draft. An active goal can only break down an "
+                      "active goal: make “%(parent)s” active first, or choose another."),
+                    params={"parent": parent.title},
+                )
+            }
+        )  # fmt: skip
 
 
 def adopted_or_refuse(organisation: Organisation) -> Any:
@@ -255,6 +267,12 @@ def activate(goal: Goal, request: HttpRequest | None) -> Goal:
             _("A goal can be made active only when it rests on evidence: data from an "
               "indicator, research, a change in a steering document, a self-assessment result "
               "or a signal. Add at least one piece of evidence first.")
+        )  # fmt: skip
+    if goal.parent is not None and goal.parent.status == Status.DRAFT:
+        raise ValidationError(
+            _("This goal breaks down “%(parent)s”, which is still a draft. Make “%(parent)s” "
+              "active first, or change which goal this one breaks down."),
+            params={"parent": goal.parent.title},
         )  # fmt: skip
     return _set_status(goal, Status.ACTIVE, "goals.activated", request)
 

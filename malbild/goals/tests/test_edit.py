@@ -168,3 +168,18 @@ def test_another_organisations_ids_answer_404(client, cast, tree):
     client.force_login(cast.ekby_admin)
     assert client.get(url(school, "ekby")).status_code == 404
     assert client.get(url(school)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_active_goal_cannot_be_moved_under_a_draft(client, cast):
+    adopt(cast.org)
+    draft_parent = make_goal(cast.org, cast.root, "Kommunens utkast")
+    active = make_goal(cast.org, cast.school, "Åsens mål", status="active")
+    client.force_login(cast.rektor)
+    page = client.get(url(active)).content.decode()
+    assert "Kommunens utkast (Barn- och utbildningsförvaltningen, utkast)" in page  # offered, said to be a draft
+    response = client.post(url(active), data(active, parent=draft_parent.pk))
+    assert response.status_code == 200
+    assert "Kommunens utkast" in str(response.context["form"].errors["parent"])
+    assert fresh(active).parent is None
+    assert audit_events(action="goals.changed") == []

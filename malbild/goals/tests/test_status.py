@@ -118,3 +118,22 @@ def test_a_rektor_may_not_activate_another_schools_goal(client, cast, goal):
     client.force_login(cast.rektor)
     assert client.post(url("activate", berga)).status_code == 403
     assert fresh(berga).status == Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_a_goal_that_breaks_down_a_draft_is_not_made_active_before_it(client, cast):
+    adopt(cast.org)
+    draft_parent = make_goal(cast.org, cast.root, "Kommunens utkast")
+    goal = make_goal(cast.org, cast.school, "Åsens mål", parent=draft_parent)
+    add_research(goal)
+    client.force_login(cast.rektor)
+    response = client.post(url("activate", goal), follow=True)
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert "Kommunens utkast" in message
+    assert fresh(goal).status == Status.DRAFT
+    assert audit_events(action="goals.activated") == []
+
+    with scope(cast.org):
+        Goal.objects.filter(pk=draft_parent.pk).update(status=Status.ACTIVE)
+    client.post(url("activate", goal))
+    assert fresh(goal).status == Status.ACTIVE
