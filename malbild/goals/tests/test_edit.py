@@ -177,7 +177,8 @@ def test_an_active_goal_cannot_be_moved_under_a_draft(client, cast):
     active = make_goal(cast.org, cast.school, "Åsens mål", status="active")
     client.force_login(cast.rektor)
     page = client.get(url(active)).content.decode()
-    assert "Kommunens utkast (Barn- och utbildningsförvaltningen, utkast)" in page  # offered, said to be a draft
+    # Offered, and said to be a draft.
+    assert "Kommunens utkast (Barn- och utbildningsförvaltningen, utkast)" in page
     response = client.post(url(active), data(active, parent=draft_parent.pk))
     assert response.status_code == 200
     assert "Kommunens utkast" in str(response.context["form"].errors["parent"])
