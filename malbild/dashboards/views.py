@@ -28,20 +28,20 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from malbild.dashboards import start
 from malbild.goals.models import Evidence, Goal
 from malbild.lib.paging import PAGE_SIZE, paginate
-from malbild.platforms import services as platform_services
-from malbild.platforms.models import Value as PlatformValue
 from malbild.steering import services as steering_services
 from malbild.stories import services as story_services
-from malbild.targets import services as target_services
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
 from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.requests import MemberRequest
+from malbild.tenants.signals import start_panels
 
 Light = Goal.Light
 Status = Goal.Status
@@ -283,36 +283,60 @@ def organisation(request: MemberRequest) -> HttpResponse:
 @require_safe
 @member_view()
 def home(request: MemberRequest) -> HttpResponse:
-    """The start page: the common platform first, then the målbild, what is coming in the
-    steering documents, and the organisation's units (about eight queries)."""
+    """A person's start page, where login lands: what needs them now ("Att göra": reports to
+    write or approve, late ones first, rounds to answer, signals waiting for their comment, the
+    målbild's review and what waits for the nämnd), how it is going ("Så går det": the active
+    goals of the organisation, or of the person's own units, by focus area and light, as a
+    picture with its numbers) and the coming dates. At most eight queries of its own
+    (`dashboards.start`)."""
     organisation = request.organisation
     access = request.access
-    target = target_services.adopted(organisation)
     today = timezone.localdate()
-    counts = dict(
-        OrgUnit.objects.filter(archived_at__isnull=True)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
+    scope = start.status_scope(access)
+    status = start.status(Goal.objects.all(), scope)
+    periods = start.periods(access)
+    work = start.report_work(access, periods, today)
+    target = start.versions(today)
+    changes = steering_services.coming_changes()
+    scope_name = organisation.name if scope is None else ", ".join(unit.name for unit in scope)
+    chart = status.chart(
+        title=_("Active goals by focus area and status in %(scope)s") % {"scope": scope_name},
+        description=_(
+            "One bar per focus area, divided by status: on track, at risk, off track and "
+            "without data. The table below has the same figures."
+        ),
     )
-    kinds = [(label, counts.get(value, 0)) for value, label in OrgUnit.Kind.choices]
+    rounds = start.rounds_to_answer(request.user.pk)
+    mentions = start.signals_to_answer(request.user.pk)
+    may_review = access.can("can_draft_target_vision")
+    may_adopt = access.can("can_adopt_target_vision") or access.can("can_record_decision")
+    todo_count = (
+        len(work)
+        + len(rounds)
+        + len(mentions)
+        + (target.review_due and may_review)
+        + bool(target.proposed and may_adopt)
+    )
     return render(
         request,
         "dashboards/home.html",
         {
             "organisation": organisation,
-            "memberships": access.memberships,
-            "kinds": [(label, n) for label, n in kinds if n],
-            "platform": platform_services.in_force(organisation),
-            "values": PlatformValue.objects.filter(retired_at__isnull=True),
+            "todo_count": todo_count,
+            "status": status,
+            "scope_name": scope_name,
+            "chart": chart,
+            "lights": [
+                LightCount(value, str(label), count)
+                for (value, label), count in zip(Light.choices, status.totals, strict=True)
+            ],
+            "work": work,
+            "rounds": rounds,
+            "mentions": mentions,
             "target": target,
-            "open_version": target_services.open_version(organisation),
-            "review_soon": bool(
-                target
-                and target.review_date
-                and target.review_date <= today + timedelta(days=REMIND_DAYS_AHEAD)
-            ),
-            "review_overdue": bool(target and target.review_overdue(today)),
-            "coming_changes": steering_services.coming_changes(),
+            "may_review": may_review,
+            "may_adopt": may_adopt,
+            "panels": start_panels.render(Goal, request=request),
+            "dates": start.coming_dates(periods, target, changes, today),
         },
     )
