@@ -8,12 +8,14 @@ limited to a subtree (draft reports, whose goals a rektor reports on) follows th
 memberships, and the whole organisation for roles without a unit limit.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from malbild.assessments.models import AssessmentRound, Participant
@@ -114,6 +116,14 @@ def status(goals: QuerySet[Goal], scope: list[OrgUnit] | None) -> Status:
         area = areas.setdefault(name, AreaStatus(name, {}))
         area.counts[row["light"]] = area.counts.get(row["light"], 0) + row["n"]
     return Status(list(areas.values()), scope)
+
+
+def light_counts(status: Status) -> list[tuple[str, str, int]]:
+    """The totals of `status` per light as (light, label, count), in the order of Goal.Light."""
+    return [
+        (value, str(label), count)
+        for (value, label), count in zip(Light.choices, status.totals, strict=True)
+    ]
 
 
 # Att göra -----------------------------------------------------------------------------------------
@@ -294,3 +304,41 @@ def coming_dates(
                  "steering:detail", (change.document.pk,))
         )  # fmt: skip
     return sorted(dates, key=lambda d: (d.day, d.kind, d.text))
+
+
+# Progress bars ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """A goal with its progress drawn as a bar, the planned-so-far mark on it."""
+
+    goal: Goal
+    chart: str
+
+
+def _percent(value: object) -> str:
+    if value is None:
+        return _("no value yet")
+    comma = (get_language() or "sv").startswith("sv")
+    return charts.number(float(value), 0, comma) + "\u00a0%"  # type: ignore[arg-type]
+
+
+def progress_bars(goals: Iterable[Goal]) -> list[GoalProgress]:
+    """Each goal's stored progress and planned progress as a bar (no query)."""
+    found = []
+    for goal in goals:
+        progress = float(goal.progress) if goal.progress is not None else None
+        expected = float(goal.expected) if goal.expected is not None else None
+        chart = charts.progress(
+            progress,
+            expected,
+            title=_("Progress of the goal: %(progress)s of the way, %(expected)s planned by now")
+            % {"progress": _percent(goal.progress), "expected": _percent(goal.expected)},
+            description=_(
+                "The filled bar is how far the goal has come from its starting point towards "
+                "its target; the mark is where the plan says it should be by now."
+            ),
+        )
+        found.append(GoalProgress(goal, chart))
+    return found

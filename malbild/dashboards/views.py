@@ -65,13 +65,6 @@ def _attention_lists() -> dict[str, Q]:
 
 
 @dataclass(frozen=True)
-class LightCount:
-    light: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
 class Attention:
     key: str
     goals: list[Goal]
@@ -84,21 +77,10 @@ class Review:
     overdue: bool
 
 
-def _counts(goals: QuerySet[Goal]) -> dict[str, int]:
-    """Active goals per light and the attention counts of `goals`, in one aggregate query."""
-    counts: dict[str, int] = goals.aggregate(
-        **{f"light_{light}": Count("pk", filter=ACTIVE & Q(light=light)) for light in Light.values},
-        **{
-            f"attention_{key}": Count("pk", filter=where)
-            for key, where in _attention_lists().items()
-        },
-    )
-    return counts
-
-
-def _attention(goals: QuerySet[Goal], counts: dict[str, int]) -> list[Attention]:
-    """The first ATTENTION_LIMIT goals of each attention list, in one query: each goal is given
-    its list and its rank in the list, and only the top of each list is read. The units joined
+def _attention(goals: QuerySet[Goal]) -> list[Attention]:
+    """The first ATTENTION_LIMIT goals of each attention list and the length of each list, in
+    one query: each goal is given its list, its rank in the list and the list's length, and
+    only the top of each list is read. The units joined
     are limited to the goals' organisation too: without that PostgreSQL, misjudging how many
     goals qualify, hashes every organisation's units."""
     lists = _attention_lists()
@@ -113,16 +95,19 @@ def _attention(goals: QuerySet[Goal], counts: dict[str, int]) -> list[Attention]
                 RowNumber(),
                 partition_by=F("category"),
                 order_by=[F("progress").asc(nulls_first=True), F("title").asc(), F("pk").asc()],
-            )
+            ),
+            length=Window(Count("pk"), partition_by=F("category")),
         )
         .filter(rank__lte=ATTENTION_LIMIT, unit__organisation=F("organisation"))
         .select_related("unit", "focus_area")
         .order_by("title", "pk")
     )
     found: dict[str, list[Goal]] = {key: [] for key in lists}
+    lengths = dict.fromkeys(lists, 0)
     for goal in rows:
         found[goal.category].append(goal)
-    return [Attention(key, found[key], counts[f"attention_{key}"]) for key in lists]
+        lengths[goal.category] = goal.length
+    return [Attention(key, found[key], lengths[key]) for key in lists]
 
 
 def _review(today: date) -> Review | None:
@@ -208,13 +193,12 @@ def _dashboard(
 
 
 def _content(
-    request: HttpRequest,
+    request: MemberRequest,
     unit: OrgUnit | None,
     own_goals: QuerySet[Goal],
     subtree_goals: QuerySet[Goal],
     units_below: QuerySet[OrgUnit],
 ) -> dict[str, Any]:
-    counts = _counts(subtree_goals)
     goals = paginate(
         request,
         own_goals.exclude(status=Status.CLOSED)
@@ -224,17 +208,25 @@ def _content(
     units = Paginator(
         units_below.filter(archived_at__isnull=True).order_by("name", "pk"), PAGE_SIZE
     ).get_page(request.GET.get(UNITS_PAGE))
-    lights = [
-        LightCount(value, str(label), counts[f"light_{value}"]) for value, label in Light.choices
-    ]
+    status = start.status(subtree_goals, None)
+    scope_name = unit.name if unit else request.organisation.name
     return {
+        "status": status,
+        "scope_name": scope_name,
+        "chart": status.chart(
+            title=_("Active goals by focus area and status in %(scope)s") % {"scope": scope_name},
+            description=_(
+                "One bar per focus area, divided by status: on track, at risk, off track and "
+                "without data. The table below has the same figures."
+            ),
+        ),
+        "lights": start.light_counts(status),
+        "goal_rows": start.progress_bars(goals.object_list),
         "page": goals,
         "goal_links": _page_links(request, goals, "page"),
         "units": units,
         "unit_links": _page_links(request, units, UNITS_PAGE),
-        "lights": lights,
-        "active_total": sum(light.count for light in lights),
-        "attention": _attention(subtree_goals, counts),
+        "attention": _attention(subtree_goals),
         "attention_limit": ATTENTION_LIMIT,
         "review": _review(timezone.localdate()),
         "highlights": story_services.highlights(unit),
@@ -326,10 +318,7 @@ def home(request: MemberRequest) -> HttpResponse:
             "status": status,
             "scope_name": scope_name,
             "chart": chart,
-            "lights": [
-                LightCount(value, str(label), count)
-                for (value, label), count in zip(Light.choices, status.totals, strict=True)
-            ],
+            "lights": start.light_counts(status),
             "work": work,
             "rounds": rounds,
             "mentions": mentions,

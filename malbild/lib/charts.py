@@ -229,22 +229,23 @@ def _legend(
     left: float,
     symbol: Callable[[Style], str],
     symbol_width: float,
+    width: float = WIDTH,
 ) -> tuple[list[str], float]:
     """The legend under the plot, its items flowing into rows; returns the markup and the
     height it takes. `symbol` draws one item's sample, `symbol_width` wide and 14 high, at the
     origin."""
     body: list[str] = []
     x, y, row_height, gap = left, top, 20.0, 18.0
-    room = WIDTH - left - 8
+    room = width - left - 8
     offset = symbol_width + 6
     for label, style in items:
         text = clip(label, room - offset)
-        width = offset + text_width(text)
-        if x > left and x + width > WIDTH - 8:
+        item_width = offset + text_width(text)
+        if x > left and x + item_width > width - 8:
             x, y = left, y + row_height
         body.append(f'<g transform="translate({_f(x)} {_f(y)})">{symbol(style)}</g>')
         body.append(_text(x + offset, y + 11.5, text))
-        x += width + gap
+        x += item_width + gap
     return body, (y - top) + row_height if items else 0.0
 
 
@@ -529,6 +530,9 @@ def _white_marker(shape: str, x: float, y: float) -> str:
     return f'<g fill="white">{_marker(shape, x, y)}</g>'
 
 
+STACKED_WIDTH = 440.0  # narrower than the others: it sits in half a page, and on phones
+
+
 def _stacked_svg(
     groups: Sequence[str], parts: Sequence[Part], title: str, description: str, comma: bool
 ) -> str:
@@ -546,7 +550,7 @@ def _stacked_svg(
     left = max(text_width(label) for label in group_labels) + 13
     total_labels = [number(t, 0, comma) for t in totals]
     right = max(text_width(label) for label in total_labels) + 12
-    plot_width = WIDTH - left - right
+    plot_width = STACKED_WIDTH - left - right
     bar, gap, top = 22.0, 12.0, 6.0
     scale = plot_width / max(totals)
     body: list[str] = []
@@ -582,10 +586,10 @@ def _stacked_svg(
 
     legend_top = bottom + 14
     legend, legend_height = _legend(
-        [(p.label, p.style) for p in parts], legend_top, left, sample, 14
+        [(p.label, p.style) for p in parts], legend_top, 8, sample, 14, STACKED_WIDTH
     )
     body += legend
-    return _frame(WIDTH, legend_top + legend_height + 4, title, description, body)
+    return _frame(STACKED_WIDTH, legend_top + legend_height + 4, title, description, body)
 
 
 def stacked(
