@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from malbild.tenants.permissions import Access
 
@@ -65,7 +66,7 @@ MENU: tuple[Group, ...] = (
         Entry(_("Feedback"), "feedback:feedback_queue", "can_moderate_feedback",
               views=("feedback:",)),
     )),
-    Group("administration", _("Administration"), (
+    Group("administration", pgettext_lazy("menu", "Administration"), (
         Entry(_("Units"), "tenants:unit_tree", "can_manage_units",
               views=("tenants:unit_t", "tenants:unit_d")),
         Entry(_("People"), "tenants:people", "can_manage_people", views=("tenants:people",)),
