@@ -37,7 +37,7 @@ PUBLISHED = (Report.State.READY, Report.State.APPROVED)
 
 # The traffic lights in the picture: each a colour (above 3:1 on white, and white text on it
 # above 4.5:1) and the shape the pages use for it, so colour never carries the meaning alone.
-LIGHT_STYLES = {
+LIGHT_STYLES: dict[str, charts.Style] = {
     Light.ON_TRACK: charts.Style("#1e6b34", shape="circle"),
     Light.AT_RISK: charts.Style("#8a5700", shape="triangle"),
     Light.OFF_TRACK: charts.Style("#a4161a", shape="square"),
