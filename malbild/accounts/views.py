@@ -10,7 +10,7 @@ from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -28,6 +28,7 @@ from malbild.accounts.personal_data import export_json
 from malbild.accounts.signals import profile_panels
 from malbild.lib import ratelimit
 from malbild.lib.ratelimit import Limit, RateLimited
+from malbild.tenants.models import Membership
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -125,6 +126,9 @@ class LoginView(auth_views.LoginView):
                 return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         _remember_device(self.request, response, form.get_user().email)
@@ -135,6 +139,16 @@ class LoginView(auth_views.LoginView):
             for limit in LOGIN_ADDRESS_LIMITS:
                 ratelimit.count(limit, ratelimit.client(self.request))
         return super().form_invalid(form)
+
+
+def landing_url(user: Any) -> str:
+    """Where a login without a `next` lands: the start page of the person's organisation when
+    they have roles in one (what needs them, how it is going), else the list of their
+    organisations to choose among (one query)."""
+    organisations = {m.organisation.slug for m in Membership.of_person(user)}
+    if len(organisations) == 1:
+        return reverse("dashboards:home", args=[organisations.pop()])
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _safe_next(request: HttpRequest, url: str) -> str:
@@ -188,7 +202,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
             login(request, user, backend=oidc.BACKEND)
     except oidc.LoginFailed as e:
         return _sso_failed(request, e)
-    return redirect(_safe_next(request, next_url) or settings.LOGIN_REDIRECT_URL)
+    return redirect(_safe_next(request, next_url) or landing_url(user))
 
 
 def _sso_failed(request: HttpRequest, error: oidc.LoginFailed) -> HttpResponse:

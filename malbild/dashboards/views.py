@@ -28,21 +28,21 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from malbild.dashboards import start
 from malbild.goals.models import Evidence, Goal
 from malbild.imports import comparison
 from malbild.lib.paging import PAGE_SIZE, paginate
-from malbild.platforms import services as platform_services
-from malbild.platforms.models import Value as PlatformValue
 from malbild.steering import services as steering_services
 from malbild.stories import services as story_services
-from malbild.targets import services as target_services
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
 from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.requests import MemberRequest
+from malbild.tenants.signals import start_panels
 
 Light = Goal.Light
 Status = Goal.Status
@@ -67,13 +67,6 @@ def _attention_lists() -> dict[str, Q]:
 
 
 @dataclass(frozen=True)
-class LightCount:
-    light: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
 class Attention:
     key: str
     goals: list[Goal]
@@ -86,21 +79,10 @@ class Review:
     overdue: bool
 
 
-def _counts(goals: QuerySet[Goal]) -> dict[str, int]:
-    """Active goals per light and the attention counts of `goals`, in one aggregate query."""
-    counts: dict[str, int] = goals.aggregate(
-        **{f"light_{light}": Count("pk", filter=ACTIVE & Q(light=light)) for light in Light.values},
-        **{
-            f"attention_{key}": Count("pk", filter=where)
-            for key, where in _attention_lists().items()
-        },
-    )
-    return counts
-
-
-def _attention(goals: QuerySet[Goal], counts: dict[str, int]) -> list[Attention]:
-    """The first ATTENTION_LIMIT goals of each attention list, in one query: each goal is given
-    its list and its rank in the list, and only the top of each list is read. The units joined
+def _attention(goals: QuerySet[Goal]) -> list[Attention]:
+    """The first ATTENTION_LIMIT goals of each attention list and the length of each list, in
+    one query: each goal is given its list, its rank in the list and the list's length, and
+    only the top of each list is read. The units joined
     are limited to the goals' organisation too: without that PostgreSQL, misjudging how many
     goals qualify, hashes every organisation's units."""
     lists = _attention_lists()
@@ -115,16 +97,19 @@ def _attention(goals: QuerySet[Goal], counts: dict[str, int]) -> list[Attention]
                 RowNumber(),
                 partition_by=F("category"),
                 order_by=[F("progress").asc(nulls_first=True), F("title").asc(), F("pk").asc()],
-            )
+            ),
+            length=Window(Count("pk"), partition_by=F("category")),
         )
         .filter(rank__lte=ATTENTION_LIMIT, unit__organisation=F("organisation"))
         .select_related("unit", "focus_area")
         .order_by("title", "pk")
     )
     found: dict[str, list[Goal]] = {key: [] for key in lists}
+    lengths = dict.fromkeys(lists, 0)
     for goal in rows:
         found[goal.category].append(goal)
-    return [Attention(key, found[key], counts[f"attention_{key}"]) for key in lists]
+        lengths[goal.category] = goal.length
+    return [Attention(key, found[key], lengths[key]) for key in lists]
 
 
 def _review(today: date) -> Review | None:
@@ -216,7 +201,6 @@ def _content(
     subtree_goals: QuerySet[Goal],
     units_below: QuerySet[OrgUnit],
 ) -> dict[str, Any]:
-    counts = _counts(subtree_goals)
     goals = paginate(
         request,
         own_goals.exclude(status=Status.CLOSED)
@@ -229,17 +213,25 @@ def _content(
         PAGE_SIZE,
         UNITS_PAGE,
     )
-    lights = [
-        LightCount(value, str(label), counts[f"light_{value}"]) for value, label in Light.choices
-    ]
+    status = start.status(subtree_goals, None)
+    scope_name = unit.name if unit else request.organisation.name
     return {
+        "status": status,
+        "scope_name": scope_name,
+        "chart": status.chart(
+            title=_("Active goals by focus area and status in %(scope)s") % {"scope": scope_name},
+            description=_(
+                "One bar per focus area, divided by status: on track, at risk, off track and "
+                "without data. The table below has the same figures."
+            ),
+        ),
+        "lights": start.light_counts(status),
+        "goal_rows": start.progress_bars(goals.object_list),
         "page": goals,
         "goal_links": _page_links(request, goals, "page"),
         "units": units,
         "unit_links": _page_links(request, units, UNITS_PAGE),
-        "lights": lights,
-        "active_total": sum(light.count for light in lights),
-        "attention": _attention(subtree_goals, counts),
+        "attention": _attention(subtree_goals),
         "attention_limit": ATTENTION_LIMIT,
         "review": _review(timezone.localdate()),
         "highlights": story_services.highlights(unit),
@@ -293,36 +285,57 @@ def organisation(request: MemberRequest) -> HttpResponse:
 @require_safe
 @member_view()
 def home(request: MemberRequest) -> HttpResponse:
-    """The start page: the common platform first, then the målbild, what is coming in the
-    steering documents, and the organisation's units (about eight queries)."""
+    """A person's start page, where login lands: what needs them now ("Att göra": reports to
+    write or approve, late ones first, rounds to answer, signals waiting for their comment, the
+    målbild's review and what waits for the nämnd), how it is going ("Så går det": the active
+    goals of the organisation, or of the person's own units, by focus area and light, as a
+    picture with its numbers) and the coming dates. At most eight queries of its own
+    (`dashboards.start`)."""
     organisation = request.organisation
     access = request.access
-    target = target_services.adopted(organisation)
     today = timezone.localdate()
-    counts = dict(
-        OrgUnit.objects.filter(archived_at__isnull=True)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
+    scope = start.status_scope(access)
+    status = start.status(Goal.objects.all(), scope)
+    periods = start.periods(access)
+    work = start.report_work(access, periods, today)
+    target = start.versions(today)
+    changes = steering_services.coming_changes()
+    scope_name = organisation.name if scope is None else ", ".join(unit.name for unit in scope)
+    chart = status.chart(
+        title=_("Active goals by focus area and status in %(scope)s") % {"scope": scope_name},
+        description=_(
+            "One bar per focus area, divided by status: on track, at risk, off track and "
+            "without data. The table below has the same figures."
+        ),
     )
-    kinds = [(label, counts.get(value, 0)) for value, label in OrgUnit.Kind.choices]
+    rounds = start.rounds_to_answer(request.user.pk)
+    mentions = start.signals_to_answer(request.user.pk)
+    may_review = access.can("can_draft_target_vision")
+    may_adopt = access.can("can_adopt_target_vision") or access.can("can_record_decision")
+    todo_count = (
+        len(work)
+        + len(rounds)
+        + len(mentions)
+        + (target.review_due and may_review)
+        + bool(target.proposed and may_adopt)
+    )
     return render(
         request,
         "dashboards/home.html",
         {
             "organisation": organisation,
-            "memberships": access.memberships,
-            "kinds": [(label, n) for label, n in kinds if n],
-            "platform": platform_services.in_force(organisation),
-            "values": PlatformValue.objects.filter(retired_at__isnull=True),
+            "todo_count": todo_count,
+            "status": status,
+            "scope_name": scope_name,
+            "chart": chart,
+            "lights": start.light_counts(status),
+            "work": work,
+            "rounds": rounds,
+            "mentions": mentions,
             "target": target,
-            "open_version": target_services.open_version(organisation),
-            "review_soon": bool(
-                target
-                and target.review_date
-                and target.review_date <= today + timedelta(days=REMIND_DAYS_AHEAD)
-            ),
-            "review_overdue": bool(target and target.review_overdue(today)),
-            "coming_changes": steering_services.coming_changes(),
+            "may_review": may_review,
+            "may_adopt": may_adopt,
+            "panels": start_panels.render(Goal, request=request),
+            "dates": start.coming_dates(periods, target, changes, today),
         },
     )

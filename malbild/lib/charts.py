@@ -229,22 +229,23 @@ def _legend(
     left: float,
     symbol: Callable[[Style], str],
     symbol_width: float,
+    width: float = WIDTH,
 ) -> tuple[list[str], float]:
     """The legend under the plot, its items flowing into rows; returns the markup and the
     height it takes. `symbol` draws one item's sample, `symbol_width` wide and 14 high, at the
     origin."""
     body: list[str] = []
     x, y, row_height, gap = left, top, 20.0, 18.0
-    room = WIDTH - left - 8
+    room = width - left - 8
     offset = symbol_width + 6
     for label, style in items:
         text = clip(label, room - offset)
-        width = offset + text_width(text)
-        if x > left and x + width > WIDTH - 8:
+        item_width = offset + text_width(text)
+        if x > left and x + item_width > width - 8:
             x, y = left, y + row_height
         body.append(f'<g transform="translate({_f(x)} {_f(y)})">{symbol(style)}</g>')
         body.append(_text(x + offset, y + 11.5, text))
-        x += width + gap
+        x += item_width + gap
     return body, (y - top) + row_height if items else 0.0
 
 
@@ -506,3 +507,141 @@ def trend(
         axis_title=axis_title,
         decimal_comma=decimal_comma,
     )
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of every stacked bar (a traffic light): its name in the legend, its count in
+    each group, its style (the colour fills the part, the shape marks it inside and in the
+    legend, so colour never carries the meaning alone)."""
+
+    label: str
+    values: Sequence[float]
+    style: Style
+
+
+def _white_marker(shape: str, x: float, y: float) -> str:
+    """A part's shape in white inside its bar; "ring" draws an open circle."""
+    if shape == "ring":
+        return (
+            f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.8" fill="none" stroke="white" '
+            'stroke-width="1.8"/>'
+        )
+    return f'<g fill="white">{_marker(shape, x, y)}</g>'
+
+
+STACKED_WIDTH = 440.0  # narrower than the others: it sits in half a page, and on phones
+
+
+def _stacked_svg(
+    groups: Sequence[str], parts: Sequence[Part], title: str, description: str, comma: bool
+) -> str:
+    totals = [
+        sum(
+            max(p.values[g], 0.0) for p in parts if g < len(p.values) and math.isfinite(p.values[g])
+        )
+        for g in range(len(groups))
+    ]
+    if not groups or not any(totals):
+        return ""
+    if len(groups) * len(parts) > MAX_POINTS:
+        raise ValueError("More parts than a chart can show.")
+    group_labels = [clip(g, LABEL_LIMIT) for g in groups]
+    left = max(text_width(label) for label in group_labels) + 13
+    total_labels = [number(t, 0, comma) for t in totals]
+    right = max(text_width(label) for label in total_labels) + 12
+    plot_width = STACKED_WIDTH - left - right
+    bar, gap, top = 22.0, 12.0, 6.0
+    scale = plot_width / max(totals)
+    body: list[str] = []
+    for g, label in enumerate(group_labels):
+        y = top + g * (bar + gap)
+        body.append(_text(left - 8, y + bar / 2 + 4, label, "end"))
+        x = left
+        for part in parts:
+            value = part.values[g] if g < len(part.values) else 0.0
+            if not math.isfinite(value) or value <= 0:
+                continue
+            width = value * scale
+            body.append(
+                f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(width)}" height="{_f(bar)}" '
+                f'fill="{part.style.colour}" stroke="white" stroke-width="1.5"/>'
+            )
+            text = number(value, 0, comma)
+            if width >= 18 + text_width(text):
+                body.append(_white_marker(part.style.shape, x + 8, y + bar / 2))
+                body.append(
+                    f'<text x="{_f(x + 15)}" y="{_f(y + bar / 2 + 4)}" fill="white" '
+                    f'font-weight="bold">{escape(text)}</text>'
+                )
+            x += width
+        body.append(_text(x + 6, y + bar / 2 + 4, total_labels[g]))
+    bottom = top + len(groups) * (bar + gap) - gap
+    body.append(f'<path d="M{_f(left)} {_f(top - 3)}V{_f(bottom + 3)}" stroke="{AXIS}"/>')
+
+    def sample(style: Style) -> str:
+        return f'<rect x="0" y="0" width="14" height="14" fill="{style.colour}"/>' + _white_marker(
+            style.shape, 7, 7
+        )
+
+    legend_top = bottom + 14
+    legend, legend_height = _legend(
+        [(p.label, p.style) for p in parts], legend_top, 8, sample, 14, STACKED_WIDTH
+    )
+    body += legend
+    return _frame(STACKED_WIDTH, legend_top + legend_height + 4, title, description, body)
+
+
+def stacked(
+    groups: Sequence[str],
+    parts: Sequence[Part],
+    *,
+    title: str,
+    description: str,
+    decimal_comma: bool | None = None,
+) -> SafeString:
+    """Horizontal stacked bars of counts, one bar per label in `groups` (a focus area), one part
+    per `Part` in each (a traffic light), each part marked with its shape and count where it
+    has room, the bar's total after it and the legend under it; bars share one scale."""
+    comma = _decimal_comma(decimal_comma)
+    return _drawn(lambda: _stacked_svg(groups, parts, title, description, comma), title)
+
+
+PROGRESS_WIDTH, PROGRESS_HEIGHT = 240.0, 26.0  # a thin bar that scales with its table cell
+
+
+def _progress_svg(value: float | None, expected: float | None, title: str, description: str) -> str:
+    if value is None and expected is None:
+        return ""
+    left, right, top, bar = 6.0, 6.0, 7.0, 12.0
+    plot_width = PROGRESS_WIDTH - left - right
+
+    def px(percent: float) -> float:
+        return left + min(max(percent, 0.0), 100.0) / 100 * plot_width
+
+    body = [
+        f'<rect x="{_f(left)}" y="{_f(top)}" width="{_f(plot_width)}" height="{_f(bar)}" '
+        f'fill="{GRID}" stroke="{AXIS}"/>'
+    ]
+    if value is not None and math.isfinite(value):
+        body.append(
+            f'<rect x="{_f(left)}" y="{_f(top)}" width="{_f(px(value) - left)}" '
+            f'height="{_f(bar)}" fill="{MEASURED_COLOUR}"/>'
+        )
+    if expected is not None and math.isfinite(expected):
+        x = px(expected)
+        body.append(
+            f'<path d="M{_f(x)} {_f(top - 2)}V{_f(top + bar + 5)}" stroke="{INK}" '
+            'stroke-width="2.5"/>'
+        )
+        body.append(f'<path d="M{_f(x - 5)} 0h10l-5 {_f(top - 1)}z" fill="{INK}"/>')
+    return _frame(PROGRESS_WIDTH, PROGRESS_HEIGHT, title, description, body)
+
+
+def progress(
+    value: float | None, expected: float | None, *, title: str, description: str
+) -> SafeString:
+    """A goal's progress as a bar from 0 to 100 % (filled up to `value`) with a mark (a line
+    under a small triangle) where the plan says it should be by now (`expected`). The page
+    writes both numbers beside it."""
+    return _drawn(lambda: _progress_svg(value, expected, title, description), title)

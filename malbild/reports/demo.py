@@ -30,7 +30,7 @@ def load(organisation: Organisation, people: dict[str, User]) -> None:
             period=period,
             unit=top,
             language=GeneratedReport.Language.SWEDISH,
-            with_drafts=True,
+            with_drafts=False,  # the nämnd's document: its elected members read it
             requested_by=admin,
         )
         audit.record(

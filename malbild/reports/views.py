@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -164,3 +165,25 @@ def retry(request: MemberRequest, document_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The document is being generated again."))
     return redirect("reports:document", request.organisation.slug, again.pk)
+
+
+# A panel on the start page ------------------------------------------------------------------------
+
+
+def latest_document_panel(*, request: MemberRequest, **_signal: Any) -> str:
+    """In "Att göra" on the start page (`tenants.signals.start_panels`): the newest finished
+    document the person reads, for those who follow the whole organisation (the nämnd's members
+    and the administration; one query). People limited to units see their units' documents on
+    the period's page."""
+    if request.access.subtrees(GENERATE) is not None:
+        return ""
+    latest = (
+        GeneratedReport.objects.filter(status=GeneratedReport.Status.DONE)
+        .filter(document_access.readable(request.access))
+        .select_related("period", "unit")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return ""
+    return render_to_string("reports/_latest_document.html", {"document": latest}, request)

@@ -35,13 +35,16 @@ def section(html: str, heading_id: str) -> str:
 
 
 def counts(html: str) -> dict[str, int]:
-    """The status table: light (its CSS modifier) → number of active goals."""
-    rows = re.findall(
-        r'light--(\w+)".*?</th>\s*<td class="number">(\d+)</td>',
-        section(html, "status-heading"),
-        flags=re.DOTALL,
-    )
-    return {light: int(n) for light, n in rows}
+    """The totals row of the status table: light (its CSS modifier) → number of active goals;
+    every light 0 when the section says no goal is active."""
+    part = section(html, "status-heading")
+    if "<tfoot>" not in part:
+        return dict.fromkeys(Light.values, 0)
+    lights = re.findall(r'<th scope="col" class="number"><span class="light light--(\w+)"', part)
+    foot = part[part.index("<tfoot>") : part.index("</tfoot>")]
+    numbers = [int(n) for n in re.findall(r'<td class="number">(\d+)</td>', foot)]
+    assert len(numbers) == len(lights) + 1  # each light, then the total
+    return dict(zip(lights, numbers[:-1], strict=True))
 
 
 @pytest.fixture

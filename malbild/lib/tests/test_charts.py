@@ -315,3 +315,82 @@ def test_lines_of_other_series_are_told_apart_by_their_own_styles():
     assert svg.count("l5.4 9.2h-10.8z") == 2 + 1  # triangles: two values and the legend
     assert "0" not in texts(svg)  # not from zero: the axis starts near the values
     assert "78,0" in texts(svg)
+
+
+# Stacked bars and progress bars -------------------------------------------------------------------
+
+LIGHTS = [
+    charts.Part("i fas", [4, 0, 3], Style("#1e6b34", shape="circle")),
+    charts.Part("risk", [1, 0, 0], Style("#8a5700", shape="triangle")),
+    charts.Part("inte i fas", [0, 0, 2], Style("#a4161a", shape="square")),
+    charts.Part("inga data", [0, 1, 0], Style("#5b6470", shape="ring")),
+]
+
+
+def stacked(groups=("Ledning", "Kompetens", "Användning"), parts=LIGHTS, **overrides):
+    values = {"title": "Aktiva mål", "description": "Per fokusområde och status.", **overrides}
+    return str(charts.stacked(list(groups), parts, decimal_comma=True, **values))
+
+
+def test_a_stacked_bar_names_each_group_and_its_total_and_marks_each_part_by_shape():
+    svg = stacked()
+    assert svg.startswith("<svg")
+    assert 'role="img"' in svg
+    assert svg.index("<title") < svg.index("<desc") < svg.index("<rect")
+    said = texts(svg)
+    for label in ["Ledning", "Kompetens", "Användning", "5", "1", "i fas", "inga data"]:
+        assert label in said
+    # Each part drawn carries its count and a white shape inside it: colour is never alone.
+    assert said.count("4") == 1
+    assert said.count("3") == 1
+    assert said.count("2") == 1
+    assert '<g fill="white"><circle' in svg
+    assert '<g fill="white"><path' in svg  # the triangle
+    assert '<g fill="white"><rect' in svg  # the square
+    assert 'fill="none" stroke="white"' in svg  # the ring of "no data"
+
+
+def test_stacked_bars_share_one_scale():
+    svg = stacked(groups=("A", "B", "C"))
+    parts = r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="22"'
+    widths = [float(w) for w in re.findall(parts, svg)]
+    # A: 4 + 1, B: 1, C: 3 + 2, in order; coordinates are rounded to a tenth.
+    assert len(widths) == 5
+    assert widths[0] == pytest.approx(4 * widths[1], abs=0.5)  # A's 4 on track against 1 at risk
+    assert widths[1] == pytest.approx(widths[2], abs=0.1)  # A's one at risk, B's one without data
+    assert widths[3] == pytest.approx(3 * widths[2], abs=0.5)
+
+
+def test_a_stacked_chart_without_counts_is_nothing_to_draw():
+    assert stacked(parts=[charts.Part("i fas", [0, 0, 0], LIGHTS[0].style)]) == ""
+    assert stacked(groups=()) == ""
+
+
+def test_a_stacked_chart_escapes_its_text():
+    svg = stacked(groups=("<b>Ledning</b>", "B", "C"), title="Mål & <mått>")
+    assert "<b>" not in svg
+    assert "&lt;b&gt;Ledning&lt;/b&gt;" in svg
+    assert "Mål &amp; &lt;mått&gt;" in svg
+
+
+def test_a_progress_bar_fills_to_the_progress_and_marks_the_plan():
+    svg = str(charts.progress(50.0, 75.0, title="Hälften", description="Planerat 75 %"))
+    assert 'role="img"' in svg
+    assert "<title" in svg
+    assert "Hälften" in svg
+    fill = re.search(r'<rect x="6" y="7" width="([\d.]+)" height="12" fill="#1d4f91"', svg)
+    assert fill is not None
+    assert float(fill.group(1)) == pytest.approx((240 - 12) / 2)
+    mark = re.search(r'<path d="M([\d.]+) ', svg)
+    assert mark is not None
+    assert float(mark.group(1)) == pytest.approx(6 + (240 - 12) * 0.75)
+
+
+def test_a_progress_bar_stays_inside_its_track_and_draws_nothing_without_values():
+    svg = str(charts.progress(140.0, -5.0, title="t", description="d"))
+    fill = re.search(r'<rect x="6" y="7" width="([\d.]+)" height="12" fill="#1d4f91"', svg)
+    assert fill is not None
+    assert float(fill.group(1)) == pytest.approx(240 - 12)
+    assert '<path d="M6 ' in svg  # the plan's mark at the start, not before it
+    assert str(charts.progress(None, None, title="t", description="d")) == ""
+    assert "#1d4f91" not in str(charts.progress(None, 40.0, title="t", description="d"))

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from malbild.lib.markdown import render as render_markdown
+from malbild.tenants import menu
 
 register = template.Library()
 
@@ -19,3 +20,14 @@ def can(context: dict[str, Any], capability: str, unit: Any = None, anywhere: bo
 def markdown(text: str) -> SafeString:
     """`{{ text|markdown }}`: Markdown rendered and sanitised (malbild.lib.markdown)."""
     return render_markdown(text)
+
+
+@register.simple_tag(takes_context=True)
+def org_menu(context: dict[str, Any]) -> list[menu.Shown]:
+    """`{% org_menu as groups %}`: the organisation's menu as this person may use it."""
+    request = context["request"]
+    access = getattr(request, "access", None)
+    if access is None:
+        return []
+    match = getattr(request, "resolver_match", None)
+    return menu.for_person(access, match.view_name if match else "")
