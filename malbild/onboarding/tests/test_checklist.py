@@ -55,9 +55,9 @@ def test_the_demo_like_organisation_is_ready_and_the_status_takes_one_query(
 @pytest.mark.django_db
 def test_once_ready_the_start_page_keeps_only_a_link_to_the_checklist(client, cast, english):
     client.force_login(cast.admin)
-    assert "steps done" in client.get(url("tenants:home", "mittkoping")).content.decode()
+    assert "steps done" in client.get(url("dashboards:home", "mittkoping")).content.decode()
     make_ready(cast.org)
-    html = client.get(url("tenants:home", "mittkoping")).content.decode()
+    html = client.get(url("dashboards:home", "mittkoping")).content.decode()
     assert "steps done" not in html
     assert 'class="getting-started"' not in html
     assert url("onboarding:checklist", "mittkoping") in html
@@ -69,7 +69,7 @@ def test_once_ready_the_start_page_keeps_only_a_link_to_the_checklist(client, ca
 @pytest.mark.django_db
 def test_the_start_page_shows_admins_the_box_and_the_next_step(client, fresh):
     client.force_login(fresh.admin)
-    html = client.get(url("tenants:home")).content.decode()
+    html = client.get(url("dashboards:home")).content.decode()
     assert "1 of 7 steps done." in html
     assert url("onboarding:kolada_units") in html
 
@@ -79,11 +79,11 @@ def test_the_box_can_be_put_away_and_brought_back(client, fresh):
     client.force_login(fresh.admin)
     response = client.post(url("onboarding:box"), {"hide": "1"})
     assert response.status_code == 302
-    html = client.get(url("tenants:home")).content.decode()
+    html = client.get(url("dashboards:home")).content.decode()
     assert "steps done" not in html
     assert url("onboarding:checklist") in html  # still a link away
     client.post(url("onboarding:box"), {"hide": "0"})
-    assert "steps done" in client.get(url("tenants:home")).content.decode()
+    assert "steps done" in client.get(url("dashboards:home")).content.decode()
     events = sorted(audit_events(action__startswith="onboarding.box"), key=lambda e: e.pk)
     assert [e.action for e in events] == ["onboarding.box_hidden", "onboarding.box_shown"]
 
@@ -91,7 +91,7 @@ def test_the_box_can_be_put_away_and_brought_back(client, fresh):
 @pytest.mark.django_db
 def test_the_box_is_for_administrators_only(client, cast):
     client.force_login(cast.rektor)
-    html = client.get(url("tenants:home", "mittkoping")).content.decode()
+    html = client.get(url("dashboards:home", "mittkoping")).content.decode()
     assert "kom-igang" not in html
     assert client.get(url("onboarding:checklist", "mittkoping")).status_code == 403
 
