@@ -68,7 +68,8 @@ def _attention_lists() -> dict[str, Q]:
 class LightCount:
     light: str
     label: str
-    count: int
+    count: int  # active goals with this measured light
+    assessed: int  # active goals whose lead assessed this light in the latest ready report
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,10 @@ def _counts(goals: QuerySet[Goal]) -> dict[str, int]:
     """Active goals per light and the attention counts of `goals`, in one aggregate query."""
     counts: dict[str, int] = goals.aggregate(
         **{f"light_{light}": Count("pk", filter=ACTIVE & Q(light=light)) for light in Light.values},
+        **{
+            f"assessed_{light}": Count("pk", filter=ACTIVE & Q(assessed_light=light))
+            for light in Light.values
+        },
         **{
             f"attention_{key}": Count("pk", filter=where)
             for key, where in _attention_lists().items()
@@ -225,15 +230,20 @@ def _content(
         units_below.filter(archived_at__isnull=True).order_by("name", "pk"), PAGE_SIZE
     ).get_page(request.GET.get(UNITS_PAGE))
     lights = [
-        LightCount(value, str(label), counts[f"light_{value}"]) for value, label in Light.choices
+        LightCount(value, str(label), counts[f"light_{value}"], counts[f"assessed_{value}"])
+        for value, label in Light.choices
     ]
+    active_total = sum(light.count for light in lights)
+    assessed_total = sum(light.assessed for light in lights)
     return {
         "page": goals,
         "goal_links": _page_links(request, goals, "page"),
         "units": units,
         "unit_links": _page_links(request, units, UNITS_PAGE),
         "lights": lights,
-        "active_total": sum(light.count for light in lights),
+        "active_total": active_total,
+        "assessed_total": assessed_total,
+        "unassessed": active_total - assessed_total,
         "attention": _attention(subtree_goals, counts),
         "attention_limit": ATTENTION_LIMIT,
         "review": _review(timezone.localdate()),

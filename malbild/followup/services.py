@@ -31,6 +31,7 @@ from malbild.followup.models import (
     Report,
     ReportComment,
 )
+from malbild.goals import services as goal_services
 from malbild.goals.models import Goal
 from malbild.plans.models import Activity
 from malbild.targets.models import Investment
@@ -311,7 +312,26 @@ def mark_ready(
     )
     if is_late:
         _record_late(report, request, "ready")
+    refresh_assessment(report.goal)
     return report
+
+
+def refresh_assessment(goal: Goal) -> None:
+    """Keep on the goal the light of its latest report marked ready (the lead's assessment),
+    after a report is marked ready or sent back (two queries)."""
+    latest = (
+        Report.objects.filter(goal=goal, state__in=PUBLISHED)
+        .order_by("-period__ends_on", "-period_id")
+        .values_list("light", flat=True)
+        .first()
+    )
+    goal_services.set_assessment(goal, latest or "")
+
+
+def refresh_all_assessments() -> None:
+    """Every goal's assessment from its reports (for the demo, which writes reports directly)."""
+    for goal in Goal.objects.filter(Exists(Report.objects.filter(goal=OuterRef("pk")))):
+        refresh_assessment(goal)
 
 
 @transaction.atomic
@@ -354,6 +374,7 @@ def send_back(report: Report, request: HttpRequest | None, comment: str) -> Repo
     report.state = State.DRAFT
     report.ready_by, report.ready_at = None, None
     report.save(update_fields=["state", "ready_by", "ready_at", "updated_at"])
+    refresh_assessment(report.goal)
     note = ReportComment.objects.create(
         organisation_id=report.organisation_id,
         report=report,

@@ -19,6 +19,8 @@ from malbild.followup.tests.builders import (
     today,
     world,
 )
+from malbild.goals.models import Goal
+from malbild.goals.tests.builders import fresh
 from malbild.tenants.scope import scope
 
 State = Report.State
@@ -181,3 +183,36 @@ def test_the_nearest_unit_lead_is_reminded(cast):
     with scope(cast.org):
         assert [m.user.email for m in leads_of(cast.school)] == ["rektor@mittkoping.test"]
         assert [m.user.email for m in leads_of(cast.other_school)] == ["omrade@mittkoping.test"]
+
+
+@pytest.mark.django_db
+def test_marking_ready_keeps_the_leads_assessment_on_the_goal_and_sending_back_takes_it(
+    client, cast
+):
+    goals = world(cast)
+    period = make_period(cast.org)
+    report = make_report(period, goals["asen"], State.DRAFT, light=Goal.Light.OFF_TRACK)
+    client.force_login(cast.rektor)
+    assert client.post(url("report_ready", report.pk)).status_code == 302
+    assert fresh(goals["asen"]).assessed_light == Goal.Light.OFF_TRACK
+    assert fresh(goals["asen"]).voices_differ  # measured: no data yet
+    client.force_login(cast.admin)
+    client.post(url("report_send_back", report.pk), {"body": "Skriv om eleverna."})
+    assert fresh(goals["asen"]).assessed_light == ""
+    assert not fresh(goals["asen"]).voices_differ
+
+
+@pytest.mark.django_db
+def test_the_unit_goal_list_heads_the_lifecycle_lage_and_shows_both_voices(client, cast):
+    goals = world(cast)
+    with scope(cast.org):
+        Goal.objects.filter(pk=goals["asen"].pk).update(
+            light=Goal.Light.ON_TRACK, assessed_light=Goal.Light.AT_RISK
+        )
+    client.force_login(cast.elected)
+    page = client.get(reverse("goals:unit_goals", args=["mittkoping", cast.school.pk]))
+    html = page.content.decode()
+    assert '<th scope="col">Läge</th>' in html
+    assert html.count('<th scope="col">Status</th>') == 1  # the light's column only
+    assert "Mätt:" in html
+    assert "Rektorns bedömning:" in html
