@@ -2,7 +2,7 @@
 format `j N Y`, whose month is Django's abbreviated month; the Swedish catalogue that Django
 ships leaves out the abbreviation's full stop ("6 dec 2026"), so the months are listed here for
 `makemessages` and translated in ours, which Django reads first (LOCALE_PATHS), the way the
-Swedish language council abbreviates them (jan., febr., mars, april, …, sept., okt.)."""
+Swedish language council abbreviates them (jan., feb., mars, april, …, sept., okt.)."""
 
 from django.utils.translation import pgettext_lazy
 
