@@ -428,7 +428,7 @@ def test_the_crawl_reports_what_it_should(browser: Browser, base_url: str) -> No
     visited = [visit.url for visit in result.visits]
     assert visited[:2] == ["/vakt/", "/finns-inte/"]  # then on from the 404 page's links
     assert not [url for url in visited if "?" in url or "example" in url], visited
-    assert result.failures[0].startswith("GET /vakt/: axe on")
+    assert result.failures[0].startswith("GET /vakt/: at desktop: axe on")
     assert "image-alt" in result.failures[0]
     assert "scrolls sideways at 390 px: 6" in result.failures[0]
     assert result.failures[1] == "GET /finns-inte/ (linked from /vakt/): answered 404"
