@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_htmx",
     "template_partials",
     "csp",
@@ -194,6 +195,9 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render with the templates above, so that templates/django/forms/ can word a widget in
+# plain Swedish (the empty choice of a list reads "Välj …", not "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database ------------------------------------------------------------------------------------
 

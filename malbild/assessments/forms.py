@@ -63,7 +63,7 @@ class StartForm(forms.Form):
 
 class UnitField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * obj.depth}{obj.name}"
+        return str(obj.indented_name())
 
 
 class UnitPickForm(forms.Form):

@@ -92,6 +92,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "followup.commented": _("Commented on a follow-up report"),
     "followup.investment_saved": _("Follow-up of an investment saved"),
     "followup.reminder_sent": _("Follow-up reminder sent"),
+    "followup.late_reminder_sent": _("Late unit reminded of its follow-up reports"),
     "demo.followup_created": _("Demo follow-up created"),
     "indicators.indicator_saved": _("Indicator saved"),
     "indicators.target_saved": _("Indicator target added"),

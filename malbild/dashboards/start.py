@@ -68,6 +68,9 @@ class AreaStatus:
 class Status:
     areas: list[AreaStatus]
     scope: list[OrgUnit] | None  # the person's units, or None for the whole organisation
+    # Active goals per light as their leads assessed it in the latest ready report (the second
+    # voice beside the measured light); goals without such a report are not counted.
+    assessed: dict[str, int] = field(default_factory=dict)
 
     @property
     def totals(self) -> list[int]:
@@ -106,16 +109,19 @@ def status(goals: QuerySet[Goal], scope: list[OrgUnit] | None) -> Status:
         goals = goals.filter(within(scope, "unit__path"))
     rows = (
         goals.filter(status=Goal.Status.ACTIVE)
-        .values("focus_area__position", "focus_area__name", "light")
+        .values("focus_area__position", "focus_area__name", "light", "assessed_light")
         .annotate(n=Count("pk"))
-        .order_by("focus_area__position", "focus_area__name", "light")
+        .order_by("focus_area__position", "focus_area__name", "light", "assessed_light")
     )
     areas: dict[str, AreaStatus] = {}
+    assessed: dict[str, int] = {}
     for row in rows:
         name = row["focus_area__name"] or _("No focus area")
         area = areas.setdefault(name, AreaStatus(name, {}))
         area.counts[row["light"]] = area.counts.get(row["light"], 0) + row["n"]
-    return Status(list(areas.values()), scope)
+        if row["assessed_light"]:
+            assessed[row["assessed_light"]] = assessed.get(row["assessed_light"], 0) + row["n"]
+    return Status(list(areas.values()), scope, assessed)
 
 
 def light_counts(status: Status) -> list[tuple[str, str, int]]:

@@ -67,6 +67,14 @@ def _attention_lists() -> dict[str, Q]:
 
 
 @dataclass(frozen=True)
+class LightCount:
+    light: str
+    label: str
+    count: int  # active goals with this measured light
+    assessed: int  # active goals whose lead assessed this light in the latest ready report
+
+
+@dataclass(frozen=True)
 class Attention:
     key: str
     goals: list[Goal]
@@ -194,6 +202,17 @@ def _dashboard(
     )
 
 
+def _voices(status: start.Status) -> dict[str, Any]:
+    """The active goals per light, measured and as their leads assessed them."""
+    lights = [
+        LightCount(value, str(label), measured, status.assessed.get(value, 0))
+        for (value, label), measured in zip(Light.choices, status.totals, strict=True)
+    ]
+    active = sum(light.count for light in lights)
+    assessed = sum(light.assessed for light in lights)
+    return {"lights": lights, "active": active, "assessed": assessed, "unassessed": active - assessed}
+
+
 def _content(
     request: MemberRequest,
     unit: OrgUnit | None,
@@ -231,6 +250,7 @@ def _content(
         "goal_links": _page_links(request, goals, "page"),
         "units": units,
         "unit_links": _page_links(request, units, UNITS_PAGE),
+        "voices": _voices(status),
         "attention": _attention(subtree_goals),
         "attention_limit": ATTENTION_LIMIT,
         "review": _review(timezone.localdate()),

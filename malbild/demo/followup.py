@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from malbild import audit
 from malbild.accounts.models import User
+from malbild.followup import services as followup_services
 from malbild.followup.models import InvestmentFollowUp, Period, Report, ReportComment
 from malbild.goals.models import Goal
 from malbild.plans.models import Activity
@@ -436,6 +437,7 @@ def load(organisation: Organisation, people: dict[str, User]) -> None:
         admin = people["forvaltning"]
         finished, current = _periods(organisation, today, admin)
         count = _reports(finished, FINISHED, goals, people) + _reports(current, OPEN, goals, people)
+        followup_services.refresh_all_assessments()  # the leads' assessments beside the lights
         invested = 0
         if vision is not None:
             invested = _investments(finished, INVESTMENTS_FINISHED, vision, admin)

@@ -266,3 +266,42 @@ class InvestmentFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.investment} – {self.period}"
+
+
+class LateReminder(models.Model):
+    """A reminder, sent by the administration after a period's deadline, to the lead of a unit
+    whose reports are late. At most one per unit and period a day (`followup_late_reminder_day`),
+    so that a rektor is not mailed every time someone presses the button."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="late_reminders", verbose_name=_("period")
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("sent by"),
+    )  # fmt: skip
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-sent_at", "id"]
+        verbose_name = _("reminder of late reports")
+        verbose_name_plural = _("reminders of late reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "period", "unit", "sent_on"],
+                name="followup_late_reminder_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.period} ({self.sent_on})"

@@ -14,17 +14,28 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
-from django.utils import formats, timezone
+from django.template import loader
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from malbild import audit
-from malbild.followup.models import InvestmentFollowUp, Period, Report, ReportComment
+from malbild.accounts.tasks import send_email
+from malbild.followup.access import PUBLISHED
+from malbild.followup.models import (
+    InvestmentFollowUp,
+    LateReminder,
+    Period,
+    Report,
+    ReportComment,
+)
+from malbild.goals import services as goal_services
 from malbild.goals.models import Goal
 from malbild.plans.models import Activity
 from malbild.targets.models import Investment
-from malbild.tenants.models import Organisation
+from malbild.tenants.models import Membership, Organisation, OrgUnit
 
 State = Report.State
 REPORT_FIELDS = ("light", "analysis", "decision", "reasoning", "revised_plan")
@@ -301,7 +312,26 @@ def mark_ready(
     )
     if is_late:
         _record_late(report, request, "ready")
+    refresh_assessment(report.goal)
     return report
+
+
+def refresh_assessment(goal: Goal) -> None:
+    """Keep on the goal the light of its latest report marked ready (the lead's assessment),
+    after a report is marked ready or sent back (two queries)."""
+    latest = (
+        Report.objects.filter(goal=goal, state__in=PUBLISHED)
+        .order_by("-period__ends_on", "-period_id")
+        .values_list("light", flat=True)
+        .first()
+    )
+    goal_services.set_assessment(goal, latest or "")
+
+
+def refresh_all_assessments() -> None:
+    """Every goal's assessment from its reports (for the demo, which writes reports directly)."""
+    for goal in Goal.objects.filter(Exists(Report.objects.filter(goal=OuterRef("pk")))):
+        refresh_assessment(goal)
 
 
 @transaction.atomic
@@ -344,6 +374,7 @@ def send_back(report: Report, request: HttpRequest | None, comment: str) -> Repo
     report.state = State.DRAFT
     report.ready_by, report.ready_at = None, None
     report.save(update_fields=["state", "ready_by", "ready_at", "updated_at"])
+    refresh_assessment(report.goal)
     note = ReportComment.objects.create(
         organisation_id=report.organisation_id,
         report=report,
@@ -426,3 +457,128 @@ def save_investment_followup(
                "gains_note": gains_note},
     )  # fmt: skip
     return followup
+
+
+# Late reports -------------------------------------------------------------------------------------
+
+
+def to_report(period: Period | OuterRef) -> Q:
+    """The goals a period follows up: the active ones, and any goal already reported on.
+    `period` may be an `OuterRef` to a period, for subqueries."""
+    of_period: dict[str, Any] = {"period": period}  # the stubs know no OuterRef here
+    reported = Report.objects.filter(**of_period, goal=OuterRef("pk"))
+    return Q(status=Goal.Status.ACTIVE) | Q(Exists(reported))
+
+
+def outstanding(period: Period | OuterRef) -> Q:
+    """The goals of `to_report(period)` without a report marked ready: after the deadline, late."""
+    of_period: dict[str, Any] = {"period": period}
+    done = Report.objects.filter(**of_period, goal=OuterRef("pk"), state__in=PUBLISHED)
+    return to_report(period) & ~Q(Exists(done))
+
+
+def leads_of(unit: OrgUnit) -> list[Membership]:
+    """The active unit leads nearest to `unit`: those of the unit itself, or else of the closest
+    unit above it that has any (one query)."""
+    leads = [
+        m
+        for m in Membership.objects.filter(
+            role=Membership.Role.UNIT_LEAD, unit__isnull=False, user__is_active=True
+        ).select_related("user", "unit")
+        if m.unit is not None and m.unit.contains(unit)
+    ]
+    if not leads:
+        return []
+    nearest = max(len(m.unit.path) for m in leads if m.unit is not None)
+    return [m for m in leads if m.unit is not None and len(m.unit.path) == nearest]
+
+
+def reminded_today(period: Period, unit: OrgUnit, today: date) -> LateReminder | None:
+    return (
+        LateReminder.objects.filter(period=period, unit=unit, sent_on=today)
+        .select_related("sent_by")
+        .first()
+    )
+
+
+def _already_reminded(reminder: LateReminder) -> ValidationError:
+    return ValidationError(
+        _("%(unit)s was already reminded today, at %(time)s. You can remind them again "
+          "tomorrow."),
+        params={
+            "unit": reminder.unit.name,
+            "time": formats.time_format(timezone.localtime(reminder.sent_at), "H.i"),
+        },
+        code="already_reminded",
+    )  # fmt: skip
+
+
+def remind_late(
+    period: Period, unit: OrgUnit, request: HttpRequest | None, *, today: date | None = None
+) -> list[str]:
+    """E-mail the lead of `unit` that its reports for `period` are late, at most once a day
+    per unit and period; answers the addresses it was sent to."""
+    today = today or timezone.localdate()
+    if not period.is_closed(today):
+        raise ValidationError(
+            _("The reports of %(period)s are due on %(date)s: nothing is late yet."),
+            params={"period": period.name, "date": _date(period.deadline)},
+        )
+    late = Goal.objects.filter(outstanding(period), unit=unit)
+    total = late.count()
+    if not total:
+        raise ValidationError(
+            _("%(unit)s has no late reports in %(period)s."),
+            params={"unit": unit.name, "period": period.name},
+        )
+    if (earlier := reminded_today(period, unit, today)) is not None:
+        raise _already_reminded(earlier)
+    leads = leads_of(unit)
+    if not leads:
+        raise ValidationError(
+            _("%(unit)s has no unit lead in Målbild to remind. Give someone the role of unit "
+              "lead for the unit first."),
+            params={"unit": unit.name},
+        )  # fmt: skip
+    goals = list(late.order_by("title", "id")[:20])
+    try:
+        with transaction.atomic():
+            reminder = LateReminder.objects.create(
+                organisation=period.organisation,
+                period=period,
+                unit=unit,
+                sent_on=today,
+                sent_by=_user(request),
+                recipients=len(leads),
+            )
+            for membership in leads:
+                context = {
+                    "organisation": period.organisation,
+                    "period": period,
+                    "unit": unit,
+                    "goals": goals,
+                    "total": total,
+                    "more": total - len(goals),
+                    "person": membership.user,
+                }
+                with translation.override(membership.user.language):
+                    subject = loader.render_to_string("followup/email/late_subject.txt", context)
+                    body = loader.render_to_string("followup/email/late.txt", context)
+                send_email.enqueue(
+                    to=[membership.user.email], subject=" ".join(subject.split()), body=body
+                )
+            emails = [m.user.email for m in leads]
+            audit.record(
+                "followup.late_reminder_sent",
+                request=request,
+                target=reminder,
+                summary=f"{unit.name} ({period.name}): {', '.join(emails)}"[:300],
+                after={"period": period.pk, "unit": unit.pk, "late_goals": total,
+                       "recipients": len(emails)},
+            )  # fmt: skip
+    except IntegrityError:  # someone else pressed the button at the same moment
+        earlier = reminded_today(period, unit, today)
+        if earlier is None:
+            raise
+        raise _already_reminded(earlier) from None
+    return emails

@@ -17,6 +17,11 @@ urlpatterns = [
         name="unit_reports",
     ),
     path(
+        "uppfoljning/perioder/<int:period_id>/enheter/<int:unit_id>/paminn/",
+        views.remind,
+        name="remind",
+    ),
+    path(
         "uppfoljning/perioder/<int:period_id>/mal/<int:goal_id>/",
         views.report_form,
         name="report_form",

@@ -13,7 +13,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +46,13 @@ from malbild.followup.forms import (
     ReportForm,
     SendBackForm,
 )
-from malbild.followup.models import InvestmentFollowUp, Period, Report, ReportComment
+from malbild.followup.models import (
+    InvestmentFollowUp,
+    LateReminder,
+    Period,
+    Report,
+    ReportComment,
+)
 from malbild.goals.models import Goal
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
@@ -75,28 +93,29 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _to_report_filter(period: Period) -> Q:
-    """The goals a period follows up: the active ones, and any goal already reported on."""
-    reported = Report.objects.filter(period=period, goal=OuterRef("pk"))
-    return Q(status=Goal.Status.ACTIVE) | Q(Exists(reported))
+_to_report_filter = services.to_report
 
 
 def _goal_rows(request: MemberRequest, period: Period, goals: QuerySet[Goal]) -> Any:
-    """A page of goals with their report for the period (when the person reads it): two
-    queries for the page and one for its reports."""
-    page = paginate(
-        request,
-        goals.filter(_to_report_filter(period))
-        .select_related("unit", "focus_area")
-        .order_by("unit__path", "title", "id"),
-    )
+    """A page of goals with their report for the period (when the person reads it), the late
+    ones first once the deadline has passed: two queries for the page and one for its reports."""
+    today = timezone.localdate()
+    goals = goals.filter(_to_report_filter(period)).select_related("unit", "focus_area")
+    closed = period.is_closed(today)
+    if closed:  # the goals without a ready report are late: those first
+        done = Report.objects.filter(
+            period=period, goal=OuterRef("pk"), state__in=report_access.PUBLISHED
+        )
+        goals = goals.annotate(done=Exists(done)).order_by("done", "unit__path", "title", "id")
+    else:
+        goals = goals.order_by("unit__path", "title", "id")
+    page = paginate(request, goals)
     goals_on_page = list(page.object_list)
     reports = {
         r.goal_id: r
         for r in Report.objects.filter(period=period, goal__in=[g.pk for g in goals_on_page])
     }
     access = request.access
-    today = timezone.localdate()
     rows = []
     for goal in goals_on_page:
         report = reports.get(goal.pk)
@@ -108,7 +127,16 @@ def _goal_rows(request: MemberRequest, period: Period, goals: QuerySet[Goal]) ->
             and (report is None or report.is_draft)
             and period.state(today) != Period.State.UPCOMING
         )
-        rows.append({"goal": goal, "report": report, "readable": readable, "may_write": may_write})
+        late = closed and (report is None or report.state not in report_access.PUBLISHED)
+        rows.append(
+            {
+                "goal": goal,
+                "report": report,
+                "readable": readable,
+                "may_write": may_write,
+                "late": late,
+            }
+        )
     page.object_list = rows
     return page
 
@@ -129,6 +157,18 @@ def periods(request: MemberRequest) -> HttpResponse:
         approved=Coalesce(
             Subquery(
                 reports.filter(state=State.APPROVED).annotate(n=Count("id")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        late_units=Coalesce(
+            Subquery(
+                Goal.objects.filter(services.outstanding(OuterRef(OuterRef("pk"))))
+                .order_by()
+                .annotate(one=Value(1))
+                .values("one")
+                .annotate(n=Count("unit", distinct=True))
+                .values("n")[:1],
                 output_field=IntegerField(),
             ),
             0,
@@ -224,6 +264,8 @@ def overview(request: MemberRequest, period_id: int) -> HttpResponse:
     """The completion overview: per unit, how many goals it has to report and how many are
     reported, marked ready and approved (paged by unit, a constant number of queries)."""
     period = _period(period_id)
+    today = timezone.localdate()
+    closed = period.is_closed(today)
     goals = Goal.objects.filter(unit=OuterRef("pk")).filter(_to_report_filter(period))
     reports = Report.objects.filter(period=period, unit=OuterRef("pk"))
     units = (
@@ -232,9 +274,15 @@ def overview(request: MemberRequest, period_id: int) -> HttpResponse:
             reported=_count(reports),
             ready=_count(reports.filter(state__in=report_access.PUBLISHED)),
             approved=_count(reports.filter(state=State.APPROVED)),
+            late=ExpressionWrapper(Q(ready__lt=F("to_report")), output_field=BooleanField())
+            if closed
+            else Value(False),
+            reminded=Exists(
+                LateReminder.objects.filter(period=period, unit=OuterRef("pk"), sent_on=today)
+            ),
         )
         .filter(to_report__gt=0)
-        .order_by("path")
+        .order_by("-late", "path")
     )
     totals = Report.objects.filter(period=period).aggregate(
         reported=Count("id"),
@@ -242,16 +290,42 @@ def overview(request: MemberRequest, period_id: int) -> HttpResponse:
         approved=Count("id", filter=Q(state=State.APPROVED)),
     )
     totals["to_report"] = Goal.objects.filter(_to_report_filter(period)).count()
+    totals["late_units"] = _late_units(period) if closed else 0
     return render(
         request,
         "followup/overview.html",
         {
             "period": period,
-            "today": timezone.localdate(),
+            "today": today,
             "page": paginate(request, units),
             "totals": totals,
+            "may_remind": closed and request.access.can(MANAGE),
         },
     )
+
+
+def _late_units(period: Period) -> int:
+    """How many units own goals of the period without a ready report (one query)."""
+    return Goal.objects.filter(services.outstanding(period)).values("unit").distinct().count()
+
+
+@require_POST
+@member_view(MANAGE)
+def remind(request: MemberRequest, period_id: int, unit_id: int) -> HttpResponse:
+    """Remind the lead of a unit whose reports are late, by e-mail (once a day at most)."""
+    period = _period(period_id)
+    unit = get_object_or_404(OrgUnit, pk=unit_id)
+    request.access.require(MANAGE)
+    try:
+        emails = services.remind_late(period, unit, request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request,
+            _("A reminder has been sent to %(emails)s.") % {"emails": ", ".join(emails)},
+        )
+    return redirect("followup:overview", request.organisation.slug, period.pk)
 
 
 @require_safe

@@ -73,6 +73,13 @@ class Goal(models.Model):
         _("status light"), max_length=10, choices=Light.choices, default=Light.NO_DATA,
         editable=False,
     )  # fmt: skip
+    # The light of the latest follow-up report marked ready: the lead's own assessment, which
+    # may differ from the measured `light`; both are shown side by side. Kept by the follow-up
+    # (`followup.services.refresh_assessment` calls `goals.services.set_assessment`).
+    assessed_light = models.CharField(
+        _("assessed status light"), max_length=10, choices=Light.choices, blank=True,
+        editable=False,
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
         verbose_name=_("created by"),
@@ -92,6 +99,11 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def voices_differ(self) -> bool:
+        """Whether the lead's assessment says something else than the measured light."""
+        return bool(self.assessed_light) and self.assessed_light != self.light
 
 
 class GoalIndicator(models.Model):

@@ -531,6 +531,14 @@ def remove_contribution(contribution: Contribution, request: HttpRequest | None)
 # Reactions to the apps below ----------------------------------------------------------------------
 
 
+def set_assessment(goal: Goal, light: str) -> None:
+    """Keep the light of the goal's latest follow-up report marked ready ("" for none). The
+    follow-up's write that changes it records the audit event."""
+    if goal.assessed_light != light:
+        Goal.objects.filter(pk=goal.pk).update(assessed_light=light)
+        goal.assessed_light = light
+
+
 def recalculate_for_indicator(
     *, indicator_id: int, unit_id: int | None = None, **_signal: Any
 ) -> None:

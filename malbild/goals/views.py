@@ -336,7 +336,7 @@ def create(request: MemberRequest) -> HttpResponse:
         return render(
             request,
             "goals/choose_unit.html",
-            {"units": [(u.pk, "— " * (u.depth - top) + u.name) for u in units], "parent": parent},
+            {"units": [(u.pk, u.indented_name(top)) for u in units], "parent": parent},
             status=400 if request.method == "POST" else 200,
         )
     access.require(EDIT, unit)

@@ -205,7 +205,7 @@ def create(request: MemberRequest) -> HttpResponse:
         return render(
             request,
             "plans/choose_unit.html",
-            {"units": [(u.pk, "— " * (u.depth - top) + u.name) for u in units], "goal": goal},
+            {"units": [(u.pk, u.indented_name(top)) for u in units], "goal": goal},
             status=400 if request.method == "POST" else 200,
         )
     _require_add(access, unit)

@@ -9,7 +9,9 @@ from malbild.tenants.models import Organisation, OrgUnit, within
 
 
 class RequestForm(forms.Form):
-    """What to put in a follow-up document: a unit's subtree and the language."""
+    """What to put in a follow-up document: a unit's subtree, the language, and whether the
+    reports not yet marked ready go in (then only those who read them read the document; the
+    nämnd's document holds the ready reports only)."""
 
     unit = UnitChoiceField(
         queryset=None,
@@ -22,6 +24,14 @@ class RequestForm(forms.Form):
         choices=GeneratedReport.Language.choices,
         initial=GeneratedReport.Language.SWEDISH,
         widget=forms.RadioSelect,
+    )
+    drafts = forms.BooleanField(
+        label=_("Include reports not yet marked ready"),
+        help_text=_(
+            "A working copy for the administration and the units: the elected members do not "
+            "see it. Leave it unticked for the nämnd's document."
+        ),
+        required=False,
     )
 
     def __init__(

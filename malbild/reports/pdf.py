@@ -98,6 +98,46 @@ def _dated(contents: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+SUMMARY_GOALS = 8  # goals named on the one-page summary, per list; the rest are counted
+LIGHTS = ("on_track", "at_risk", "off_track", "no_data")
+WORSE = {"on_track": 0, "no_data": 1, "at_risk": 2, "off_track": 3}
+
+
+def status_of(goal: dict[str, Any]) -> str:
+    """A goal's status for the summary: the lead's assessment in the report when there is one
+    (the lead knows what the figures do not), else the measured light."""
+    report = goal["report"]
+    return str(report["light"]) if report else str(goal["light"])
+
+
+def summary(contents: dict[str, Any]) -> dict[str, Any]:
+    """The one-page summary that opens the document: the goals' status per focus area, the
+    goals off track, and the decisions to adjust or stop that the reports propose (no query)."""
+    areas: dict[str, dict[str, int]] = {}
+    for goal in contents["goals"]:
+        counts = areas.setdefault(goal["focus_area"], dict.fromkeys(LIGHTS, 0))
+        counts[status_of(goal)] += 1
+    off_track = sorted(
+        (g for g in contents["goals"] if status_of(g) == "off_track"
+         or g["light"] == "off_track"),
+        key=lambda g: (g["focus_area"], g["unit"], g["title"]),
+    )  # fmt: skip
+    proposed = [
+        g for g in contents["goals"] if g["report"] and g["report"]["decision"] != "continue"
+    ]
+    return {
+        "areas": [{"name": name, **counts} for name, counts in areas.items()],
+        "total": {light: sum(a[light] for a in areas.values()) for light in LIGHTS},
+        "off_track": off_track[:SUMMARY_GOALS],
+        "off_track_more": max(len(off_track) - SUMMARY_GOALS, 0),
+        "proposed": proposed[:SUMMARY_GOALS],
+        "proposed_more": max(len(proposed) - SUMMARY_GOALS, 0),
+        "differ": sum(
+            1 for g in contents["goals"] if g["report"] and g["report"]["light"] != g["light"]
+        ),
+    }
+
+
 def html(contents: dict[str, Any], *, rerendered_on: date | None = None) -> str:
     """The document's HTML, in its own language."""
     language = contents["language"]
@@ -152,6 +192,7 @@ def html(contents: dict[str, Any], *, rerendered_on: date | None = None) -> str:
                     for r in contents["revisions"]
                 ],
                 "goals": goals,
+                "summary": summary(contents),
                 "stories": stories,
                 "rerendered_on": rerendered_on,
                 "investments": [

@@ -60,13 +60,15 @@ def request_document(
     period: Period,
     unit: OrgUnit,
     language: str,
+    drafts: bool = True,
 ) -> tuple[GeneratedReport, bool]:
     """Queue a document of `period` for `unit`'s subtree, or return the one already queued or
     being generated for the same period, unit, language and drafts (False: no new work).
 
-    Drafts go in when the person reads the subtree's drafts. Raises ValidationError when
-    nothing has been reported (the document would be empty)."""
-    with_drafts = report_access.may_read_drafts_of(access, unit)
+    Drafts go in when they are asked for (`drafts`) and the person reads the subtree's drafts;
+    a document without them is read by every member, the nämnd's elected members too. Raises
+    ValidationError when nothing has been reported (the document would be empty)."""
+    with_drafts = drafts and report_access.may_read_drafts_of(access, unit)
     if not document_contents.has_reports(period, unit, with_drafts=with_drafts):
         raise ValidationError(empty_message(period, unit))
     key = {"period": period, "unit": unit, "language": language, "with_drafts": with_drafts}

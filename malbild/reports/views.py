@@ -92,6 +92,7 @@ def request_document(request: MemberRequest, period_id: int) -> HttpResponse:
             period=period,
             unit=unit,
             language=form.cleaned_data["language"],
+            drafts=form.cleaned_data["drafts"],
         )
     except ValidationError as e:
         form.add_error(None, " ".join(e.messages))

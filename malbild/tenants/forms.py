@@ -22,7 +22,7 @@ class UnitChoiceField(forms.ModelChoiceField):
             raise Http404 from None
 
     def label_from_instance(self, obj: OrgUnit) -> str:
-        return f"{'— ' * obj.depth}{obj.name}"
+        return obj.indented_name()
 
 
 def active_units(organisation: Organisation) -> Any:

@@ -240,6 +240,11 @@ class OrgUnit(models.Model):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    def indented_name(self, top: int = 0) -> str:
+        """The name indented by its depth below `top`, for a list of choices: no-break spaces,
+        which the eye sees as a tree and a screen reader does not read aloud (no query)."""
+        return "\u00a0" * 4 * max(self.depth - top, 0) + self.name
+
     def contains(self, other: "OrgUnit") -> bool:
         """Whether `other` is this unit or below it."""
         return other.path.startswith(self.path)

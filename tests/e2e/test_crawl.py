@@ -1,6 +1,7 @@
 """The crawl: an anonymous visitor and every demo account walk every page they can reach by links
 from the start page, and each page must be sound: no server error, no broken link, a language, a
-title, one h1 and no axe violations. A named route that no role reaches fails the coverage test,
+title, one h1 and no axe violations, on a desktop and on a 390 px phone, where no page may scroll
+sideways (DESIGN.md §6). A named route that no role reaches fails the coverage test,
 unless `NOT_CRAWLED` says why.
 
 The crawl only follows `<a href>` links with GET and never submits a form, so it changes nothing
@@ -15,13 +16,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
-from playwright.sync_api import Browser, BrowserContext, Error, Page, Route
+from playwright.sync_api import Browser, BrowserContext, Error, Page, Route, ViewportSize
 
 from tests.e2e.conftest import check_page, log_in, new_context
 
 MAX_VISITS_PER_ROUTE = 2
 FOLLOWED_QUERY = [("page", "2")]  # the only query string the crawl follows
 SKIPPED_PREFIXES = ("/static/", "/django-admin/")
+DESKTOP: ViewportSize = {"width": 1280, "height": 720}
+PHONE: ViewportSize = {"width": 390, "height": 844}  # an ordinary phone held upright
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ NOT_CRAWLED: dict[str, str] = {
     "followup:report_approve": "POST only",
     "followup:report_send_back": "POST only",
     "followup:report_comment": "POST only",
+    # The "Påminn" button beside each late unit on a period's completion overview.
+    "followup:remind": "POST only",
     # A POST button beside each open milestone on an activity's page.
     "plans:milestone_done": "POST only",
     # POST forms on a signal's page: comment or reply, rate, change the state, remove what it
@@ -262,11 +267,21 @@ def open_page(page: Page, url: str) -> tuple[int, bool]:
 
 
 def problems_of(page: Page) -> str | None:
-    try:
-        check_page(page)
-    except AssertionError as e:
-        return str(e)
-    return None
+    """What is wrong with the page on a desktop and on a phone, or None. The page is measured at
+    both widths without loading it again, and left at the desktop's."""
+    problems = []
+    for width, viewport in (("desktop", DESKTOP), ("390 px", PHONE)):
+        page.set_viewport_size(viewport)
+        try:
+            check_page(page)
+        except AssertionError as e:
+            problems.append(f"at {width}: {e}")
+        if viewport is PHONE:
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > PHONE["width"]:
+                problems.append(f"scrolls sideways at 390 px: {wide} px wide")
+    page.set_viewport_size(DESKTOP)
+    return "\n".join(problems) or None
 
 
 def crawl(result: Crawl, origin: str, starts: list[str]) -> None:
@@ -397,7 +412,7 @@ def test_the_ekby_admin_meets_no_page_of_mittkoping(crawls: dict[str, Crawl]) ->
 GUARD_PAGE = """<!doctype html><html lang="sv"><title>Vakt</title><main><h1>Vakt</h1>
 <a href="/finns-inte/">trasig länk</a> <a href="/tillganglighet/?q=x">sökning</a>
 <a href="mailto:a@b.example">e-post</a> <a href="https://example.org/">annan webbplats</a>
-<img src="/static/x.png"></main></html>"""
+<img src="/static/x.png"><p style="width: 600px">För bred för en telefon</p></main></html>"""
 
 
 def serve_guard_page(route: Route) -> None:
@@ -405,8 +420,9 @@ def serve_guard_page(route: Route) -> None:
 
 
 def test_the_crawl_reports_what_it_should(browser: Browser, base_url: str) -> None:
-    # Guards the guard: a page with a broken link and an image without text must be reported,
-    # and links to searches, e-mail and other sites must be left alone.
+    # Guards the guard: a page with a broken link, an image without text and a paragraph wider
+    # than a phone must be reported, and links to searches, e-mail and other sites must be left
+    # alone.
     context = new_context(browser, base_url)
     context.route("**/vakt/", serve_guard_page)
     result = Crawl("guard", context)
@@ -417,6 +433,7 @@ def test_the_crawl_reports_what_it_should(browser: Browser, base_url: str) -> No
     visited = [visit.url for visit in result.visits]
     assert visited[:2] == ["/vakt/", "/finns-inte/"]  # then on from the 404 page's links
     assert not [url for url in visited if "?" in url or "example" in url], visited
-    assert result.failures[0].startswith("GET /vakt/: axe on")
+    assert result.failures[0].startswith("GET /vakt/: at desktop: axe on")
     assert "image-alt" in result.failures[0]
+    assert "scrolls sideways at 390 px: 6" in result.failures[0]
     assert result.failures[1] == "GET /finns-inte/ (linked from /vakt/): answered 404"

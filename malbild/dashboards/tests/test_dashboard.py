@@ -333,3 +333,27 @@ def test_without_a_kolada_municipality_the_dashboard_has_no_key_figures(reader_c
     cast.org.kolada_municipality_id = ""
     cast.org.save()
     assert "kolada-heading" not in reader_client.get(org_url(cast.org)).content.decode()
+
+
+@pytest.mark.django_db
+def test_where_the_lead_assesses_otherwise_both_voices_show_side_by_side(reader_client, cast):
+    make_goal(cast.org, cast.school, "Mätt i fas, bedömt som risk", Light.ON_TRACK,
+              assessed_light=Light.AT_RISK)  # fmt: skip
+    make_goal(cast.org, cast.school, "Samma röst", Light.ON_TRACK, assessed_light=Light.ON_TRACK)
+    make_goal(cast.org, cast.school, "Ingen rapport än", Light.OFF_TRACK)
+    html = reader_client.get(unit_url(cast.org, cast.school)).content.decode()
+    goals = section(html, "goals-heading")
+    assert goals.count("Rektorns bedömning:") == 1
+    row = goals.split("Mätt i fas, bedömt som risk")[1].split("</tr>")[0]
+    voices = re.sub(r"<[^>]+>", "", row.split('class="voices">')[1])
+    assert " ".join(voices.split()).startswith("Mätt: ● i fas · Rektorns bedömning: ▲ risk")
+    # The counts give both voices too: measured, and as the leads assess.
+    status = section(html, "status-heading")
+    assessed = re.findall(
+        r'light--(\w+)".*?</th>\s*<td class="number">\d+</td>\s*<td class="number">(\d+)</td>',
+        status,
+        flags=re.DOTALL,
+    )
+    assert dict(assessed) == {"on_track": "1", "at_risk": "1", "off_track": "0", "no_data": "0"}
+    assert counts(html) == {"on_track": 2, "at_risk": 0, "off_track": 1, "no_data": 0}
+    assert "1 aktivt mål har ännu ingen rapport markerad som klar" in status

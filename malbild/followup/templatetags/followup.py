@@ -18,3 +18,9 @@ def period_state(period: Period, today: date) -> str:
 @register.filter
 def period_state_label(period: Period, today: date) -> str:
     return period.state_label(today)
+
+
+@register.filter
+def is_closed(period: Period, today: date) -> bool:
+    """`{% if period|is_closed:today %}`: whether its deadline has passed."""
+    return period.is_closed(today)

@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from conftest import Cast
 from malbild.followup.models import Period, Report
-from malbild.followup.tests.builders import investment, make_period, make_report, world
+from malbild.followup.tests.builders import (
+    closed_period,
+    investment,
+    make_period,
+    make_report,
+    world,
+)
 from malbild.goals.models import Goal
 from malbild.tenants.scope import scope
 from malbild.tests.matrix import LOGIN, Case
@@ -50,6 +56,11 @@ def period_url(name: str) -> PathFn:
 def unit_url(client: Client, c: Cast) -> str:
     period, _goals = _setup(c)
     return _url("unit_reports", period.pk, c.school.pk)
+
+
+def remind_url(client: Client, c: Cast) -> str:
+    world(c)  # after the deadline, Åsens skola's goal has no report: late
+    return _url("remind", closed_period(c.org).pk, c.school.pk)
 
 
 def report_form_url(goal: str) -> PathFn:
@@ -126,6 +137,9 @@ CASES: dict[str, list[Case]] = {
     ],
     "followup:unit_reports": [
         Case("get", unit_url, LOGIN, 404, None, ("teacher", 200)),
+    ],
+    "followup:remind": [
+        Case("post", remind_url, LOGIN, 404, ("rektor", 403), ("admin", 302)),
     ],
     "followup:report_form": [
         Case("get", report_form_url("asen"), LOGIN, 404, ("teacher", 403), ("rektor", 200)),

@@ -35,7 +35,13 @@ def test_the_overview_counts_reported_ready_and_approved_per_unit(client, cast):
         cast.school.name: (2, 2, 1, 1),
         cast.other_school.name: (1, 1, 1, 0),
     }
-    assert response.context["totals"] == {"to_report": 4, "reported": 3, "ready": 2, "approved": 1}
+    assert response.context["totals"] == {
+        "to_report": 4,
+        "reported": 3,
+        "ready": 2,
+        "approved": 1,
+        "late_units": 0,
+    }
     assert url("unit_reports", period.pk, cast.school.pk) in response.content.decode()
 
 

@@ -232,7 +232,10 @@ def test_it_refuses_an_archived_unit(client, cast, goals):
 def test_without_a_unit_it_offers_the_units_one_may_plan_for(client, cast, goals):
     client.force_login(cast.rektor)
     page = client.get(url())
-    assert [label for _pk, label in page.context["units"]] == ["Åsens skola", "— Arbetslag F-3"]
+    assert [label for _pk, label in page.context["units"]] == [
+        "Åsens skola",
+        "\u00a0" * 4 + "Arbetslag F-3",
+    ]
     # For a goal of the förvaltning: the units below it that the rektor may plan for.
     page = client.get(url(goal=goals["top"]))
     assert [pk for pk, _label in page.context["units"]] == [cast.school.pk, cast.team.pk]

@@ -20,9 +20,9 @@ def url(name, *args):
     return reverse(f"reports:{name}", args=["mittkoping", *args])
 
 
-def ask(client, user, period, unit, language="en", capture=None):
+def ask(client, user, period, unit, language="en", capture=None, drafts=True):
     client.force_login(user)
-    data = {"unit": unit.pk, "language": language}
+    data = {"unit": unit.pk, "language": language, **({"drafts": "on"} if drafts else {})}
     if capture is None:
         return client.post(url("request", period.pk), data)
     with capture(execute=True):
@@ -189,6 +189,54 @@ def test_a_document_with_drafts_is_read_only_by_those_who_read_the_drafts(
 
 
 @pytest.mark.django_db
+def test_the_namnds_document_leaves_drafts_out_and_elected_members_read_it(
+    cast, client, django_capture_on_commit_callbacks
+):
+    f = followup(cast)
+    ask(
+        client, cast.admin, f.period, cast.root, drafts=False,
+        capture=django_capture_on_commit_callbacks,
+    )  # fmt: skip
+    (document,) = documents(cast.org)
+    assert not document.with_drafts
+    assert BERGA_ANALYSIS not in str(document.contents)
+    client.force_login(cast.elected)
+    listing = client.get(url("documents", f.period.pk)).content.decode()
+    assert url("document", document.pk) in listing
+    assert "No document has been generated" not in listing
+    page = client.get(url("document", document.pk))
+    assert page.status_code == 200
+    response = client.get(url("pdf", document.pk))
+    assert response.status_code == 200
+    response.close()
+
+
+@pytest.mark.django_db
+def test_the_request_form_leaves_drafts_out_unless_asked(cast, client):
+    f = followup(cast)
+    client.force_login(cast.admin)
+    form = client.get(url("documents", f.period.pk)).context["form"]
+    assert form["drafts"].value() in (None, False)
+    assert 'name="drafts"' in client.get(url("documents", f.period.pk)).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_finished_documents_checksums_are_folded_away(cast, client):
+    f = followup(cast)
+    with scope(cast.org):
+        done = GeneratedReport.objects.create(
+            organisation=cast.org, period=f.period, unit=cast.school, language="sv",
+            status=Status.DONE, progress=100, pdf_sha256="a" * 64, xlsx_sha256="b" * 64,
+        )  # fmt: skip
+    client.force_login(cast.elected)
+    page = client.get(url("document", done.pk)).content.decode()
+    main, folded = page.split('<details class="checksums">')
+    assert "a" * 64 not in main
+    assert "a" * 64 in folded.split("</details>")[0]
+    assert "b" * 64 in folded.split("</details>")[0]
+
+
+@pytest.mark.django_db
 def test_asking_again_while_the_same_document_is_generated_returns_it(cast, client):
     f = followup(cast)
     with scope(cast.org):
@@ -277,6 +325,9 @@ def test_the_page_polls_while_the_document_is_generated(cast, client):
     assert "<h1" not in text
     assert 'hx-trigger="every 2s"' in text
     assert 'value="30"' in text
+    # It updates itself: reloading is only offered to a browser without JavaScript.
+    assert "<noscript>" in text
+    assert text.index("refresh the page") > text.index("<noscript>")
     assert client.get(url("pdf", queued.pk)).status_code == 404  # nothing until it is done
 
 

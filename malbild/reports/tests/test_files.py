@@ -10,6 +10,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import audit_events
+from malbild.followup.models import Report
+from malbild.goals.models import Goal
 from malbild.reports import services
 from malbild.reports.models import GeneratedReport
 from malbild.reports.tests.builders import (
@@ -42,6 +44,33 @@ def generate(org, user, period, unit, capture, language="en"):
     return document
 
 
+@pytest.mark.django_db
+def test_the_pdf_opens_with_a_one_page_summary_for_the_namnd(
+    cast, django_capture_on_commit_callbacks
+):
+    f = followup(cast)
+    with scope(cast.org):
+        Report.objects.filter(goal=f.goals["berga"]).update(light=Goal.Light.OFF_TRACK)
+    document = generate(
+        cast.org, cast.admin, f.period, cast.root, django_capture_on_commit_callbacks
+    )
+    pages = pdf_pages(document)
+    summary = " ".join(pages[1].split())
+    assert summary.startswith("Summary")
+    assert pages[2].startswith("Contents")  # the summary fits on its one page
+    # Status per focus area: Berga off track by its report, the other two at risk.
+    assert "All goals 0 2 1 0" in summary
+    # The goals off track, with both voices where they differ.
+    assert f"{f.goals['berga'].title} (Berga skola)" in summary
+    assert "Measured: ○ no data yet · The lead's assessment: ■ off track" in summary
+    assert f.goals["asen"].title not in summary.split("Decisions proposed")[0]
+    # The decisions proposed: to adjust Åsen's goal and to stop Berga's.
+    proposed = summary.split("Decisions proposed")[1]
+    assert "Continue as planned: 1 · Adjust: 1 · Stop: 1" in proposed
+    assert f"Adjust: {f.goals['asen'].title}" in proposed
+    assert f"Stop: {f.goals['berga'].title}" in proposed
+
+
 def workbook(document):
     with document.xlsx_file.open("rb") as handle:
         return load_workbook(BytesIO(handle.read()))
@@ -63,7 +92,7 @@ def test_the_pdf_holds_the_goals_their_analyses_and_page_numbers(
         assert analysis in text
     assert "Draft: not yet marked ready by the unit." in text
     # The table of contents gives each goal's page, and that page holds the goal.
-    toc = pages[1]
+    toc = pages[2]  # after the cover and the summary
     assert toc.startswith("Contents")
     for goal in f.goals.values():
         found = re.search(re.escape(goal.title) + r"[ .]*(\d+)", toc)
