@@ -210,7 +210,12 @@ def _voices(status: start.Status) -> dict[str, Any]:
     ]
     active = sum(light.count for light in lights)
     assessed = sum(light.assessed for light in lights)
-    return {"lights": lights, "active": active, "assessed": assessed, "unassessed": active - assessed}
+    return {
+        "lights": lights,
+        "active": active,
+        "assessed": assessed,
+        "unassessed": active - assessed,
+    }
 
 
 def _content(
