@@ -9,4 +9,5 @@ register(
     ),
     Part("followup.report_comments", "followup.ReportComment", ("author",)),
     Part("followup.investment_followups", "followup.InvestmentFollowUp", ("updated_by",)),
+    Part("followup.late_reminders", "followup.LateReminder", ("sent_by",)),
 )
