@@ -71,7 +71,7 @@ def test_ekby_finds_and_uses_mittkopings_leadership_practice(
 
     # Use it in Ekby's action plan. ---------------------------------------------------------
     follow(admin, admin.locator('main a[href^="/o/ekby/praxis/anvand/"]'))
-    admin.locator("#id_unit").select_option(label="— Ekby skola")
+    admin.locator("#id_unit").select_option(label="\u00a0" * 4 + "Ekby skola")  # indented one level
     admin.locator("#id_starts_on").fill((timezone.localdate() + timedelta(days=7)).isoformat())
     admin.locator("#id_ends_on").fill((timezone.localdate() + timedelta(days=120)).isoformat())
     submit(admin, 'main form[method="post"]')
