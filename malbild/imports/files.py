@@ -131,34 +131,64 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def header_of(cells: list[str]) -> list[str]:
-    """Canonical column names for the header `cells`; FileProblem for unknown, doubled or
-    missing columns."""
-    columns: list[str] = []
-    unknown = []
-    for cell in cells:
-        name = cell.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
-        canonical = ALIASES.get(name)
-        if canonical is None:
-            unknown.append(cell.strip() or _("(empty)"))
-            continue
-        if canonical in columns:
+@dataclass(frozen=True)
+class Columns:
+    """The columns of one kind of file: their canonical names in order, those it must have, and
+    the other names people may use for them."""
+
+    names: tuple[str, ...]
+    required: tuple[str, ...]
+    aliases: dict[str, str]
+
+    def header(self, cells: list[str]) -> list[str]:
+        """Canonical column names for the header `cells`; FileProblem for unknown, doubled or
+        missing columns."""
+        columns: list[str] = []
+        unknown = []
+        for cell in cells:
+            name = cell.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
+            canonical = self.aliases.get(name)
+            if canonical is None:
+                unknown.append(cell.strip() or _("(empty)"))
+                continue
+            if canonical in columns:
+                raise FileProblem(
+                    _("The column %(column)s appears twice in the first row.")
+                    % {"column": canonical}
+                )
+            columns.append(canonical)
+        expected = "; ".join(self.names)
+        if unknown:
             raise FileProblem(
-                _("The column %(column)s appears twice in the first row.") % {"column": canonical}
+                _(
+                    "The first row must name the columns %(expected)s; "
+                    "these are unknown: %(unknown)s."
+                )
+                % {"expected": expected, "unknown": "; ".join(unknown)}
             )
-        columns.append(canonical)
-    if unknown:
-        raise FileProblem(
-            _("The first row must name the columns %(expected)s; these are unknown: %(unknown)s.")
-            % {"expected": "; ".join(COLUMNS), "unknown": "; ".join(unknown)}
-        )
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        raise FileProblem(
-            _("The column(s) %(missing)s are missing. The first row must name %(expected)s.")
-            % {"missing": "; ".join(missing), "expected": "; ".join(COLUMNS)}
-        )
-    return columns
+        missing = [name for name in self.required if name not in columns]
+        if missing:
+            raise FileProblem(
+                _("The column(s) %(missing)s are missing. The first row must name %(expected)s.")
+                % {"missing": "; ".join(missing), "expected": expected}
+            )
+        return columns
+
+
+MEASUREMENTS = Columns(COLUMNS, REQUIRED, ALIASES)
+header_of: Header = MEASUREMENTS.header
+
+
+def records(table: Table) -> Iterator[dict[str, Any]]:
+    """The table's rows as {column: text}, each with its row number under "row"; blank rows
+    left out."""
+    for number, cells in table.rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        row: dict[str, Any] = {"row": number}
+        for name, cell in zip(table.columns, cells, strict=False):
+            row[name] = cell.strip()
+        yield row
 
 
 def _read_csv(data: bytes, header_of: Header) -> Table:

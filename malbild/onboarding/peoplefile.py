@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from malbild.accounts.models import User, UserManager
-from malbild.imports.files import FileProblem, Table
+from malbild.imports.files import Columns
 from malbild.onboarding.models import FileBatch
 from malbild.tenants.models import Invitation, Membership, OrgUnit
 from malbild.tenants.permissions import Access
@@ -37,6 +37,7 @@ ALIASES = {
     "enhet_kod": "enhet_kod", "enhetkod": "enhet_kod", "enhetskod": "enhet_kod",
     "enhet": "enhet_kod", "unit": "enhet_kod", "unit_code": "enhet_kod", "kod": "enhet_kod",
 }  # fmt: skip
+FILE_COLUMNS = Columns(COLUMNS, REQUIRED, ALIASES)
 
 Role = Membership.Role
 ROLES = {
@@ -50,46 +51,6 @@ ROLES = {
     "personal": Role.STAFF, "staff": Role.STAFF,
     "läsare": Role.VIEWER, "lasare": Role.VIEWER, "viewer": Role.VIEWER, "reader": Role.VIEWER,
 }  # fmt: skip
-
-
-def header(cells: list[str]) -> list[str]:
-    """The canonical columns of a people file's first row (FileProblem when they are not)."""
-    columns: list[str] = []
-    unknown = []
-    for cell in cells:
-        name = cell.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
-        canonical = ALIASES.get(name)
-        if canonical is None:
-            unknown.append(cell.strip() or _("(empty)"))
-        elif canonical in columns:
-            raise FileProblem(
-                _("The column %(column)s appears twice in the first row.") % {"column": canonical}
-            )
-        else:
-            columns.append(canonical)
-    if unknown:
-        raise FileProblem(
-            _("The first row must name the columns %(expected)s; these are unknown: %(unknown)s.")
-            % {"expected": "; ".join(COLUMNS), "unknown": "; ".join(unknown)}
-        )
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        raise FileProblem(
-            _("The column(s) %(missing)s are missing. The first row must name %(expected)s.")
-            % {"missing": "; ".join(missing), "expected": "; ".join(COLUMNS)}
-        )
-    return columns
-
-
-def raw_rows(table: Table) -> Iterator[dict[str, Any]]:
-    """The file's rows as {column: text} with their row numbers; blank rows left out."""
-    for number, cells in table.rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        row: dict[str, Any] = {"row": number}
-        for name, cell in zip(table.columns, cells, strict=False):
-            row[name] = cell.strip()
-        yield row
 
 
 @dataclass

@@ -264,13 +264,11 @@ def _problem_batch(
     return batch
 
 
-def _read(data: bytes, name: str, header: files.Header) -> list[dict[str, Any]]:
+def _read(data: bytes, name: str, columns: files.Columns) -> list[dict[str, Any]]:
     """The rows of an uploaded file (FileProblem when it cannot be read as such a file)."""
     kind = files.format_of(name)
     files.check_size(len(data), settings.IMPORT_MAX_MB)
-    table = files.read(data, kind, header)
-    reader = unitfile.raw_rows if header is unitfile.header else peoplefile.raw_rows
-    return list(reader(table))
+    return list(files.records(files.read(data, kind, columns.header)))
 
 
 @transaction.atomic
@@ -280,7 +278,7 @@ def check_unit_file(
     """Read and check a file of units; the batch is the preview (checked, or rejected with its
     errors). Nothing but the batch is written."""
     try:
-        rows = _read(data, name, unitfile.header)
+        rows = _read(data, name, unitfile.FILE_COLUMNS)
     except files.FileProblem as e:
         return _problem_batch(organisation, FileBatch.Kind.UNITS, name, request, str(e))
     checked = unitfile.check(rows, organisation)
@@ -301,7 +299,7 @@ def check_people_file(
     if delivery not in FileBatch.Delivery.values:
         raise ValidationError(_("Choose how people receive their roles."))
     try:
-        rows = _read(data, name, peoplefile.header)
+        rows = _read(data, name, peoplefile.FILE_COLUMNS)
     except files.FileProblem as e:
         return _problem_batch(organisation, FileBatch.Kind.PEOPLE, name, request, str(e))
     checked = peoplefile.check(rows, access, delivery)

@@ -9,13 +9,13 @@ thousand rows take a fraction of a second.
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from malbild.imports.files import FileProblem, Table
+from malbild.imports.files import Columns
 from malbild.tenants.models import Organisation, OrgUnit
 
 MAX_STORED_ERRORS = 1000
@@ -34,6 +34,7 @@ ALIASES = {
     "kolada_id": "kolada_id", "kolada": "kolada_id",
     "skolenhetskod": "skolenhetskod", "school_unit_code": "skolenhetskod",
 }  # fmt: skip
+FILE_COLUMNS = Columns(COLUMNS, REQUIRED, ALIASES)
 
 Kind = OrgUnit.Kind
 KINDS = {
@@ -49,46 +50,6 @@ KINDS = {
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 OU_ID = re.compile(r"^V\d{2}E\d{9}$")
 SCHOOL_UNIT_CODE = re.compile(r"^\d{8}$")
-
-
-def header(cells: list[str]) -> list[str]:
-    """The canonical columns of a units file's first row (FileProblem when they are not)."""
-    columns: list[str] = []
-    unknown = []
-    for cell in cells:
-        name = cell.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
-        canonical = ALIASES.get(name)
-        if canonical is None:
-            unknown.append(cell.strip() or _("(empty)"))
-        elif canonical in columns:
-            raise FileProblem(
-                _("The column %(column)s appears twice in the first row.") % {"column": canonical}
-            )
-        else:
-            columns.append(canonical)
-    if unknown:
-        raise FileProblem(
-            _("The first row must name the columns %(expected)s; these are unknown: %(unknown)s.")
-            % {"expected": "; ".join(COLUMNS), "unknown": "; ".join(unknown)}
-        )
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        raise FileProblem(
-            _("The column(s) %(missing)s are missing. The first row must name %(expected)s.")
-            % {"missing": "; ".join(missing), "expected": "; ".join(COLUMNS)}
-        )
-    return columns
-
-
-def raw_rows(table: Table) -> Iterator[dict[str, Any]]:
-    """The file's rows as {column: text} with their row numbers; blank rows left out."""
-    for number, cells in table.rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        row: dict[str, Any] = {"row": number}
-        for name, cell in zip(table.columns, cells, strict=False):
-            row[name] = cell.strip()
-        yield row
 
 
 @dataclass

@@ -2,6 +2,7 @@
 `malbild serve` in its own process. No ORM here: the browser side only speaks HTTP."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -55,10 +56,11 @@ def demo_server(data_dir: Path) -> Iterator[str]:
             check=True,
             capture_output=True,
         )
-    port = free_port()
-    server = malbild(data_dir, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2")
-    url = f"http://127.0.0.1:{port}"
+    log = data_dir / "server.log"
+    start = log.stat().st_size if log.exists() else 0
+    server = malbild(data_dir, "serve", "--bind", "127.0.0.1:0", "--workers", "2")
     try:
+        url = listening_url(server, log, start)
         wait_until_healthy(url, server, data_dir)
         yield url
     finally:
@@ -79,6 +81,26 @@ def malbild_shell(data_dir: Path, code: str) -> str:
         text=True,
     )
     return result.stdout.strip()
+
+
+LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
+
+
+def listening_url(
+    server: subprocess.Popen[bytes], log: Path, start: int, seconds: float = 60
+) -> str:
+    """The address of a server asked to listen on port 0, as gunicorn logs it after `start` in
+    `log`: the system chose a free port, so no other process can take it first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with log.open() as f:
+            f.seek(start)
+            if found := LISTENING.search(f.read()):
+                return found[1]
+        if server.poll() is not None:
+            raise RuntimeError(f"malbild serve exited:\n{log.read_text()}")
+        time.sleep(0.1)
+    raise RuntimeError(f"malbild serve did not start listening within {seconds:g} s")
 
 
 def wait_until_healthy(

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from malbild.accounts.tests import oidc_provider
 from malbild.accounts.tests.oidc_provider import Provider
 from tests.e2e.conftest import check_page, new_context
-from tests.e2e.server import environment, free_port, wait_until_healthy
+from tests.e2e.server import environment, listening_url, wait_until_healthy
 
 # The Swedish text, or its msgid while the catalogue does not have it yet.
 SSO_LINK = re.compile("Logga in med kommunens konto|Log in with the municipality's account")
@@ -44,16 +44,17 @@ def sso_url(base_url: str, demo_dir: Path, provider: Provider) -> Iterator[str]:
         "MALBILD_OIDC_CLIENT_ID": oidc_provider.CLIENT_ID,
         "MALBILD_OIDC_CLIENT_SECRET": oidc_provider.CLIENT_SECRET,
     }
-    port = free_port()
-    with (demo_dir / "server.log").open("ab") as log:
+    log_path = demo_dir / "server.log"
+    start = log_path.stat().st_size
+    with log_path.open("ab") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "malbild.cli", "serve", "--bind", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "malbild.cli", "serve", "--bind", "127.0.0.1:0"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=log,
         )
-    url = f"http://127.0.0.1:{port}"
     try:
+        url = listening_url(server, log_path, start)
         wait_until_healthy(url, server, demo_dir)
         yield url
     finally:
