@@ -55,7 +55,6 @@ def feedback_form(request: PublicRequest) -> HttpResponse:
                 data = form.cleaned_data
                 services.leave_feedback(
                     organisation,
-                    request,
                     message=data["message"],
                     unit=data["unit"],
                     contact_email=data["contact_email"],

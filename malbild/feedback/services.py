@@ -45,21 +45,20 @@ def answered_feedback() -> QuerySet[Feedback]:
 @transaction.atomic
 def leave_feedback(
     organisation: Organisation,
-    request: HttpRequest | None,
     *,
     message: str,
     unit: OrgUnit | None = None,
     contact_email: str = "",
 ) -> Feedback:
-    """Feedback from the public form, waiting for moderation. The audit event carries no text
-    and no address: the person is anonymous."""
+    """Feedback from the public form, waiting for moderation. The audit event carries no text,
+    no e-mail address and no IP address (no request is given to record one): the person is
+    anonymous."""
     _same_organisation(organisation.pk, unit)
     feedback = Feedback.objects.create(
         organisation=organisation, message=message, unit=unit, contact_email=contact_email
     )
     audit.record(
         "communication.feedback_received",
-        request=request,
         target=feedback,
         after={"unit": getattr(unit, "pk", None), "wants_answer": bool(contact_email)},
         organisation=organisation,

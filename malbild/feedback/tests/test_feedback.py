@@ -48,6 +48,7 @@ def test_feedback_without_account_waits_for_moderation(client, cast):
     assert feedback.contact_email == "a@b.se"
     event = audit_events(action="communication.feedback_received")[0]
     assert "a@b.se" not in str(event.after)  # no personal data in the log
+    assert event.ip_address is None
     assert "Mer programmering" not in client.get(public_url("feedback")).content.decode()
 
 
