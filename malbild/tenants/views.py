@@ -13,11 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.accounts import oidc
 from malbild.accounts import services as account_services
 from malbild.accounts.models import User
+from malbild.lib import htmx
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import PAGE_SIZE, paginate
 from malbild.tenants import services
@@ -273,15 +275,18 @@ def people(request: MemberRequest) -> HttpResponse:
         .select_related("unit", "invited_by")
         .order_by("-created_at")[:PAGE_SIZE]
     )
-    return render(
+    count = page.paginator.count
+    return htmx.page_or_part(
         request,
         "tenants/people.html",
+        "people-results",
         {
             "page": page,
             "rows": [(person, roles.get(person.pk, [])) for person in page.object_list],
             "query": query,
             "invitations": [i for i in invitations if access.can_grant(i.role, i.unit)],
         },
+        announce=ngettext("%(n)s person shown.", "%(n)s people shown.", count) % {"n": count},
     )
 
 

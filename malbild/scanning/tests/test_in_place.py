@@ -38,7 +38,8 @@ def test_a_comment_with_htmx_answers_the_discussion_and_says_so(client, cast):
     assert html.lstrip().startswith('<section aria-labelledby="discussion" id="discussion-section"')
     assert "<main" not in html
     [new] = comments(signal)
-    assert f'id="comment-{new.pk}"' in html and "Vad kostar det?" in html
+    assert f'id="comment-{new.pk}"' in html
+    assert "Vad kostar det?" in html
     # The form comes back empty, who took part now names the commenter, and the live region
     # speaks.
     assert '<textarea name="body" cols="40" rows="4"' in html
@@ -127,7 +128,8 @@ def test_a_state_filter_with_htmx_answers_the_results_and_counts_them(client, ca
     response = client.get(url("list") + "?tila=diskuterad", **htmx("signal-results"))
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="signal-results">')
-    assert "Diskuterad signal" in html and "Ny signal" not in html
+    assert "Diskuterad signal" in html
+    assert "Ny signal" not in html
     assert 'id="state-filter-diskuterad" aria-current="page"' in html
     assert "1 signal shown.</div>" in html
     assert "HX-Request" in response["Vary"]
@@ -138,7 +140,8 @@ def test_the_list_without_htmx_is_the_whole_page_and_varies_too(client, cast):
     client.force_login(cast.reader)
     response = client.get(url("list"))
     html = response.content.decode()
-    assert "<main" in html and 'id="signal-results"' in html
+    assert "<main" in html
+    assert 'id="signal-results"' in html
     assert 'hx-target="#signal-results"' in html
     assert "HX-Request" in response["Vary"]
 
