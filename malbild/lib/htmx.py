@@ -31,7 +31,9 @@ def asks_for(request: HttpRequest, name: str) -> bool:
     """Whether htmx asked for the element `name` alone (not a history restore). django-htmx's
     middleware sets `request.htmx`."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and htmx.target == name
+    if htmx is None or not htmx:
+        return False
+    return not htmx.history_restore_request and htmx.target == name
 
 
 def part(

@@ -159,3 +159,12 @@ def test_the_goals_page_marks_the_forms_for_htmx(client, cast, goal):
     assert 'hx-target="#evidence-section"' in html
     assert 'hx-target="#indicators-section"' in html
     assert 'id="goal-facts">' in html  # not out of band on the page itself
+
+
+def test_the_live_region_escapes_what_it_says(client, cast, goal):
+    odd = add_research(goal, "<script>alert(1)</script>")
+    client.force_login(cast.rektor)
+    response = client.post(url("evidence_remove", goal, odd), **htmx("evidence-section"))
+    html = response.content.decode()
+    assert "<script>" not in html
+    assert "The evidence &lt;script&gt;alert(1)&lt;/script&gt; has been removed.</div>" in html
