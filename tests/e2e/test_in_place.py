@@ -60,6 +60,7 @@ def test_a_comment_and_a_rating_are_saved_in_place(browser: Browser, base_url: s
     expect(politician.locator("form.comment-form textarea[name=body]")).to_have_value("")
     expect(politician.locator("form.comment-form .error-summary")).to_have_count(0)
     expect(politician.locator("#took-part-section")).to_contain_text("Karin Lindqvist")
+    expect(politician.locator("#comment-submit")).to_be_focused()  # focus stays where it was
     still_same_page(politician)
     check_page(politician)
 
@@ -69,6 +70,7 @@ def test_a_comment_and_a_rating_are_saved_in_place(browser: Browser, base_url: s
     politician.locator("form.rating-form button[type=submit]").click()
     said(politician, "Din bedömning har sparats.")
     expect(politician.locator("form.rating-form input[name=relevance][value='3']")).to_be_checked()
+    expect(politician.locator("#rating-submit")).to_be_focused()
     still_same_page(politician)
     check_page(politician)
 
