@@ -92,9 +92,11 @@ def unit_tree(request: MemberRequest) -> HttpResponse:
     page = paginate(request, _with_child_counts(units))
     known = _ancestors(*page.object_list, *([under] if under else []))
     rows = [(unit, _breadcrumbs(unit, known)) for unit in page.object_list]
-    return render(
+    count = page.paginator.count
+    return htmx.page_or_part(
         request,
         "tenants/unit_tree.html",
+        "unit-results",
         {
             "page": page,
             "rows": rows,
@@ -103,6 +105,7 @@ def unit_tree(request: MemberRequest) -> HttpResponse:
             "under_breadcrumbs": _breadcrumbs(under, known) if under else [],
             "show_archived": show_archived,
         },
+        announce=ngettext("%(n)s unit shown.", "%(n)s units shown.", count) % {"n": count},
     )
 
 
