@@ -4,12 +4,13 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from malbild.audit.forms import EventFilterForm, action_label
 from malbild.audit.models import AuditEvent
+from malbild.lib import htmx
 from malbild.tenants.decorators import member_view
 from malbild.tenants.requests import MemberRequest
 
@@ -48,7 +49,15 @@ def event_list(request: MemberRequest) -> HttpResponse:
         rows = [EventRow(e, action_label(e.action), _changes(e)) for e in page.object_list]
     # An invalid filter shows its errors and no list, rather than every event as if it matched.
     context = {"form": form, "page": page, "rows": rows}
-    return render(request, "audit/event_list.html", context)
+    if page is None:
+        errors = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        said = _("Correct the filter to see the events: %(errors)s") % {"errors": errors}
+    else:
+        count = page.paginator.count
+        said = ngettext("%(n)s event shown.", "%(n)s events shown.", count) % {"n": count}
+    return htmx.page_or_part(
+        request, "audit/event_list.html", "event-results", context, announce=said
+    )
 
 
 def _changes(event: AuditEvent) -> list[Change]:

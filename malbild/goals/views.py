@@ -30,6 +30,7 @@ from malbild.goals.forms import (
     WeightForm,
 )
 from malbild.goals.models import Contribution, Evidence, Goal, GoalIndicator
+from malbild.lib import htmx
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.targets import services as target_services
@@ -247,6 +248,10 @@ def detail(request: MemberRequest, goal_id: int) -> HttpResponse:
     """One goal: its facts, progress, chain of trust (the målbild it was set under, that
     målbild's decision and investments, the goals it breaks down), evidence, indicators, the
     goals that break it down and its contributions both ways (about fifteen queries)."""
+    return render(request, "goals/detail.html", _detail_context(request, goal_id))
+
+
+def _detail_context(request: MemberRequest, goal_id: int) -> dict[str, Any]:
     organisation = request.organisation
     goal = get_object_or_404(
         Goal.objects.select_related(
@@ -276,29 +281,51 @@ def detail(request: MemberRequest, goal_id: int) -> HttpResponse:
     contributors = sorted(
         (c for c in both if c.to_goal_id == goal.pk), key=lambda c: (c.goal.title, c.pk)
     )
-    return render(
-        request,
-        "goals/detail.html",
-        {
-            "goal": goal,
-            "target": target,
-            "in_force": in_force,
-            "investments": investments,
-            "parents": _chain_up(goal),
-            "values": list(goal.values.all()),
-            "evidence_groups": _evidence_by_kind(goal),
-            "links": list(goal.indicator_links.select_related("indicator")),
-            "page": children,
-            # What the apps above show here: what the pupils say (surveys), the activities
-            # that serve the goal (plans).
-            "measure_panels": signals.measure_panels.render(Goal, request=request, goal=goal),
-            "work_panels": signals.work_panels.render(Goal, request=request, goal=goal),
-            "contributions": contributions,
-            "contributors": contributors,
-            "may_edit": may_edit,
-            "break_down_url": _break_down_url(request, goal),
-        },
-    )
+    return {
+        "goal": goal,
+        "target": target,
+        "in_force": in_force,
+        "investments": investments,
+        "parents": _chain_up(goal),
+        "values": list(goal.values.all()),
+        "evidence_groups": _evidence_by_kind(goal),
+        "links": list(goal.indicator_links.select_related("indicator")),
+        "page": children,
+        # What the apps above show here: what the pupils say (surveys), the activities
+        # that serve the goal (plans).
+        "measure_panels": signals.measure_panels.render(Goal, request=request, goal=goal),
+        "work_panels": signals.work_panels.render(Goal, request=request, goal=goal),
+        "contributions": contributions,
+        "contributors": contributors,
+        "may_edit": may_edit,
+        "break_down_url": _break_down_url(request, goal),
+    }
+
+
+# Parts of the goal's page that a change answers with, for htmx, and the parts that change with
+# them: a change of evidence or indicators may move the progress and the other list.
+SECTIONS = {
+    "evidence-section": ("indicators-section", "goal-facts"),
+    "indicators-section": ("evidence-section", "goal-facts"),
+    "contributions-section": (),
+}
+
+
+def _answer(
+    request: MemberRequest, goal: Goal, section: str, said: str, error: str = ""
+) -> HttpResponse:
+    """What a change on the goal's page answers: for htmx, the changed `section` with the parts
+    that change with it and `said` (or the `error`, shown in the section) in the live region;
+    otherwise back to the section of the page, with the message."""
+    if htmx.asks_for(request, section):
+        context = {**_detail_context(request, goal.pk), "error": error, "error_in": section}
+        return htmx.part(request, "goals/detail.html", section, context,
+                         announce=error or said, also=SECTIONS[section])  # fmt: skip
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, said)
+    return _to_goal(request, goal, section.removesuffix("-section"))
 
 
 # Setting and changing goals -----------------------------------------------------------------------
@@ -451,15 +478,12 @@ def evidence_remove(request: MemberRequest, goal_id: int, evidence_id: int) -> H
     goal = _editable_goal(request, goal_id)
     evidence = get_object_or_404(Evidence, pk=evidence_id, goal=goal)
     evidence.goal = goal
+    said = _("The evidence %(title)s has been removed.") % {"title": evidence.title}
     try:
         services.remove_evidence(evidence, request)
     except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(
-            request, _("The evidence %(title)s has been removed.") % {"title": evidence.title}
-        )
-    return _to_goal(request, goal, "evidence")
+        return _answer(request, goal, "evidence-section", said, " ".join(e.messages))
+    return _answer(request, goal, "evidence-section", said)
 
 
 def _link(goal: Goal, link_id: int) -> GoalIndicator:
@@ -476,20 +500,15 @@ def indicator_weight(request: MemberRequest, goal_id: int, link_id: int) -> Http
     goal = _editable_goal(request, goal_id)
     link = _link(goal, link_id)
     form = WeightForm(request.POST)
+    said = _("The weight of %(indicator)s has been saved.") % {"indicator": link.indicator}
     if not form.is_valid():
-        for error in form.errors.get("weight", []):
-            messages.error(request, str(error))
-        return _to_goal(request, goal, "indicators")
+        error = " ".join(str(e) for e in form.errors.get("weight", []))
+        return _answer(request, goal, "indicators-section", said, error)
     try:
         services.change_indicator_weight(link, request, form.cleaned_data["weight"])
     except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(
-            request,
-            _("The weight of %(indicator)s has been saved.") % {"indicator": link.indicator},
-        )
-    return _to_goal(request, goal, "indicators")
+        return _answer(request, goal, "indicators-section", said, " ".join(e.messages))
+    return _answer(request, goal, "indicators-section", said)
 
 
 @require_POST
@@ -497,16 +516,12 @@ def indicator_weight(request: MemberRequest, goal_id: int, link_id: int) -> Http
 def indicator_unlink(request: MemberRequest, goal_id: int, link_id: int) -> HttpResponse:
     goal = _editable_goal(request, goal_id)
     link = _link(goal, link_id)
+    said = _("%(indicator)s no longer measures the goal.") % {"indicator": link.indicator}
     try:
         services.unlink_indicator(link, request)
     except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(
-            request,
-            _("%(indicator)s no longer measures the goal.") % {"indicator": link.indicator},
-        )
-    return _to_goal(request, goal, "indicators")
+        return _answer(request, goal, "indicators-section", said, " ".join(e.messages))
+    return _answer(request, goal, "indicators-section", said)
 
 
 # Contributions ------------------------------------------------------------------------------------
@@ -548,9 +563,8 @@ def contribution_remove(request: MemberRequest, goal_id: int, contribution_id: i
         pk=contribution_id,
     )
     services.remove_contribution(contribution, request)
-    messages.success(
-        request,
-        _("%(goal)s no longer contributes to %(to)s.")
-        % {"goal": contribution.goal.title, "to": contribution.to_goal.title},
-    )
-    return _to_goal(request, goal, "contributions")
+    said = _("%(goal)s no longer contributes to %(to)s.") % {
+        "goal": contribution.goal.title,
+        "to": contribution.to_goal.title,
+    }
+    return _answer(request, goal, "contributions-section", said)

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.indicators import services, signals
@@ -25,7 +26,7 @@ from malbild.indicators.forms import IndicatorForm, MeasurementForm, TargetForm,
 from malbild.indicators.models import Indicator, IndicatorTarget, Measurement
 from malbild.indicators.progress import Light, indicator_reading, light
 from malbild.indicators.templatetags.indicators import measure
-from malbild.lib import charts, periods
+from malbild.lib import charts, htmx, periods
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.tenants.decorators import member_view
@@ -77,14 +78,15 @@ def indicator_list(request: MemberRequest) -> HttpResponse:
     ).order_by("code", "id")
     if query:
         indicators = indicators.filter(Q(code__icontains=query) | Q(name__icontains=query))
-    return render(
+    page = paginate(request, indicators)
+    count = page.paginator.count
+    return htmx.page_or_part(
         request,
         "indicators/list.html",
-        {
-            "page": paginate(request, indicators),
-            "query": query,
-            "may_edit": request.access.can(EDITING),
-        },
+        "indicator-results",
+        {"page": page, "query": query, "may_edit": request.access.can(EDITING)},
+        announce=ngettext("%(n)s indicator shown.", "%(n)s indicators shown.", count)
+        % {"n": count},
     )
 
 

@@ -18,9 +18,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.goals.models import Goal
+from malbild.lib import htmx
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.plans import services, signals, timeline
@@ -123,15 +125,18 @@ def activity_list(request: MemberRequest) -> HttpResponse:
     page = paginate(
         request, _plan_rows(activities).order_by("unit__path", "starts_on", "title", "id")
     )
-    return render(
+    count = page.paginator.count
+    return htmx.page_or_part(
         request,
         "plans/list.html",
+        "activity-results",
         {
             "form": form,
             "page": page,
             "may_plan": _may_plan_somewhere(request.access),
             "today": timezone.localdate(),
         },
+        announce=ngettext("%(n)s activity shown.", "%(n)s activities shown.", count) % {"n": count},
     )
 
 

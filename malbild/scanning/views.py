@@ -18,9 +18,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.goals.models import Evidence, Goal
+from malbild.lib import htmx
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import paginate
 from malbild.plans.models import Activity
@@ -112,9 +114,11 @@ def signal_list(request: MemberRequest) -> HttpResponse:
     signals = signals.filter(state=state) if state else signals.exclude(state=State.ARCHIVED)
     page = paginate(request, signals.order_by("-active_at", "-id"))
     access = request.access
-    return render(
+    count = page.paginator.count
+    return htmx.page_or_part(
         request,
         "scanning/list.html",
+        "signal-results",
         {
             "page": page,
             "filters": [(key, State(value).label if value else None) for key, value in
@@ -123,6 +127,7 @@ def signal_list(request: MemberRequest) -> HttpResponse:
             "candidate_count": FeedItem.objects.filter(status=FeedItem.Status.CANDIDATE).count(),
             "may_contribute": access.can(CONTRIBUTE, anywhere=True),
         },
+        announce=ngettext("%(n)s signal shown.", "%(n)s signals shown.", count) % {"n": count},
     )  # fmt: skip
 
 
@@ -187,6 +192,21 @@ def _detail(
     request: MemberRequest, signal: Signal, status: int = 200, **forms: Any
 ) -> HttpResponse:
     """The signal's page (about fifteen queries), with any forms that need fixing."""
+    return render(request, "scanning/detail.html", _detail_context(request, signal, **forms),
+                  status=status)  # fmt: skip
+
+
+def _changed(
+    request: MemberRequest, signal: Signal, name: str, announce: str, **forms: Any
+) -> HttpResponse:
+    """For htmx: the part `name` of the signal's page, who took part (a comment or a rating
+    may add someone), and `announce` in the live region."""
+    context = _detail_context(request, signal, **forms)
+    return htmx.part(request, "scanning/detail.html", name, context, announce=announce,
+                     also=("took-part-section",))  # fmt: skip
+
+
+def _detail_context(request: MemberRequest, signal: Signal, **forms: Any) -> dict[str, Any]:
     access = request.access
     threads = paginate(request, _threads(signal))
     comments: list[SignalComment] = []
@@ -198,30 +218,25 @@ def _detail(
         initial={"relevance": mine.relevance, "impact": mine.impact} if mine else None
     )
     reply_to = forms.get("reply_to")
-    return render(
-        request,
-        "scanning/detail.html",
-        {
-            "signal": signal,
-            "areas": list(signal.focus_areas.all()),
-            "threads": threads,
-            "groups": services.participants(signal, comments),
-            "distributions": services.distributions(signal),
-            "mine": mine,
-            "led_to": services.led_to(signal),
-            "feed_item": signal.feed_items.select_related("source").first(),
-            "may_contribute": may_contribute,
-            "may_change": _may_change(request, signal),
-            "may_link": _may_link(request),
-            "comment_form": forms.get("comment_form") if reply_to is None else None,
-            "reply_form": forms.get("comment_form") if reply_to is not None else None,
-            "reply_to": reply_to,
-            "rating_form": rating_form,
-            "state_form": StateForm(initial={"state": signal.state}),
-            "blank_comment": CommentForm(),
-        },
-        status=status,
-    )
+    return {
+        "signal": signal,
+        "areas": list(signal.focus_areas.all()),
+        "threads": threads,
+        "groups": services.participants(signal, comments),
+        "distributions": services.distributions(signal),
+        "mine": mine,
+        "led_to": services.led_to(signal),
+        "feed_item": signal.feed_items.select_related("source").first(),
+        "may_contribute": may_contribute,
+        "may_change": _may_change(request, signal),
+        "may_link": _may_link(request),
+        "comment_form": forms.get("comment_form") if reply_to is None else None,
+        "reply_form": forms.get("comment_form") if reply_to is not None else None,
+        "reply_to": reply_to,
+        "rating_form": rating_form,
+        "state_form": StateForm(initial={"state": signal.state}),
+        "blank_comment": CommentForm(),
+    }
 
 
 @require_safe
@@ -278,17 +293,24 @@ def comment(request: MemberRequest, signal_id: int) -> HttpResponse:
             SignalComment.objects.select_related("author"), pk=int(parent_id), signal=signal
         )
     form = CommentForm(request.POST)
+    in_place = htmx.asks_for(request, "discussion-section")
     if not form.is_valid():
+        if in_place:
+            errors = " ".join(str(e) for e in form.errors.get("body", []))
+            announce = _("Your comment was not posted: %(errors)s") % {"errors": errors}
+            return _changed(request, signal, "discussion-section", announce, comment_form=form,
+                            reply_to=parent)  # fmt: skip
         return _detail(request, signal, 400, comment_form=form, reply_to=parent)
     new, notified = services.add_comment(signal, request, form.cleaned_data["body"], parent)
     if notified:
-        messages.success(
-            request,
-            _("Your comment has been posted. Notified by e-mail: %(names)s.")
-            % {"names": ", ".join(p.name or p.email for p in notified)},
-        )
+        said = _("Your comment has been posted. Notified by e-mail: %(names)s.") % {
+            "names": ", ".join(p.name or p.email for p in notified)
+        }
     else:
-        messages.success(request, _("Your comment has been posted."))
+        said = _("Your comment has been posted.")
+    if in_place:
+        return _changed(request, signal, "discussion-section", said)
+    messages.success(request, said)
     return _to_signal(request, signal, f"comment-{new.pk}")
 
 
@@ -297,10 +319,17 @@ def comment(request: MemberRequest, signal_id: int) -> HttpResponse:
 def rate(request: MemberRequest, signal_id: int) -> HttpResponse:
     signal = _signal(signal_id)
     form = RatingForm(request.POST)
+    in_place = htmx.asks_for(request, "ratings-section")
     if not form.is_valid():
+        if in_place:
+            errors = " ".join(str(e) for errors in form.errors.values() for e in errors)
+            announce = _("Your rating was not saved: %(errors)s") % {"errors": errors}
+            return _changed(request, signal, "ratings-section", announce, rating_form=form)
         return _detail(request, signal, 400, rating_form=form)
     data = form.cleaned_data
     services.rate(signal, request, data["relevance"], data["impact"])
+    if in_place:
+        return _changed(request, signal, "ratings-section", _("Your rating has been saved."))
     messages.success(request, _("Your rating has been saved."))
     return _to_signal(request, signal, "ratings")
 

@@ -13,11 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from malbild.accounts import oidc
 from malbild.accounts import services as account_services
 from malbild.accounts.models import User
+from malbild.lib import htmx
 from malbild.lib.forms import apply_errors
 from malbild.lib.paging import PAGE_SIZE, paginate
 from malbild.tenants import services
@@ -90,9 +92,11 @@ def unit_tree(request: MemberRequest) -> HttpResponse:
     page = paginate(request, _with_child_counts(units))
     known = _ancestors(*page.object_list, *([under] if under else []))
     rows = [(unit, _breadcrumbs(unit, known)) for unit in page.object_list]
-    return render(
+    count = page.paginator.count
+    return htmx.page_or_part(
         request,
         "tenants/unit_tree.html",
+        "unit-results",
         {
             "page": page,
             "rows": rows,
@@ -101,6 +105,7 @@ def unit_tree(request: MemberRequest) -> HttpResponse:
             "under_breadcrumbs": _breadcrumbs(under, known) if under else [],
             "show_archived": show_archived,
         },
+        announce=ngettext("%(n)s unit shown.", "%(n)s units shown.", count) % {"n": count},
     )
 
 
@@ -273,15 +278,18 @@ def people(request: MemberRequest) -> HttpResponse:
         .select_related("unit", "invited_by")
         .order_by("-created_at")[:PAGE_SIZE]
     )
-    return render(
+    count = page.paginator.count
+    return htmx.page_or_part(
         request,
         "tenants/people.html",
+        "people-results",
         {
             "page": page,
             "rows": [(person, roles.get(person.pk, [])) for person in page.object_list],
             "query": query,
             "invitations": [i for i in invitations if access.can_grant(i.role, i.unit)],
         },
+        announce=ngettext("%(n)s person shown.", "%(n)s people shown.", count) % {"n": count},
     )
 
 

@@ -26,6 +26,13 @@ def submit(page: Page, form: str) -> None:
     check_page(page)
 
 
+def submit_in_place(page: Page, form: str, said: str) -> None:
+    """Submit a form that htmx answers in place: the live region begins with `said`."""
+    page.locator(f"{form} button[type=submit]").first.click()
+    expect(page.locator("#status")).to_have_text(re.compile("^" + re.escape(said)))
+    check_page(page)
+
+
 def follow(page: Page, link: Locator) -> None:
     with page.expect_navigation():
         link.first.click()
@@ -48,7 +55,7 @@ def open_signal(page: Page) -> None:
 def rate(page: Page, relevance: int, impact: int) -> None:
     page.locator(f"input[name=relevance][value='{relevance}']").check()
     page.locator(f"input[name=impact][value='{impact}']").check()
-    submit(page, "form.rating-form")
+    submit_in_place(page, "form.rating-form", "Din bedömning har sparats.")
 
 
 def test_a_signal_is_discussed_rated_and_becomes_evidence_for_a_goal(
@@ -79,7 +86,7 @@ def test_a_signal_is_discussed_rated_and_becomes_evidence_for_a_goal(
     politician.locator("#id_body").fill(
         "Det här vill nämnden veta mer om. @Sara Nyström, hur ser det ut på Åsen?"
     )
-    submit(politician, "form.comment-form")
+    submit_in_place(politician, "form.comment-form", "Din kommentar har publicerats.")
     expect(politician.locator(".comment__mentions")).to_contain_text("Sara Nyström")
     rate(politician, 4, 5)
 
@@ -90,7 +97,7 @@ def test_a_signal_is_discussed_rated_and_becomes_evidence_for_a_goal(
     thread = rektor.locator("li.thread", has_text="@Sara Nyström")
     thread.locator("details.reply summary").click()
     thread.locator("textarea[name=body]").fill("Två arbetslag provar redan. Vi delar gärna.")
-    submit(rektor, "li.thread details.reply form")
+    submit_in_place(rektor, "li.thread details.reply form", "Din kommentar har publicerats.")
     expect(rektor.locator("li.thread .replies")).to_contain_text("Två arbetslag provar redan.")
     rate(rektor, 5, 4)
     took_part = rektor.locator("section[aria-labelledby=took-part]")

@@ -273,3 +273,21 @@ def test_the_number_of_queries_does_not_grow_with_the_events(
     with django_assert_max_num_queries(7):
         response = admin_client.get(url(org), {"person": "person"})
     assert len(response.context["rows"]) == min(count, 50)
+
+
+def test_a_filter_with_htmx_answers_the_events_and_counts_them(admin_client, org):
+    event(org, "tenants.unit_changed", summary="Enheten ändrad")
+    event(org, "goals.created", summary="Målet satt")
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "event-results"}
+    with translation.override("sv"):
+        response = admin_client.get(url(org), {"action": "goals.created"}, **htmx)
+        bad = admin_client.get(url(org), {"date_to": "igår"}, **htmx)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="event-results">')
+    assert "Målet satt" in html
+    assert "Enheten ändrad" not in html
+    assert "<form" not in html
+    assert "1 händelse visas.</div>" in html
+    assert "HX-Request" in response["Vary"]
+    assert "Rätta filtret för att se händelserna: " in bad.content.decode()
+    assert "<table" not in bad.content.decode()

@@ -98,3 +98,27 @@ def test_the_list_uses_as_many_queries_for_80_indicators_as_for_3(
         response = client.get(list_url(cast.org))
     assert len(response.context["page"].object_list) == 50
     assert len(small.captured_queries) <= 10
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("english")
+def test_the_search_with_htmx_answers_the_results_and_counts_them(client, cast):
+    make_indicator(cast.org, "BEH-LAR", name="Andel behöriga lärare")
+    make_indicator(cast.org, "DATOR", name="Elever per dator")
+    client.force_login(cast.reader)
+    response = client.get(
+        list_url(cast.org),
+        {"q": "beh"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="indicator-results",
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="indicator-results">')
+    assert "BEH-LAR" in html
+    assert "DATOR" not in html
+    assert "<form" not in html
+    assert "1 indicator shown.</div>" in html
+    assert "HX-Request" in response["Vary"]
+    page = client.get(list_url(cast.org), {"q": "beh"}).content.decode()
+    assert 'hx-target="#indicator-results"' in page
+    assert "<main" in page

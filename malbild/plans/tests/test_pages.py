@@ -189,3 +189,27 @@ def test_the_new_activity_links_show_where_staff_may_add(client, cast, goals):
     client.force_login(cast.reader)
     for page in (school_plan, activity_list):
         assert create not in client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_list_filter_with_htmx_answers_the_results_and_counts_them(client, cast, goals):
+    make_activity(cast.org, cast.team, "I arbetslaget", goals=(goals["asen"],))
+    make_activity(cast.org, cast.root, "I förvaltningen", goals=(goals["top"],))
+    client.force_login(cast.teacher)
+    url = reverse("plans:list", args=["mittkoping"])
+    response = client.get(
+        f"{url}?enhet={cast.school.pk}&status=&mal=",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="activity-results",
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="activity-results">')
+    assert "<form" not in html
+    assert "<main" not in html
+    assert "I arbetslaget" in html
+    assert "I förvaltningen" not in html
+    assert "1 activity shown.</div>" in html
+    assert "HX-Request" in response["Vary"]
+    whole = client.get(f"{url}?enhet={cast.school.pk}")
+    assert 'hx-target="#activity-results"' in whole.content.decode()
+    assert "HX-Request" in whole["Vary"]

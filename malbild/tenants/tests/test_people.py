@@ -282,3 +282,19 @@ def test_a_person_in_several_organisations_chooses_among_them(client, cast):
     html = client.get("/").content.decode()
     assert reverse("dashboards:home", args=["mittkoping"]) in html
     assert reverse("dashboards:home", args=["ekby"]) in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("english")
+def test_the_people_search_with_htmx_answers_the_results_and_counts_them(client, cast):
+    client.force_login(cast.admin)
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "people-results"}
+    response = client.get(url("people", cast.org), {"q": "rektor"}, **htmx)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="people-results">')
+    assert "rektor@mittkoping.test" in html
+    assert "larare@mittkoping.test" not in html
+    assert "1 person shown.</div>" in html
+    assert "HX-Request" in response["Vary"]
+    client.force_login(cast.teacher)
+    assert client.get(url("people", cast.org), {"q": "rektor"}, **htmx).status_code == 403

@@ -48,6 +48,25 @@ def test_the_tree_opens_one_level_at_a_time_and_finds_by_name(client, cast):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("english")
+def test_the_search_with_htmx_answers_the_results_and_counts_them(client, cast):
+    client.force_login(cast.admin)
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "unit-results"}
+    response = client.get(url("unit_tree", cast.org), {"q": "skola"}, **htmx)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="unit-results">')
+    assert "Åsens skola" in html
+    assert "Berga skola" in html
+    assert "<form" not in html
+    assert "Add a top-level unit" not in html  # a search adds nothing
+    assert "2 units shown.</div>" in html
+    assert "HX-Request" in response["Vary"]
+    whole = client.get(url("unit_tree", cast.org)).content.decode()
+    assert 'hx-target="#unit-results"' in whole
+    assert "Add a top-level unit" in whole
+
+
+@pytest.mark.django_db
 def test_another_organisations_unit_answers_404(client, cast):
     client.force_login(cast.admin)
     assert client.get(url("unit_detail", cast.org, cast.ekby_school.pk)).status_code == 404
