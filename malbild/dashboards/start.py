@@ -15,11 +15,11 @@ from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from malbild.assessments.models import AssessmentRound, Participant
 from malbild.followup.models import Period, Report
+from malbild.goals import pictures
 from malbild.goals.models import Goal
 from malbild.lib import charts
 from malbild.scanning.models import Mention, SignalComment
@@ -323,28 +323,6 @@ class GoalProgress:
     chart: str
 
 
-def _percent(value: object) -> str:
-    if value is None:
-        return _("no value yet")
-    comma = (get_language() or "sv").startswith("sv")
-    return charts.number(float(value), 0, comma) + "\u00a0%"  # type: ignore[arg-type]
-
-
 def progress_bars(goals: Iterable[Goal]) -> list[GoalProgress]:
     """Each goal's stored progress and planned progress as a bar (no query)."""
-    found = []
-    for goal in goals:
-        progress = float(goal.progress) if goal.progress is not None else None
-        expected = float(goal.expected) if goal.expected is not None else None
-        chart = charts.progress(
-            progress,
-            expected,
-            title=_("Progress of the goal: %(progress)s of the way, %(expected)s planned by now")
-            % {"progress": _percent(goal.progress), "expected": _percent(goal.expected)},
-            description=_(
-                "The filled bar is how far the goal has come from its starting point towards "
-                "its target; the mark is where the plan says it should be by now."
-            ),
-        )
-        found.append(GoalProgress(goal, chart))
-    return found
+    return [GoalProgress(g, pictures.progress_bar(g.progress, g.expected)) for g in goals]

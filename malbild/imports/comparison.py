@@ -235,7 +235,9 @@ def _sparkline(indicator: Indicator, line: Line) -> SafeString | None:
     if len(points) < 2:
         return None
     values = ", ".join(
-        f"{year} {_decimal(value)}" for year, value in sorted(line.values.items()) if value is not None
+        f"{year} {_decimal(value)}"
+        for year, value in sorted(line.values.items())
+        if value is not None
     )
     return charts.sparkline(
         points,

@@ -211,11 +211,14 @@ def _frame(
     description: str,
     body: list[str],
     size: str = 'width="100%"',
+    key: str = "",
 ) -> str:
     """The outer `<svg>`: an image named by its title and described by its description, both
     first, with ids of its own so that several charts can share a page. `size` is its size in
-    the page: as wide as its container unless said otherwise."""
-    prefix = f"chart-{secrets.token_hex(6)}"
+    the page: as wide as its container unless said otherwise. A `key` unique on the page (such
+    as "goal-12") makes the ids the same on every drawing, for pages that must give the same
+    bytes for the same data (lib/cacheable.py); otherwise they are random."""
+    prefix = f"chart-{key}" if key else f"chart-{secrets.token_hex(6)}"
     return "".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(height)}" '
@@ -618,7 +621,9 @@ def stacked(
 PROGRESS_WIDTH, PROGRESS_HEIGHT = 240.0, 26.0  # a thin bar that scales with its table cell
 
 
-def _progress_svg(value: float | None, expected: float | None, title: str, description: str) -> str:
+def _progress_svg(
+    value: float | None, expected: float | None, title: str, description: str, key: str
+) -> str:
     if value is None and expected is None:
         return ""
     left, right, top, bar = 6.0, 6.0, 7.0, 12.0
@@ -643,16 +648,16 @@ def _progress_svg(value: float | None, expected: float | None, title: str, descr
             'stroke-width="2.5"/>'
         )
         body.append(f'<path d="M{_f(x - 5)} 0h10l-5 {_f(top - 1)}z" fill="{INK}"/>')
-    return _frame(PROGRESS_WIDTH, PROGRESS_HEIGHT, title, description, body)
+    return _frame(PROGRESS_WIDTH, PROGRESS_HEIGHT, title, description, body, key=key)
 
 
 def progress(
-    value: float | None, expected: float | None, *, title: str, description: str
+    value: float | None, expected: float | None, *, title: str, description: str, key: str = ""
 ) -> SafeString:
     """A goal's progress as a bar from 0 to 100 % (filled up to `value`) with a mark (a line
     under a small triangle) where the plan says it should be by now (`expected`). The page
-    writes both numbers beside it."""
-    return _drawn(lambda: _progress_svg(value, expected, title, description), title)
+    writes both numbers beside it. `key`: see `_frame`."""
+    return _drawn(lambda: _progress_svg(value, expected, title, description, key), title)
 
 
 SPARK_WIDTH, SPARK_HEIGHT = 120.0, 32.0  # a line in a table cell, drawn at this size

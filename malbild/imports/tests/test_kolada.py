@@ -368,7 +368,8 @@ def test_the_trend_column_draws_each_line_as_a_sparkline_beside_its_words(
         page = client.get(reverse("imports:compare", args=["mittkoping", linked.pk]))
     own = page.context["result"].lines[0]
     svg = str(own.chart)
-    assert 'role="img"' in svg and 'width="120" height="32"' in svg
+    assert 'role="img"' in svg
+    assert 'width="120" height="32"' in svg
     assert re.findall(r"<desc[^>]*>([^<]*)</desc>", svg) == [
         "Values per year: 2018 70, 2019 71.5, 2020 73, 2021 74.5, 2022 76, 2023 77.5, 2024 79."
     ]

@@ -407,14 +407,15 @@ def test_a_sparkline_is_a_small_named_image_from_the_first_to_the_last_value():
     measured = re.search(r'<path d="M([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)" '
                          r'fill="none" stroke="#1d4f91"', svg)  # fmt: skip
     assert measured is not None
-    x0, y0, x1, y1, x2, y2 = (float(v) for v in measured.groups())
+    x0, y0, _x1, y1, x2, y2 = (float(v) for v in measured.groups())
     # Across 2022–2027 (the plan reaches further than the values), 52.1 to 75 high.
     assert x0 == pytest.approx(5)
     assert x2 == pytest.approx(5 + (120 - 10) * 2 / 5)
     assert y0 == pytest.approx(32 - 5)  # the lowest value at the bottom
     assert y1 < y2 < y0  # 55.5 above 54 above 52.1
     end = re.search(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
-    assert end is not None and (float(end.group(1)), float(end.group(2))) == (x2, y2)
+    assert end is not None
+    assert (float(end.group(1)), float(end.group(2))) == (x2, y2)
     # The plan: dashed, ending in a square at the target, at the top.
     assert 'stroke-dasharray="6 4"' in svg
     target = re.search(r'<rect x="([\d.]+)" y="([\d.]+)" width="6"', svg)
@@ -450,5 +451,7 @@ def test_a_bar_list_draws_one_labelled_bar_per_name_with_its_value():
 
 def test_a_bar_list_escapes_its_names_and_draws_nothing_without_values():
     svg = str(charts.bar_list(["<b>&"], [1.0], title="<t>", description="d", domain=(0, 4)))
-    assert "<b>" not in svg and "&lt;b&gt;&amp;" in svg and "&lt;t&gt;" in svg
+    assert "<b>" not in svg
+    assert "&lt;b&gt;&amp;" in svg
+    assert "&lt;t&gt;" in svg
     assert str(charts.bar_list(["A"], [None], title="t", description="d", domain=(0, 4))) == ""
