@@ -24,6 +24,8 @@ from malbild.goals.models import Goal
 from malbild.lib import charts
 from malbild.scanning.models import Mention, SignalComment
 from malbild.steering.models import SteeringChange
+from malbild.surveys.access import RUN, runnable
+from malbild.surveys.models import Survey
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
 from malbild.tenants.models import OrgUnit, within
@@ -280,17 +282,34 @@ def versions(today: date) -> Versions:
 @dataclass(frozen=True)
 class Date:
     day: date
-    kind: str  # "followup", "review", "steering"
+    kind: str  # "followup", "review", "steering", "survey"
     text: str
     url_name: str
     url_args: tuple[int, ...] = ()
 
 
+def surveys_closing(access: Access, today: date) -> list[Survey]:
+    """The open pupil surveys the person runs whose last day to answer is still to come,
+    soonest first (one query). Self-assessment rounds have no closing date: they stay open
+    until their lead closes them, so they are in "Att göra", not among the dates."""
+    if not access.can(RUN, anywhere=True):
+        return []
+    return list(
+        Survey.objects.filter(runnable(access), status=Survey.Status.OPEN, closes_on__gte=today)
+        .select_related("unit")
+        .order_by("closes_on", "pk")[:SHOWN]
+    )
+
+
 def coming_dates(
-    found: list[Period], target: Versions, changes: list[SteeringChange], today: date
+    found: list[Period],
+    target: Versions,
+    changes: list[SteeringChange],
+    today: date,
+    surveys: Iterable[Survey] = (),
 ) -> list[Date]:
-    """The coming deadlines, review and steering-document changes, soonest first (no query:
-    from what the page has read already)."""
+    """The coming deadlines, review, steering-document changes and last days of the person's
+    pupil surveys, soonest first (no query: from what the page has read already)."""
     dates = [
         Date(p.deadline, "followup", _("Follow-up reports due: %(name)s") % {"name": p.name},
              "followup:period_detail", (p.pk,))
@@ -308,6 +327,12 @@ def coming_dates(
             Date(change.date, "steering",
                  f"{change.document.title}: {change.get_kind_display()}",
                  "steering:detail", (change.document.pk,))
+        )  # fmt: skip
+    for survey in surveys:
+        dates.append(
+            Date(survey.closes_on, "survey",
+                 _("Last day to answer the pupil survey: %(title)s") % {"title": survey.title},
+                 "surveys:detail", (survey.pk,))
         )  # fmt: skip
     return sorted(dates, key=lambda d: (d.day, d.kind, d.text))
 
