@@ -211,7 +211,7 @@ def test_each_indicator_shows_its_values_over_time_against_its_plan(
     svg = str(trend.chart)
     assert 'role="img"' in svg
     assert "<desc" in svg
-    assert "Mätt: 2023 48 %, 2024 55,5 %, 2025 61 %. Mål 80 % till 2026." in svg
+    assert "Mätt: 2023 48 %, 2024 55,5 %, 2025 61 %. Målvärde 80 % till 2026." in svg
     assert "99" not in svg
     # The figures in words beside it, and every one in the table under it.
     assert "61 % år 2025" in html
