@@ -289,10 +289,12 @@ class Date:
 
 
 def surveys_closing(access: Access, today: date) -> list[Survey]:
-    """The open pupil surveys the person runs whose last day to answer is still to come,
-    soonest first (one query). Self-assessment rounds have no closing date: they stay open
-    until their lead closes them, so they are in "Att göra", not among the dates."""
-    if not access.can(RUN, anywhere=True):
+    """The open pupil surveys in the units where the person runs surveys whose last day to
+    answer is still to come, soonest first (one query). Only for people limited to units (a
+    rektor, a teacher): for an administrator of the whole organisation every class's survey
+    would be noise, and the calendar feed has them all. Self-assessment rounds have no closing
+    date: they stay open until their lead closes them, so they are in "Att göra" instead."""
+    if not access.can(RUN, anywhere=True) or access.subtrees(RUN) is None:
         return []
     return list(
         Survey.objects.filter(runnable(access), status=Survey.Status.OPEN, closes_on__gte=today)
