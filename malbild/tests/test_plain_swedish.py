@@ -88,8 +88,10 @@ def test_no_swedish_help_text_says_markdown():
     offenders = []
     for entry in entries:
         msgstr = entry.split("\nmsgstr ", 1)[-1] if "\nmsgstr " in entry else ""
-        if "Markdown" in msgstr and "templates/practices/import.html" not in entry and (
-            "(.md)" not in msgstr
+        if (
+            "Markdown" in msgstr
+            and "templates/practices/import.html" not in entry
+            and ("(.md)" not in msgstr)
         ):
             offenders.append(msgstr)
     assert offenders == []

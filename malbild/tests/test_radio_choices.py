@@ -22,7 +22,8 @@ def radio_fields():
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if not issubclass(cls, forms.BaseForm) or cls.__module__ != module.__name__:
                 continue
-            for field_name, field in cls.base_fields.items():
+            declared: dict[str, forms.Field] = getattr(cls, "base_fields", {})
+            for field_name, field in declared.items():
                 if isinstance(field.widget, forms.RadioSelect):
                     yield f"{module.__name__}.{name}.{field_name}", field
 
@@ -45,7 +46,9 @@ def test_the_check_finds_a_blank_among_radio_buttons():
     with_blank = forms.ChoiceField(
         choices=[("", "---------"), ("a", "A")], widget=forms.RadioSelect
     )
-    model_blank = forms.ModelChoiceField(queryset=None, widget=forms.RadioSelect, blank=True)
+    model_blank: forms.Field = forms.ModelChoiceField(
+        queryset=None, widget=forms.RadioSelect, blank=True
+    )
     assert blank_choice(with_blank)
     assert blank_choice(model_blank)
     assert not blank_choice(forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect))
