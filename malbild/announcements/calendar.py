@@ -1,5 +1,6 @@
 """The dates an organisation works towards, for its iCalendar feed: when the målbild is to be
-reviewed, when follow-up reports are due and when activities end."""
+reviewed, when follow-up reports are due, when activities end, when steering documents change
+and the last days of the open pupil surveys: the coming dates of the start page, and more."""
 
 from datetime import timedelta
 
@@ -8,15 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malbild.announcements.feeds import Event
+from malbild.steering.models import SteeringChange
+from malbild.surveys.models import Survey
 from malbild.targets.models import TargetVision
 from malbild.tenants.models import Organisation
 
 ACTIVITIES_SHOWN = 500
+CHANGES_SHOWN = SURVEYS_SHOWN = 200
 ENDED_SHOWN_DAYS = 30  # activities that ended this long ago still show
 
 
 def events(organisation: Organisation) -> list[Event]:
-    """Three queries at most, inside the organisation's scope."""
+    """Five queries at most, inside the organisation's scope."""
     found: list[Event] = []
     host = f"{organisation.slug}.malbild"
     for version in TargetVision.objects.filter(
@@ -61,4 +65,30 @@ def events(organisation: Organisation) -> list[Event]:
                     % {"title": activity.title, "unit": activity.unit.name},
                 )
             )
+    since = timezone.localdate() - timedelta(days=ENDED_SHOWN_DAYS)
+    for change in (
+        SteeringChange.objects.filter(date__gte=since)
+        .select_related("document")
+        .order_by("date", "id")[:CHANGES_SHOWN]
+    ):
+        found.append(
+            Event(
+                uid=f"steering-{change.pk}@{host}",
+                day=change.date,
+                summary=f"{change.document.title}: {change.get_kind_display()}",
+            )
+        )
+    for survey in (
+        Survey.objects.filter(status=Survey.Status.OPEN, closes_on__gte=since)
+        .select_related("unit")
+        .order_by("closes_on", "id")[:SURVEYS_SHOWN]
+    ):
+        found.append(
+            Event(
+                uid=f"survey-{survey.pk}@{host}",
+                day=survey.closes_on,
+                summary=_("Last day to answer the pupil survey: %(title)s")
+                % {"title": survey.title},
+            )
+        )
     return sorted(found, key=lambda e: (e.day, e.uid))

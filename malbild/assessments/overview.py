@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Avg, Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -24,7 +26,7 @@ from malbild.assessments.models import (
     level_label,
 )
 from malbild.assessments.services import current_model
-from malbild.lib import spreadsheets
+from malbild.lib import charts, spreadsheets
 from malbild.tenants.models import Organisation
 
 # A unit's result for a statement, counted in the band of the level it rounds to.
@@ -123,6 +125,38 @@ def build(
     order = {key: (s.area.position, s.position) for key, s in statements.items()}
     found.sort(key=lambda r: order.get(r.key, (99, 99)))
     return Picture(units, found)
+
+
+@dataclass
+class AreaChart:
+    area: Area
+    chart: SafeString
+
+
+def area_charts(units: list[UnitRow], areas: list[Area]) -> list[AreaChart]:
+    """For each area, the units side by side: one bar per unit on the 0–4 scale, labelled with
+    its result (no query). The page's table of units and areas has the same figures."""
+    found = []
+    for area in areas:
+        values = [row.areas.get(area.key) for row in units]
+        if all(v is None for v in values):
+            continue
+        parts = [
+            _("%(unit)s: %(score)s.")
+            % {"unit": row.round.unit.name,
+               "score": "–" if value is None else number_format(value, 1)}
+            for row, value in zip(units, values, strict=True)
+        ]  # fmt: skip
+        chart = charts.bar_list(
+            [row.round.unit.name for row in units],
+            [None if v is None else float(v) for v in values],
+            title=_("%(area)s: each unit's latest result (0 = not planned, 4 = achieved)")
+            % {"area": area.label},
+            description=" ".join(parts),
+            domain=(0.0, 4.0),
+        )
+        found.append(AreaChart(area, chart))
+    return found
 
 
 def _dec(value: Any) -> Decimal | None:

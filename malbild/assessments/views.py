@@ -495,11 +495,13 @@ def municipality(request: MemberRequest) -> HttpResponse:
         kind, area_key = form.cleaned_data["typ"], form.cleaned_data["omrade"]
     picture = overview.build(kind=kind, area_key=area_key, areas=areas, model=model)
     page = paginate(request, picture.units)
+    shown_areas = [a for a in areas if not area_key or a.key == area_key]
     return render(
         request,
         "assessments/municipality.html",
         {"form": form, "picture": picture, "page": page, "areas": areas,
-         "shown_areas": [a for a in areas if not area_key or a.key == area_key],
+         "shown_areas": shown_areas,
+         "area_charts": overview.area_charts(list(page.object_list), shown_areas),
          "query": request.GET.urlencode()},
     )  # fmt: skip
 

@@ -15,15 +15,17 @@ from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from malbild.assessments.models import AssessmentRound, Participant
 from malbild.followup.models import Period, Report
+from malbild.goals import pictures
 from malbild.goals.models import Goal
 from malbild.lib import charts
 from malbild.scanning.models import Mention, SignalComment
 from malbild.steering.models import SteeringChange
+from malbild.surveys.access import RUN, runnable
+from malbild.surveys.models import Survey
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
 from malbild.tenants.models import OrgUnit, within
@@ -280,17 +282,36 @@ def versions(today: date) -> Versions:
 @dataclass(frozen=True)
 class Date:
     day: date
-    kind: str  # "followup", "review", "steering"
+    kind: str  # "followup", "review", "steering", "survey"
     text: str
     url_name: str
     url_args: tuple[int, ...] = ()
 
 
+def surveys_closing(access: Access, today: date) -> list[Survey]:
+    """The open pupil surveys in the units where the person runs surveys whose last day to
+    answer is still to come, soonest first (one query). Only for people limited to units (a
+    rektor, a teacher): for an administrator of the whole organisation every class's survey
+    would be noise, and the calendar feed has them all. Self-assessment rounds have no closing
+    date: they stay open until their lead closes them, so they are in "Att göra" instead."""
+    if not access.can(RUN, anywhere=True) or access.subtrees(RUN) is None:
+        return []
+    return list(
+        Survey.objects.filter(runnable(access), status=Survey.Status.OPEN, closes_on__gte=today)
+        .select_related("unit")
+        .order_by("closes_on", "pk")[:SHOWN]
+    )
+
+
 def coming_dates(
-    found: list[Period], target: Versions, changes: list[SteeringChange], today: date
+    found: list[Period],
+    target: Versions,
+    changes: list[SteeringChange],
+    today: date,
+    surveys: Iterable[Survey] = (),
 ) -> list[Date]:
-    """The coming deadlines, review and steering-document changes, soonest first (no query:
-    from what the page has read already)."""
+    """The coming deadlines, review, steering-document changes and last days of the person's
+    pupil surveys, soonest first (no query: from what the page has read already)."""
     dates = [
         Date(p.deadline, "followup", _("Follow-up reports due: %(name)s") % {"name": p.name},
              "followup:period_detail", (p.pk,))
@@ -309,6 +330,12 @@ def coming_dates(
                  f"{change.document.title}: {change.get_kind_display()}",
                  "steering:detail", (change.document.pk,))
         )  # fmt: skip
+    for survey in surveys:
+        dates.append(
+            Date(survey.closes_on, "survey",
+                 _("Last day to answer the pupil survey: %(title)s") % {"title": survey.title},
+                 "surveys:detail", (survey.pk,))
+        )  # fmt: skip
     return sorted(dates, key=lambda d: (d.day, d.kind, d.text))
 
 
@@ -323,28 +350,6 @@ class GoalProgress:
     chart: str
 
 
-def _percent(value: object) -> str:
-    if value is None:
-        return _("no value yet")
-    comma = (get_language() or "sv").startswith("sv")
-    return charts.number(float(value), 0, comma) + "\u00a0%"  # type: ignore[arg-type]
-
-
 def progress_bars(goals: Iterable[Goal]) -> list[GoalProgress]:
     """Each goal's stored progress and planned progress as a bar (no query)."""
-    found = []
-    for goal in goals:
-        progress = float(goal.progress) if goal.progress is not None else None
-        expected = float(goal.expected) if goal.expected is not None else None
-        chart = charts.progress(
-            progress,
-            expected,
-            title=_("Progress of the goal: %(progress)s of the way, %(expected)s planned by now")
-            % {"progress": _percent(goal.progress), "expected": _percent(goal.expected)},
-            description=_(
-                "The filled bar is how far the goal has come from its starting point towards "
-                "its target; the mark is where the plan says it should be by now."
-            ),
-        )
-        found.append(GoalProgress(goal, chart))
-    return found
+    return [GoalProgress(g, pictures.progress_bar(g.progress, g.expected)) for g in goals]

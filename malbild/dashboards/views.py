@@ -314,7 +314,7 @@ def home(request: MemberRequest) -> HttpResponse:
     write or approve, late ones first, rounds to answer, signals waiting for their comment, the
     målbild's review and what waits for the nämnd), how it is going ("Så går det": the active
     goals of the organisation, or of the person's own units, by focus area and light, as a
-    picture with its numbers) and the coming dates. At most eight queries of its own
+    picture with its numbers) and the coming dates. At most nine queries of its own
     (`dashboards.start`)."""
     organisation = request.organisation
     access = request.access
@@ -361,6 +361,8 @@ def home(request: MemberRequest) -> HttpResponse:
             "may_review": may_review,
             "may_adopt": may_adopt,
             "panels": start_panels.render(Goal, request=request),
-            "dates": start.coming_dates(periods, target, changes, today),
+            "dates": start.coming_dates(
+                periods, target, changes, today, start.surveys_closing(access, today)
+            ),
         },
     )

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from malbild.goals import signals
+from malbild.goals import pictures, signals
 from malbild.goals.access import PUBLIC_STATUSES
 from malbild.goals.models import Goal
 from malbild.lib.cacheable import cached_render, newest
@@ -33,7 +33,7 @@ PUBLIC_GOALS = Q(goals__status__in=PUBLIC_STATUSES)
 @require_safe
 @public_view
 def goals(request: PublicRequest) -> HttpResponse:
-    """The units that own goals of the målbild in force, with their progress."""
+    """The units that own goals of the målbild in force, with their progress as a bar."""
     organisation = request.organisation
     target = target_services.adopted(organisation)
     units = (
@@ -48,6 +48,8 @@ def goals(request: PublicRequest) -> HttpResponse:
     )
     page = paginate(request, units)
     rows = list(page.object_list)
+    for unit in rows:
+        unit.chart = pictures.progress_bar(unit.progress, None, key=f"unit-{unit.pk}")
     panels = signals.public_panels.render(Goal, request=request)
     return cached_render(
         request,
@@ -91,6 +93,7 @@ def unit_goals(request: PublicRequest, unit_id: int) -> HttpResponse:
         # down a draft, whose title is not the public's yet.
         parent = goal.parent
         goal.public_parent = parent if parent and parent.status in PUBLIC_STATUSES else None
+        goal.chart = pictures.progress_bar(goal.progress, goal.expected, key=f"goal-{goal.pk}")
     return cached_render(
         request,
         "goals/public/unit_goals.html",
@@ -99,7 +102,7 @@ def unit_goals(request: PublicRequest, unit_id: int) -> HttpResponse:
         parts=[
             organisation.name, unit.name, unit.progress, target.pk if target else None,
             page.paginator.count,
-            *((g.pk, g.title, g.status, g.light, g.progress, g.description,
+            *((g.pk, g.title, g.status, g.light, g.progress, g.expected, g.description,
                g.public_parent and (g.public_parent.title, g.public_parent.unit.name))
               for g in rows),
         ],

@@ -34,6 +34,7 @@ class Line:
     values: dict[int, Decimal | None] = field(default_factory=dict)
     fetched_at: datetime | None = None
     rank: int | None = None
+    chart: SafeString | None = None  # the values as a sparkline, in the trend column
 
     @property
     def latest_year(self) -> int | None:
@@ -157,6 +158,8 @@ def compare(
     units = sorted(_lines(unit_values, {}, {}).values(), key=lambda line: line.title)
     for line in units:
         line.kind = "unit"
+    for line in [*ordered, *units]:
+        line.chart = _sparkline(indicator, line)
     fetched = [v.fetched_at for v in found] + [v.fetched_at for v in unit_values]
     return Comparison(
         years=years,
@@ -218,6 +221,29 @@ def _chart(
         description=" ".join(parts),
         axis_title=indicator.unit_of_measure,
         zero=False,
+    )
+
+
+def _sparkline(indicator: Indicator, line: Line) -> SafeString | None:
+    """The line's values per year as a sparkline beside its trend in words; the table of every
+    year follows on the page."""
+    points = [
+        charts.Point(year, str(year), float(value))
+        for year, value in sorted(line.values.items())
+        if value is not None
+    ]
+    if len(points) < 2:
+        return None
+    values = ", ".join(
+        f"{year} {_decimal(value)}"
+        for year, value in sorted(line.values.items())
+        if value is not None
+    )
+    return charts.sparkline(
+        points,
+        title=_("%(indicator)s for %(name)s, per year")
+        % {"indicator": indicator.name, "name": line.title},
+        description=_("Values per year: %(values)s.") % {"values": values},
     )
 
 

@@ -204,14 +204,25 @@ def _text(
     return f'<text {position} text-anchor="{anchor}"{weight}>{escape(text)}</text>'
 
 
-def _frame(width: float, height: float, title: str, description: str, body: list[str]) -> str:
+def _frame(
+    width: float,
+    height: float,
+    title: str,
+    description: str,
+    body: list[str],
+    size: str = 'width="100%"',
+    key: str = "",
+) -> str:
     """The outer `<svg>`: an image named by its title and described by its description, both
-    first, with ids of its own so that several charts can share a page."""
-    prefix = f"chart-{secrets.token_hex(6)}"
+    first, with ids of its own so that several charts can share a page. `size` is its size in
+    the page: as wide as its container unless said otherwise. A `key` unique on the page (such
+    as "goal-12") makes the ids the same on every drawing, for pages that must give the same
+    bytes for the same data (lib/cacheable.py); otherwise they are random."""
+    prefix = f"chart-{key}" if key else f"chart-{secrets.token_hex(6)}"
     return "".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(height)}" '
-            f'width="100%" role="img" aria-labelledby="{prefix}-title" '
+            f'{size} role="img" aria-labelledby="{prefix}-title" '
             f'aria-describedby="{prefix}-desc" font-family="sans-serif" '
             f'font-size="{FONT_SIZE}" fill="{INK}">',
             f'<title id="{prefix}-title">{escape(title)}</title>',
@@ -610,7 +621,9 @@ def stacked(
 PROGRESS_WIDTH, PROGRESS_HEIGHT = 240.0, 26.0  # a thin bar that scales with its table cell
 
 
-def _progress_svg(value: float | None, expected: float | None, title: str, description: str) -> str:
+def _progress_svg(
+    value: float | None, expected: float | None, title: str, description: str, key: str
+) -> str:
     if value is None and expected is None:
         return ""
     left, right, top, bar = 6.0, 6.0, 7.0, 12.0
@@ -635,13 +648,161 @@ def _progress_svg(value: float | None, expected: float | None, title: str, descr
             'stroke-width="2.5"/>'
         )
         body.append(f'<path d="M{_f(x - 5)} 0h10l-5 {_f(top - 1)}z" fill="{INK}"/>')
-    return _frame(PROGRESS_WIDTH, PROGRESS_HEIGHT, title, description, body)
+    return _frame(PROGRESS_WIDTH, PROGRESS_HEIGHT, title, description, body, key=key)
 
 
 def progress(
-    value: float | None, expected: float | None, *, title: str, description: str
+    value: float | None, expected: float | None, *, title: str, description: str, key: str = ""
 ) -> SafeString:
     """A goal's progress as a bar from 0 to 100 % (filled up to `value`) with a mark (a line
     under a small triangle) where the plan says it should be by now (`expected`). The page
-    writes both numbers beside it."""
-    return _drawn(lambda: _progress_svg(value, expected, title, description), title)
+    writes both numbers beside it. `key`: see `_frame`."""
+    return _drawn(lambda: _progress_svg(value, expected, title, description, key), title)
+
+
+SPARK_WIDTH, SPARK_HEIGHT = 120.0, 32.0  # a line in a table cell, drawn at this size
+
+
+def _sparkline_svg(
+    measured: Sequence[Point], planned: Sequence[Point], title: str, description: str
+) -> str:
+    shown, plan = _finite(measured), _finite(planned)
+    if not shown:
+        return ""
+    every = shown + plan
+    if len(every) > MAX_POINTS:
+        raise ValueError(f"{len(every)} points are more than a chart can show.")
+    low, high = min(p.value for p in every), max(p.value for p in every)
+    if high == low:
+        low, high = low - 1, high + 1
+    x_low, x_high = min(p.position for p in every), max(p.position for p in every)
+    if x_high == x_low:
+        x_low, x_high = x_low - 0.5, x_high + 0.5
+    pad = 5.0  # room for the round end point and the line's width
+
+    def px(position: float) -> float:
+        return pad + (position - x_low) / (x_high - x_low) * (SPARK_WIDTH - 2 * pad)
+
+    def py(value: float) -> float:
+        return SPARK_HEIGHT - pad - (value - low) / (high - low) * (SPARK_HEIGHT - 2 * pad)
+
+    def path(points: list[Point]) -> str:
+        return "".join(
+            f"{'M' if i == 0 else 'L'}{_f(px(p.position))} {_f(py(p.value))}"
+            for i, p in enumerate(points)
+        )
+
+    body = [f'<path d="M0 {_f(SPARK_HEIGHT - 0.5)}h{_f(SPARK_WIDTH)}" stroke="{GRID}"/>']
+    if len(plan) > 1:
+        body.append(
+            f'<path d="{path(plan)}" fill="none" stroke="{PLANNED_COLOUR}" stroke-width="1.5"'
+            f"{_dash(PLANNED)}/>"
+        )
+    if plan:
+        end = plan[-1]  # the last target: a small square, as on the large chart
+        body.append(
+            f'<rect x="{_f(px(end.position) - 3)}" y="{_f(py(end.value) - 3)}" width="6" '
+            f'height="6" fill="{PLANNED_COLOUR}"/>'
+        )
+    if len(shown) > 1:
+        body.append(
+            f'<path d="{path(shown)}" fill="none" stroke="{MEASURED_COLOUR}" stroke-width="2" '
+            'stroke-linejoin="round"/>'
+        )
+    last = shown[-1]
+    body.append(
+        f'<circle cx="{_f(px(last.position))}" cy="{_f(py(last.value))}" r="3.5" '
+        f'fill="{MEASURED_COLOUR}"/>'
+    )
+    size = f'width="{_f(SPARK_WIDTH)}" height="{_f(SPARK_HEIGHT)}"'
+    return _frame(SPARK_WIDTH, SPARK_HEIGHT, title, description, body, size)
+
+
+def sparkline(
+    measured: Sequence[Point],
+    planned: Sequence[Point] = (),
+    *,
+    title: str,
+    description: str,
+) -> SafeString:
+    """A small line chart without axes, for a table cell: the measured values (a solid line
+    ending in a round point) and, if given, the plan through the baseline and the targets (a
+    dashed line ending in a square at the last target). The page writes the figures beside it:
+    the image shows only the shape, its description says every value."""
+    return _drawn(lambda: _sparkline_svg(measured, planned, title, description), title)
+
+
+LIST_WIDTH = 360.0  # bars that stay readable on a 390 px phone without being scaled down
+LIST_LABEL_LIMIT = 150.0
+
+
+def _bar_list_svg(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    title: str,
+    description: str,
+    domain: tuple[float, float],
+    decimals: int,
+    comma: bool,
+) -> str:
+    if not labels or not any(v is not None and math.isfinite(v) for v in values):
+        return ""
+    if len(labels) > MAX_POINTS:
+        raise ValueError("More bars than a chart can show.")
+    low, high, ticks, tick_decimals = nice_scale(domain[0], domain[1], 4)
+    shown = [clip(label, LIST_LABEL_LIMIT) for label in labels]
+    left = max(text_width(label) for label in shown) + 10
+    value_room = text_width(number(high, decimals, comma)) + 8
+    right = max(value_room, text_width(number(ticks[-1], tick_decimals, comma)) / 2 + 4)
+    plot_width = LIST_WIDTH - left - right
+    bar, gap, top = 14.0, 8.0, 4.0
+    bottom = top + len(labels) * (bar + gap) - gap + 4
+
+    def px(value: float) -> float:
+        value = min(max(value, low), high)
+        return left + (value - low) / (high - low) * plot_width
+
+    body = [f'<g stroke="{GRID}">']
+    body += [f'<path d="M{_f(px(t))} {_f(top)}V{_f(bottom)}"/>' for t in ticks]
+    body.append("</g>")
+    for i, label in enumerate(shown):
+        y = top + i * (bar + gap)
+        body.append(_text(left - 6, y + bar / 2 + 4, label, "end"))
+        value = values[i] if i < len(values) else None
+        if value is None or not math.isfinite(value):
+            body.append(_text(left + 4, y + bar / 2 + 4, "–"))
+            continue
+        end = px(value)
+        body.append(
+            f'<rect x="{_f(left)}" y="{_f(y)}" width="{_f(end - left)}" height="{_f(bar)}" '
+            f'fill="{MEASURED_COLOUR}"/>'
+        )
+        body.append(_text(end + 4, y + bar / 2 + 4, number(value, decimals, comma)))
+    body.append(
+        f'<path d="M{_f(left)} {_f(top)}V{_f(bottom)}H{_f(left + plot_width)}" fill="none" '
+        f'stroke="{AXIS}"/>'
+    )
+    body += [
+        _text(px(t), bottom + 6 + FONT_SIZE, number(t, tick_decimals, comma), "middle")
+        for t in ticks
+    ]
+    return _frame(LIST_WIDTH, bottom + 10 + FONT_SIZE, title, description, body)
+
+
+def bar_list(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    title: str,
+    description: str,
+    domain: tuple[float, float],
+    decimals: int = 1,
+    decimal_comma: bool | None = None,
+) -> SafeString:
+    """One horizontal bar per label (a school) on the scale `domain`, each labelled with its
+    value; a dash where a label has none. Narrow enough to read on a phone unscaled; the page
+    follows it with a table of the same figures."""
+    comma = _decimal_comma(decimal_comma)
+    return _drawn(
+        lambda: _bar_list_svg(labels, values, title, description, domain, decimals, comma), title
+    )

@@ -78,3 +78,24 @@ def test_the_main_text_uses_no_technical_words(msgid, plain):
 def test_the_lifecycle_of_a_goal_is_its_lage():
     with translation.override("sv"):
         assert pgettext("goal lifecycle", "Stage") == "Läge"
+
+
+def test_no_swedish_help_text_says_markdown():
+    # A help text says how to format ("Formatering: **fetstil** …"), not what the syntax is
+    # called; only the practices' import page names the file format it reads (.md files).
+    catalogue = Path(__file__).resolve().parents[1] / "locale/sv/LC_MESSAGES/django.po"
+    entries = catalogue.read_text(encoding="utf-8").split("\n\n")
+    offenders = []
+    for entry in entries:
+        msgstr = entry.split("\nmsgstr ", 1)[-1] if "\nmsgstr " in entry else ""
+        if (
+            "Markdown" in msgstr
+            and "templates/practices/import.html" not in entry
+            and ("(.md)" not in msgstr)
+        ):
+            offenders.append(msgstr)
+    assert offenders == []
+    with translation.override("sv"):
+        assert gettext("What happened and what it meant. Markdown: **bold**, lists, links.") == (
+            "Vad som hände och vad det betydde. Formatering: **fetstil**, listor, länkar."
+        )

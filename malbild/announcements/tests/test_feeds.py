@@ -109,3 +109,22 @@ def test_the_news_page_advertises_the_feeds(client, cast):
     client.force_login(cast.teacher)
     body = client.get(reverse("announcements:news", args=["mittkoping"])).content.decode()
     assert 'type="application/atom+xml"' in body
+
+
+def test_the_calendar_has_the_start_pages_dates_steering_changes_and_survey_ends(client, cast):
+    from malbild.steering.tests.builders import make_change, make_document
+    from malbild.surveys.tests.builders import make_survey
+
+    today = timezone.localdate()
+    change = make_change(make_document(cast.org), today + timedelta(days=30))
+    survey = make_survey(cast.org, cast.school, group_label="5B",
+                         closes_on=today + timedelta(days=9))  # fmt: skip
+    token = give_feed_token(cast.org, cast.teacher)
+    body = client.get(reverse("announcements_personal:ical", args=["mittkoping", token]))
+    text = body.content.decode().replace("\r\n ", "")  # unfolded
+    assert f"UID:steering-{change.pk}@" in text
+    assert f"DTSTART;VALUE=DATE:{change.date:%Y%m%d}" in text
+    assert "SUMMARY:Skollagen: " in text
+    assert f"UID:survey-{survey.pk}@" in text
+    assert f"DTSTART;VALUE=DATE:{survey.closes_on:%Y%m%d}" in text
+    assert "Åsens skola\\, 5B" in text or "Åsens skola, 5B" in text

@@ -249,3 +249,29 @@ def test_the_national_comparison_shows_only_figures_of_five_units(client, cast):
     with scope(cast.org):
         AssessmentRound.objects.filter(pk=fifth.pk).update(is_public=True)
     assert b"Result per statement across the country" in client.get(national).content
+
+
+def test_the_municipality_sees_the_schools_side_by_side_in_each_area_as_bars(client, cast):
+    import re
+
+    closed_round(cast.org, cast.school, [cast.rektor, cast.teacher, cast.admin], 3)
+    other = make_round(cast.org, cast.other_school, [cast.admin], mode="group")
+    answer_all(other, cast.admin, 1)
+    with scope(cast.org):
+        from malbild.assessments import services
+
+        services.close_round(other, None)
+    client.force_login(cast.admin)
+    with translation.override("en"):
+        page = client.get(url("municipality"))
+        only_one = client.get(url("municipality") + "?omrade=I")
+    found = page.context["area_charts"]
+    assert [item.area.key for item in found] == ["L", "I", "K", "A"]
+    text = page.content.decode()
+    charts_part = text[text.index('<div class="chart-grid">') : text.index("</table>")]
+    assert charts_part.index("<svg") < charts_part.index("<table")  # the picture, then the table
+    svg = str(found[1].chart)
+    said = re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
+    assert said[:4] == ["Berga skola", "1.0", "Åsens skola", "3.0"]
+    assert "Berga skola: 1.0. Åsens skola: 3.0.</desc>" in svg
+    assert [item.area.key for item in only_one.context["area_charts"]] == ["I"]

@@ -57,3 +57,28 @@ def test_an_organisation_without_public_pages_answers_404(demo, client):
     Organisation.objects.filter(slug="ekby").update(has_public_pages=False)
     assert client.get("/offentlig/ekby/").status_code == 404
     assert "/offentlig/ekby/" not in client.get("/").content.decode()
+
+
+def test_the_coming_dates_hold_the_last_days_of_ones_pupil_surveys(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from malbild.surveys.models import Survey
+    from malbild.tenants.models import Organisation
+    from malbild.tenants.scope import scope
+
+    with scope(Organisation.objects.get(slug="mittkoping")):
+        survey = Survey.objects.filter(status=Survey.Status.OPEN).select_related("unit").first()
+        assert survey is not None
+        Survey.objects.filter(pk=survey.pk).update(
+            closes_on=timezone.localdate() + timedelta(days=3)
+        )
+    link = f"/o/mittkoping/elevrosten/{survey.pk}/"
+    rektor = logged_in("rektor@mittkoping.example").get("/o/mittkoping/").content.decode()
+    dates = rektor[rektor.index('id="dates-heading"') :]
+    dates = dates[: dates.index("</section>")]
+    assert link in dates
+    assert survey.title in dates
+    politician = logged_in("politiker@mittkoping.example").get("/o/mittkoping/")
+    assert link not in politician.content.decode()  # not a survey they run

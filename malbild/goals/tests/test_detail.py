@@ -182,3 +182,40 @@ def test_the_number_of_queries_does_not_grow_with_the_breakdown(
         break_down(500)
     with django_assert_max_num_queries(len(many.captured_queries)):
         client.get(url(top))
+
+
+@pytest.mark.django_db
+def test_each_indicator_shows_its_values_over_time_against_its_plan(
+    client, cast, chain, django_assert_max_num_queries
+):
+    school = chain[3]
+    indicator = make_indicator(cast.org, targets={"2026": "80"})  # baseline 40 in 2022
+    for period, value in (("2023", "48"), ("2024", "55.5"), ("2025", "61")):
+        measure(indicator, cast.school, period, value)
+    measure(indicator, cast.team, "2025", "99")  # another unit's value is not the goal's
+    link(school, indicator)
+    other = make_indicator(cast.org, "INGET")  # linked, without values yet
+    link(school, other)
+    client.force_login(cast.teacher)
+    with django_assert_max_num_queries(17):
+        response = client.get(url(school))
+    html = response.content.decode()
+    trend = response.context["links"][0].trend
+    assert [(v.period, v.measured, v.planned) for v in trend.values] == [
+        ("2022", None, Decimal("40")),
+        ("2023", Decimal("48"), None),
+        ("2024", Decimal("55.5"), None),
+        ("2025", Decimal("61"), None),
+        ("2026", None, Decimal("80")),
+    ]
+    svg = str(trend.chart)
+    assert 'role="img"' in svg
+    assert "<desc" in svg
+    assert "Mätt: 2023 48 %, 2024 55,5 %, 2025 61 %. Målvärde 80 % till 2026." in svg
+    assert "99" not in svg
+    # The figures in words beside it, and every one in the table under it.
+    assert "61 % år 2025" in html
+    assert "mål 80 % till 2026" in html
+    assert "<summary>Alla värden" in html
+    assert '<th scope="row">2024</th><td class="number">55,5</td>' in html
+    assert response.context["links"][1].trend.chart is None

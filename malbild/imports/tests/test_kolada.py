@@ -349,10 +349,31 @@ def test_a_comparison_whose_chart_cannot_be_drawn_answers_with_its_tables_and_a_
         page = client.get(reverse("imports:compare", args=["mittkoping", linked.pk]))
     html = page.content.decode()
     assert page.status_code == 200
-    assert "<svg" not in html
+    assert '<div class="chart"><svg' not in html  # the sparklines are drawn by their own code
     assert "The chart could not be drawn. The table shows the same figures." in html
     assert '<table class="comparison">' in html
 
 
 def broken_renderer(*args, **kwargs):
     raise RuntimeError("a renderer that fails")
+
+
+@pytest.mark.django_db
+def test_the_trend_column_draws_each_line_as_a_sparkline_beside_its_words(
+    client, cast, kolada, linked
+):
+    run_refresh(cast)
+    client.force_login(cast.teacher)
+    with translation.override("en"):
+        page = client.get(reverse("imports:compare", args=["mittkoping", linked.pk]))
+    own = page.context["result"].lines[0]
+    svg = str(own.chart)
+    assert 'role="img"' in svg
+    assert 'width="120" height="32"' in svg
+    assert re.findall(r"<desc[^>]*>([^<]*)</desc>", svg) == [
+        "Values per year: 2018 70, 2019 71.5, 2020 73, 2021 74.5, 2022 76, 2023 77.5, 2024 79."
+    ]
+    table = page.content.decode().split('<table class="comparison">')[1].split("</table>")[0]
+    assert table.count('class="sparkline"') == len(page.context["result"].lines)
+    assert table.count("<svg") == sum(1 for line in page.context["result"].lines if line.chart)
+    assert '<span aria-hidden="true">↑</span> up 4.5</span>' in table  # 79 vs 74.5 in 2021

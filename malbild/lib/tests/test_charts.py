@@ -394,3 +394,64 @@ def test_a_progress_bar_stays_inside_its_track_and_draws_nothing_without_values(
     assert '<path d="M6 ' in svg  # the plan's mark at the start, not before it
     assert str(charts.progress(None, None, title="t", description="d")) == ""
     assert "#1d4f91" not in str(charts.progress(None, 40.0, title="t", description="d"))
+
+
+def test_a_sparkline_is_a_small_named_image_from_the_first_to_the_last_value():
+    svg = str(charts.sparkline(MEASURED, PLANNED, title="Andel", description="52,1 till 54"))
+    tag = re.match(r"<svg\b[^>]*>", svg).group(0)  # type: ignore[union-attr]
+    assert 'role="img"' in tag
+    assert 'width="120" height="32"' in tag
+    assert ">Andel</title>" in svg
+    assert ">52,1 till 54</desc>" in svg
+    assert "<text" not in svg  # no axes: the page writes the figures beside it
+    measured = re.search(r'<path d="M([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)" '
+                         r'fill="none" stroke="#1d4f91"', svg)  # fmt: skip
+    assert measured is not None
+    x0, y0, _x1, y1, x2, y2 = (float(v) for v in measured.groups())
+    # Across 2022–2027 (the plan reaches further than the values), 52.1 to 75 high.
+    assert x0 == pytest.approx(5)
+    assert x2 == pytest.approx(5 + (120 - 10) * 2 / 5)
+    assert y0 == pytest.approx(32 - 5)  # the lowest value at the bottom
+    assert y1 < y2 < y0  # 55.5 above 54 above 52.1
+    end = re.search(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert end is not None
+    assert (float(end.group(1)), float(end.group(2))) == (x2, y2)
+    # The plan: dashed, ending in a square at the target, at the top.
+    assert 'stroke-dasharray="6 4"' in svg
+    target = re.search(r'<rect x="([\d.]+)" y="([\d.]+)" width="6"', svg)
+    assert target is not None
+    assert float(target.group(1)) + 3 == pytest.approx(115)
+    assert float(target.group(2)) + 3 == pytest.approx(5)
+
+
+def test_a_sparkline_of_one_value_is_a_point_and_of_none_is_nothing():
+    one = str(charts.sparkline([Point(2024.0, "2024", 7)], title="t", description="d"))
+    assert "<circle" in one
+    assert 'stroke="#1d4f91"' not in one  # no line through a single point
+    assert str(charts.sparkline([], PLANNED, title="t", description="d")) == ""
+    assert str(charts.sparkline([Point(1.0, "x", float("nan"))], title="t", description="d")) == ""
+
+
+def test_a_bar_list_draws_one_labelled_bar_per_name_with_its_value():
+    with translation.override("sv"):
+        svg = str(charts.bar_list(
+            ["Åsens skola", "Backeskolan", "Centrumskolan"], [2.5, None, 4.0],
+            title="Ledning", description="Åsens skola 2,5.", domain=(0.0, 4.0),
+        ))  # fmt: skip
+    assert 'role="img"' in svg
+    assert 'viewBox="0 0 360 ' in svg
+    said = texts(svg)
+    assert said[:6] == ["Åsens skola", "2,5", "Backeskolan", "–", "Centrumskolan", "4,0"]
+    assert said[6:] == ["0", "1", "2", "3", "4"]
+    bars = [float(w) for w in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" '
+                                          r'height="14" fill="#1d4f91"', svg)]  # fmt: skip
+    assert len(bars) == 2  # none for the school without a value
+    assert bars[0] == pytest.approx(bars[1] * 2.5 / 4, abs=0.1)
+
+
+def test_a_bar_list_escapes_its_names_and_draws_nothing_without_values():
+    svg = str(charts.bar_list(["<b>&"], [1.0], title="<t>", description="d", domain=(0, 4)))
+    assert "<b>" not in svg
+    assert "&lt;b&gt;&amp;" in svg
+    assert "&lt;t&gt;" in svg
+    assert str(charts.bar_list(["A"], [None], title="t", description="d", domain=(0, 4))) == ""
