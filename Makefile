@@ -61,8 +61,10 @@ unit: $(VENV)/.dev
 postgres: $(VENV)/.dev
 	scripts/with-postgres $(BIN)/pytest -m "not e2e" -q -n auto
 
+## One process per core too, each with its own demo server, a whole file at a time (a file's tests
+## share their module's state), in the files' order.
 e2e: $(VENV)/.dev chromium
-	$(BIN)/pytest -m e2e -q tests/e2e
+	$(BIN)/pytest -m e2e -q tests/e2e -n auto --dist loadfile --no-loadscope-reorder
 
 ## The performance figures of DESIGN.md §6 on a production-mode server (docs/performance.md).
 ## BENCH_SCALE=0.1 for a quicker run; BENCH_STRICT=1 to fail when a figure is outside its budget.

@@ -28,6 +28,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+    # The crawl is the longest module by far: first, so that with one process per core
+    # (`make e2e`: pytest-xdist, a file at a time) the other files share the other processes
+    # meanwhile. Otherwise the files keep their order (stable sort).
+    items.sort(key=lambda item: item.path.name != "test_crawl.py")
 
 
 @pytest.fixture(scope="session")
