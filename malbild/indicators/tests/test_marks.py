@@ -22,7 +22,7 @@ def test_the_two_voices_show_when_the_lead_assesses_otherwise():
         '<span class="voices"><span class="voice">Measured: <span class="light '
         'light--off_track"><span class="light__shape" aria-hidden="true">■</span> off track'
         '</span>\n</span><span class="voices__sep" aria-hidden="true"> · </span><span '
-        "class=\"voice\">The lead's assessment: <span class=\"light light--at_risk\"><span "
+        'class="voice">The lead\'s assessment: <span class="light light--at_risk"><span '
         'class="light__shape" aria-hidden="true">▲</span> at risk</span>\n</span></span>'
     )
 
