@@ -76,29 +76,66 @@ class UnitPickForm(forms.Form):
         cast(UnitField, self.fields["enhet"]).queryset = units
 
 
+def _attrs(widget: dict[str, Any]) -> str:
+    """Django's `django/forms/widgets/attrs.html`, in Python."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if v is True else format_html(' {}="{}"', name, v),)
+            for name, v in widget["attrs"].items()
+            if v is not False
+        ),
+    )
+
+
+def _input(widget: dict[str, Any]) -> str:
+    """Django's `django/forms/widgets/input.html`, in Python."""
+    value = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+    return format_html(
+        '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value, _attrs(widget)
+    )
+
+
+# A self-assessment page holds some fifty answer options, twelve comment boxes and twelve
+# checkboxes: rendered through Django's widget templates (each with its `input` and `attrs`
+# templates) they took half of the page's time. The widgets below write the same HTML in
+# Python (assessments/tests/test_answer_widget.py compares them with Django's).
+
+
 class RadioSelect(forms.RadioSelect):
-    """Django's RadioSelect, with each option's `<input>` (`{{ radio.tag }}`) written here
-    instead of through the widget's three templates: the same HTML, but a self-assessment page
-    has some fifty options, and rendering them took a third of the page's time."""
+    """Django's RadioSelect, with each option's `<input>` (`{{ radio.tag }}`) written here."""
 
     def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
         widget = context["widget"]
         if template_name != self.option_template_name or widget.get("wrap_label"):
             # django-stubs leaves out Widget._render, which BoundWidget.tag() calls.
             return super()._render(template_name, context, renderer)  # type: ignore[misc]
-        value = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        attrs = format_html_join(
-            "",
-            "{}",
-            (
-                (format_html(" {}", name) if v is True else format_html(' {}="{}"', name, v),)
-                for name, v in widget["attrs"].items()
-                if v is not False
-            ),
-        )
+        return _input(widget)
+
+
+class Textarea(forms.Textarea):
+    """Django's Textarea, written here."""
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
+        if template_name != self.template_name:
+            return super()._render(template_name, context, renderer)  # type: ignore[misc]
+        widget = context["widget"]
         return format_html(
-            '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value, attrs
+            '<textarea name="{}"{}>\n{}</textarea>',
+            widget["name"],
+            _attrs(widget),
+            widget["value"] or "",
         )
+
+
+class CheckboxInput(forms.CheckboxInput):
+    """Django's CheckboxInput, written here."""
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
+        if template_name != self.template_name:
+            return super()._render(template_name, context, renderer)  # type: ignore[misc]
+        return _input(context["widget"])
 
 
 class AnswerForm(forms.Form):
@@ -109,9 +146,11 @@ class AnswerForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
     )  # fmt: skip
-    comment_named = forms.BooleanField(label=_("Show my name with the comment"), required=False)
+    comment_named = forms.BooleanField(
+        label=_("Show my name with the comment"), required=False, widget=CheckboxInput
+    )
 
     def __init__(self, *args: Any, statement: Statement, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"s{statement.pk}")

@@ -66,6 +66,13 @@ def _attention_lists() -> dict[str, Q]:
     }
 
 
+# A goal's list, for the goals on some list: a draft is on "no evidence", an active goal on the
+# list named after its light (OFF_TRACK and NO_DATA are the lights' own values). The condition
+# with the evidence subquery stays in the WHERE clause, once, instead of in a CASE repeated in
+# the select and in both windows' partitions (four times compiled, four subplans run).
+_CATEGORY = Case(When(status=Status.DRAFT, then=Value(NO_EVIDENCE)), default=F("light"))
+
+
 @dataclass(frozen=True)
 class LightCount:
     light: str
@@ -94,19 +101,19 @@ def _attention(goals: QuerySet[Goal]) -> list[Attention]:
     are limited to the goals' organisation too: without that PostgreSQL, misjudging how many
     goals qualify, hashes every organisation's units."""
     lists = _attention_lists()
-    category = Case(
-        *[When(where, then=Value(key)) for key, where in lists.items()], default=Value("")
-    )
+    on_a_list = Q()
+    for where in lists.values():
+        on_a_list |= where
     rows = (
-        goals.annotate(category=category)
-        .exclude(category="")
+        goals.filter(on_a_list)
         .annotate(
+            category=_CATEGORY,
             rank=Window(
                 RowNumber(),
-                partition_by=F("category"),
+                partition_by=_CATEGORY,
                 order_by=[F("progress").asc(nulls_first=True), F("title").asc(), F("pk").asc()],
             ),
-            length=Window(Count("pk"), partition_by=F("category")),
+            length=Window(Count("pk"), partition_by=_CATEGORY),
         )
         .filter(rank__lte=ATTENTION_LIMIT, unit__organisation=F("organisation"))
         .select_related("unit", "focus_area")

@@ -47,8 +47,11 @@ def start(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, code: str) -> HttpResponse:
-    """The survey on one page; a POST stores the answers and leads to the thanks page."""
-    survey = services.find(code)
+    """The survey on one page; a POST stores the answers and leads to the thanks page.
+
+    Opening the page looks the survey up afresh; the answer takes it as this process found it
+    lately (`find(recent=True)`), since its write checks again that the survey is open."""
+    survey = services.find(code, recent=request.method == "POST")
     if survey is None:
         return render(request, "surveys/pupil/unknown.html", {"form": CodeForm()}, status=UNKNOWN)
     with scope(survey.organisation):

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from time import monotonic
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -57,6 +59,7 @@ MAX_DAYS_OPEN = 90
 RETENTION_DAYS = 90
 IMPORT_RUN_PREFIX = "elevrosten-"  # Measurement.import_run of values a survey entered
 MASK = "[…]"
+STEPS = frozenset(Scale.values)  # (`Scale.values` builds its list anew at each call)
 ADVISORY_LOCKS = 2501  # the first key of the surveys' PostgreSQL advisory locks (`_hold`)
 
 # Contact details a pupil may write without thinking: a Swedish telephone number (0 or +46 and
@@ -92,18 +95,50 @@ def _new_code() -> str:
                 return code
 
 
-def find(code: str) -> Survey | None:
+# The surveys found by code lately, in this process: code → (until, survey). Only for the
+# pupil's answer (`find(code, recent=True)`), whose write checks the survey's status again in
+# its own transaction, so that a survey closed meanwhile (by another process) is never answered.
+# In a school's survey hour every pupil opens the page just before answering, and each opening
+# refreshes the entry: the answers of a whole school then cost no lookup and no query for it.
+_RECENT: dict[str, tuple[float, Survey]] = {}
+RECENT_SECONDS = 30.0
+RECENT_ENTRIES = 500  # surveys open at the same moment in one process; emptied when full
+
+
+def find(code: str, *, recent: bool = False) -> Survey | None:
     """The survey with this code, whichever organisation it belongs to (one query), or None.
 
     The only read of surveys outside an organisation's scope: a pupil's code names no
-    organisation. The caller continues inside the survey's own organisation's scope."""
+    organisation. The caller continues inside the survey's own organisation's scope.
+
+    With `recent`, a survey this process found in the last RECENT_SECONDS is given without a
+    query, as it was then (at most that old, and never after this process closed it): only for
+    a caller that checks the status again where it matters (`answer()`'s transaction). The
+    survey is shared by the threads of the process: read it, never change it."""
     code = normalise_code(code)
     if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
         return None
+    now = monotonic()
+    if recent:
+        kept = _RECENT.get(code)
+        if kept is not None and kept[0] > now:
+            return kept[1]
     with unscoped():
         # No ordering: the code is unique, and an ORDER BY costs more to build than to run.
         found = Survey.objects.select_related("organisation", "unit", "bank").filter(code=code)
-        return next(iter(found.order_by()[:1]), None)
+        survey = next(iter(found.order_by()[:1]), None)
+    if survey is None:
+        _RECENT.pop(code, None)
+        return None
+    if len(_RECENT) >= RECENT_ENTRIES:
+        _RECENT.clear()
+    _RECENT[code] = (now + RECENT_SECONDS, survey)
+    return survey
+
+
+def _forget(code: str) -> None:
+    """Drop a survey from this process's recent ones (it closed)."""
+    _RECENT.pop(code, None)
 
 
 def answerable(survey: Survey, today: date | None = None) -> bool:
@@ -239,31 +274,58 @@ def answer(
     if not answerable(survey):
         raise ValidationError(_("This survey is closed."))
     allowed = set(survey.statement_keys)
-    if (
-        not answers
-        or not set(answers) <= allowed
-        or any(v not in Scale.values for v in answers.values())
-    ):
+    if not answers or not set(answers) <= allowed or not set(answers.values()) <= STEPS:
         raise ValidationError(_("Answer the statements of this survey."))
     text = (text or "").strip() if survey.ask_free_text else ""
     if len(text) > TEXT_LIMIT:
         raise ValidationError(_("Write at most %(limit)d characters.") % {"limit": TEXT_LIMIT})
     text, masked = mask_contact_details(text)
-    with transaction.atomic():
+    response = Response(
+        organisation_id=survey.organisation_id,
+        survey=survey,
+        answers=answers,
+        text=text,
+        text_state=Response.TextState.UNREAD if text else Response.TextState.NONE,
+        text_masked=masked,
+        may_publish=bool(text and may_publish and survey.may_consent()),
+    )
+    # No savepoint inside the caller's transaction: the one statement either writes the row or
+    # writes nothing, and the refusal is raised once the block is left cleanly.
+    with transaction.atomic(savepoint=False):
         # Still open, now that the write has begun: an answer that arrives while the survey
         # closes is either counted in its results or refused, never stored uncounted.
         _hold(survey, exclusive=False)
-        if not Survey.objects.filter(pk=survey.pk, status=Survey.Status.OPEN).exists():
-            raise ValidationError(_("This survey is closed."), code="closed")
-        return Response.objects.create(
-            organisation_id=survey.organisation_id,
-            survey=survey,
-            answers=answers,
-            text=text,
-            text_state=Response.TextState.UNREAD if text else Response.TextState.NONE,
-            text_masked=masked,
-            may_publish=bool(text and may_publish and survey.may_consent()),
-        )
+        response.pk = _insert_if_open(response)
+    if response.pk is None:
+        raise ValidationError(_("This survey is closed."), code="closed")
+    response._state.adding = False
+    response._state.db = connection.alias
+    return response
+
+
+def _insert_if_open(response: Response) -> int | None:
+    """INSERT the answer only if its survey is still open, in one statement (the check and the
+    write together: one round trip, and no query for the ORM to build twice per answer);
+    returns its id, or None when the survey is no longer open. The caller holds the transaction
+    and `_hold`. Every column but the id is written from the answer, as `create()` would."""
+    quote = connection.ops.quote_name
+    fields = [field for field in Response._meta.concrete_fields if not field.primary_key]
+    values = [
+        field.get_db_prep_save(getattr(response, field.attname), connection) for field in fields
+    ]
+    status = Survey._meta.get_field("status").column
+    sql = (
+        f"INSERT INTO {quote(Response._meta.db_table)} "  # noqa: S608  (names from the models)
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"SELECT {', '.join(['%s'] * len(fields))} "
+        f"WHERE EXISTS (SELECT 1 FROM {quote(Survey._meta.db_table)} "
+        f"WHERE {quote(Survey._meta.pk.column)} = %s AND {quote(status)} = %s) "
+        f"RETURNING {quote(Response._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, response.survey_id, Survey.Status.OPEN.value])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def _hold(survey: Survey, *, exclusive: bool) -> None:
@@ -329,6 +391,7 @@ def close_survey(
     survey.closed_by = _user(request)
     survey.answer_count = len(responses)
     survey.save(update_fields=["status", "closed_at", "closed_by", "answer_count"])
+    transaction.on_commit(partial(_forget, survey.code))
     if survey.answer_count >= MIN_ANSWERS:
         Result.objects.bulk_create(_results(survey, responses))
     audit.record(

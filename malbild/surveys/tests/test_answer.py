@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import audit_events
-from malbild.surveys import limits
+from malbild.surveys import limits, services
 from malbild.surveys.models import Response, Survey
 from malbild.surveys.tests.builders import make_survey
 from malbild.tenants.scope import scope, unscoped
@@ -32,6 +32,12 @@ def survey(cast):
 
 def url(survey: Survey) -> str:
     return reverse("surveys_pupil:answer", args=[survey.code])
+
+
+def found(code: str, *, recent: bool = True) -> Survey:
+    survey = services.find(code, recent=recent)
+    assert survey is not None
+    return survey
 
 
 def stored(survey: Survey) -> list[Response]:
@@ -234,10 +240,58 @@ def test_an_answer_costs_a_constant_handful_of_queries(
     client, survey, django_assert_max_num_queries
 ):
     client.get(url(survey))
-    # The survey (1), the count per address (1 read, 3 to write it: the cache counts its rows
-    # first), the status again and the answer (2), an advisory lock and savepoints on PostgreSQL.
-    with django_assert_max_num_queries(15):
+    # The survey was found when the page opened (0), the count per address (1 read, 3 to write
+    # it: the cache counts its rows first, and a savepoint around them), the answer written only
+    # if the survey is still open (1), an advisory lock on PostgreSQL.
+    with django_assert_max_num_queries(10):
         assert client.post(url(survey), GOOD).status_code == 302
+
+
+def test_an_answer_takes_the_survey_found_when_its_page_opened(
+    client, survey, django_assert_num_queries
+):
+    client.get(url(survey))
+    with django_assert_num_queries(0):
+        assert services.find(survey.code, recent=True) is services.find(survey.code, recent=True)
+    # Opening the page looks the survey up afresh.
+    with django_assert_num_queries(1):
+        assert found(survey.code, recent=False).pk == survey.pk
+
+
+def test_an_answer_to_a_survey_another_process_closed_is_refused_not_stored(client, cast, survey):
+    client.get(url(survey))  # this process holds the survey as open …
+    with scope(cast.org):  # … and another one closes it
+        Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    assert found(survey.code).is_open
+    response = client.post(url(survey), GOOD)
+    assert response.status_code == 410
+    assert "closed" in response.content.decode()
+    assert stored(survey) == []
+
+
+def test_closing_forgets_the_survey_in_this_process(
+    client, cast, survey, django_capture_on_commit_callbacks
+):
+    client.get(url(survey))
+    with django_capture_on_commit_callbacks(execute=True), scope(cast.org):
+        services.close_survey(survey, None)
+    assert not found(survey.code).is_open
+    assert client.post(url(survey), GOOD).status_code == 410
+    assert stored(survey) == []
+
+
+def test_a_recent_survey_is_looked_up_again_after_a_while(client, survey, monkeypatch):
+    client.get(url(survey))
+    later = services.monotonic() + services.RECENT_SECONDS + 1
+    monkeypatch.setattr(services, "monotonic", lambda: later)
+    with scope(survey.organisation):
+        Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    assert not found(survey.code).is_open
+
+
+def test_a_wrong_code_is_never_taken_from_the_recent_surveys(client, survey):
+    assert services.find("ZZZZZZ", recent=True) is None
+    assert services.find("<script>", recent=True) is None
 
 
 def test_the_code_finds_the_survey_of_any_organisation(client, cast):
@@ -248,8 +302,6 @@ def test_the_code_finds_the_survey_of_any_organisation(client, cast):
 
 
 def test_an_answer_that_arrives_while_the_survey_closes_is_refused_not_lost(client, cast, survey):
-    from malbild.surveys import services
-
     with scope(cast.org):
         stale = Survey.objects.select_related("organisation", "unit", "bank").get(pk=survey.pk)
         services.close_survey(survey, None)
@@ -257,3 +309,15 @@ def test_an_answer_that_arrives_while_the_survey_closes_is_refused_not_lost(clie
         with pytest.raises(ValidationError):
             services.answer(stale, {"A1": 4})
     assert stored(survey) == []
+
+
+def test_the_service_returns_the_row_it_wrote(cast, survey):
+    with scope(cast.org):
+        written = services.answer(survey, {"A1": 4, "L1": 0}, "Bra +46 70 123 45 67", True)
+        row = Response.objects.get()
+    assert written.pk == row.pk
+    assert not written._state.adding
+    assert (row.organisation_id, row.survey_id) == (cast.org.pk, survey.pk)
+    assert row.answers == {"A1": 4, "L1": 0}
+    assert (row.text, row.text_state, row.text_masked) == ("Bra […]", "unread", True)
+    assert row.may_publish == survey.may_consent()

@@ -10,6 +10,7 @@ from malbild.tenants import menu
 from malbild.tenants.models import Membership
 from malbild.tenants.permissions import CAPABILITIES, Access
 from malbild.tenants.scope import scope
+from malbild.tenants.templatetags.tenants import org_url
 
 
 def entries(cast, user, view: str = "") -> dict[str, list[str]]:
@@ -83,3 +84,9 @@ def test_the_menu_opens_without_javascript_and_hides_what_the_person_cannot_use(
     assert "/o/mittkoping/indikatorer/" not in nav
     headings = re.findall(r'class="org-menu__heading" id="menu-(\w+)"', nav)
     assert headings == ["riktning", "genomforande", "uppfoljning", "kommunikation"]
+
+
+def test_the_menu_links_are_each_organisations_own_pages():
+    for entry in (e for group in menu.MENU for e in group.entries):
+        for slug in ("mittkoping", "nordby", "mittkoping"):
+            assert org_url(entry.url_name, slug) == reverse(entry.url_name, args=[slug])
