@@ -3,6 +3,7 @@
 import copy
 import io
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,18 @@ def _fast_tests(settings, tmp_path):
     # Each test's database starts afresh, with the same ids and data versions: so does the page
     # cache, which lives in the process.
     caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_windows(monkeypatch):
+    """The rate limits' windows are fixed on the clock (lib/ratelimit.py): each test sees the
+    clock stand one second into a day, so its counts never straddle two windows and a wait is
+    always the whole window, whenever the test runs. Tests that move the clock patch it again."""
+    from malbild.lib import ratelimit
+
+    day = 24 * 60 * 60  # the longest window; every shorter one divides it
+    start = time.time() // day * day + 1
+    monkeypatch.setattr(ratelimit, "_now", lambda: start)
 
 
 def make_user(email: str, name: str = "", **fields):
