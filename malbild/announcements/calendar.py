@@ -1,6 +1,7 @@
 """The dates an organisation works towards, for its iCalendar feed: when the målbild is to be
-reviewed, when follow-up reports are due, when activities end, when steering documents change
-and the last days of the open pupil surveys: the coming dates of the start page, and more."""
+reviewed, when follow-up reports are due, when activities end, when steering documents change,
+the last days of the open pupil surveys and of the open self-assessment rounds the person
+answers: the coming dates of the start page, and more."""
 
 from datetime import timedelta
 
@@ -9,18 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from malbild.announcements.feeds import Event
+from malbild.assessments.models import AssessmentRound
 from malbild.steering.models import SteeringChange
 from malbild.surveys.models import Survey
 from malbild.targets.models import TargetVision
 from malbild.tenants.models import Organisation
 
 ACTIVITIES_SHOWN = 500
-CHANGES_SHOWN = SURVEYS_SHOWN = 200
+CHANGES_SHOWN = SURVEYS_SHOWN = ROUNDS_SHOWN = 200
 ENDED_SHOWN_DAYS = 30  # activities that ended this long ago still show
 
 
-def events(organisation: Organisation) -> list[Event]:
-    """Five queries at most, inside the organisation's scope."""
+def events(organisation: Organisation, user_id: int | None = None) -> list[Event]:
+    """Six queries at most, inside the organisation's scope. The rounds are those `user_id`
+    takes part in: a round is read only in its unit's subtree (DESIGN.md §4), and it is the
+    participants who have a day to answer by."""
     found: list[Event] = []
     host = f"{organisation.slug}.malbild"
     for version in TargetVision.objects.filter(
@@ -89,6 +93,28 @@ def events(organisation: Organisation) -> list[Event]:
                 day=survey.closes_on,
                 summary=_("Last day to answer the pupil survey: %(title)s")
                 % {"title": survey.title},
+            )
+        )
+    rounds: list[AssessmentRound] = []
+    if user_id is not None:
+        rounds = list(
+            AssessmentRound.objects.filter(
+                participants__user_id=user_id,
+                status=AssessmentRound.Status.OPEN,
+                closes_on__gte=since,
+            )
+            .select_related("unit")
+            .order_by("closes_on", "id")[:ROUNDS_SHOWN]
+        )
+    for round_ in rounds:
+        if round_.closes_on is None:  # the filter rules it out; this tells mypy
+            continue
+        found.append(
+            Event(
+                uid=f"round-{round_.pk}@{host}",
+                day=round_.closes_on,
+                summary=_("Last day to answer the self-assessment: %(title)s (%(unit)s)")
+                % {"title": round_.title, "unit": round_.unit.name},
             )
         )
     return sorted(found, key=lambda e: (e.day, e.uid))

@@ -88,9 +88,9 @@ def atom(request: HttpRequest, org: str, token: str) -> HttpResponse:
 
 @require_safe
 def ical(request: HttpRequest, org: str, token: str) -> HttpResponse:
-    organisation, _subscription, _memberships = _subscriber(org, token)
+    organisation, subscription, _memberships = _subscriber(org, token)
     with scope(organisation):
-        found = calendar.events(organisation)
+        found = calendar.events(organisation, subscription.user_id)
     body = feeds.ical(_("%(organisation)s: deadlines") % {"organisation": organisation.name}, found)
     return cached_bytes(
         request,

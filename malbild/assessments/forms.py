@@ -45,6 +45,14 @@ class StartForm(forms.Form):
             "at least three have taken part. Together, you answer as a group in one meeting."
         ),
     )
+    closes_on = forms.DateField(
+        label=_("Last day to answer"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "The participants see it in their to-dos and calendars. The round stays open "
+            "until you close it."
+        ),
+    )  # fmt: skip
     participants = PeopleField(
         label=_("Who takes part?"),
         queryset=None,

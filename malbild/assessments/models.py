@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -200,6 +200,10 @@ class AssessmentRound(models.Model):
         verbose_name=_("started by"),
     )  # fmt: skip
     started_at = models.DateTimeField(_("started"))
+    # The day the participants are asked to have answered by: in their to-dos, coming dates and
+    # calendars. Optional, and only a date to aim for: the round stays open until its lead
+    # closes it.
+    closes_on = models.DateField(_("last day to answer"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("closed by"),
@@ -239,6 +243,11 @@ class AssessmentRound(models.Model):
     @property
     def is_group(self) -> bool:
         return self.mode == self.Mode.GROUP
+
+    @property
+    def is_late(self) -> bool:
+        """Whether the round is still open after its last day to answer (the local date)."""
+        return self.is_open and self.closes_on is not None and self.closes_on < timezone.localdate()
 
 
 class Participant(models.Model):

@@ -7,7 +7,7 @@ Audit events never carry an answer: individual answers are read only by their au
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -37,6 +37,7 @@ from malbild.plans.models import Activity
 from malbild.tenants.models import Membership, Organisation, OrgUnit
 
 Role = Membership.Role
+MAX_DAYS_TO_ANSWER = 366  # a round's last day to answer is within a year
 MIN_PARTICIPANTS = 3  # fewer: no distributions, spreads or comments (nobody can be picked out)
 
 ROUND_CLOSED = _(
@@ -77,13 +78,24 @@ def start_round(
     mode: str,
     participants: Iterable[Any] = (),
     model: MaturityModel | None = None,
+    closes_on: date | None = None,
 ) -> AssessmentRound:
     """Start a round for `unit` on the current model. In a group round the person who starts it
-    answers for the group; otherwise each participant answers on their own."""
+    answers for the group; otherwise each participant answers on their own. `closes_on`, the
+    last day to answer, is optional; when given it is today at the earliest and at most
+    `MAX_DAYS_TO_ANSWER` days ahead."""
     if unit.organisation_id != organisation.pk:
         raise ValueError("The unit belongs to another organisation.")
     if unit.is_archived:
         raise ValidationError(_("A self-assessment cannot be started for an archived unit."))
+    if closes_on is not None:
+        today = timezone.localdate()
+        if closes_on < today:
+            raise ValidationError({"closes_on": _("The last day to answer cannot be in the past.")})
+        if closes_on > today + timedelta(days=MAX_DAYS_TO_ANSWER):
+            raise ValidationError(
+                {"closes_on": _("The last day to answer can be at most a year from today.")}
+            )
     starter = _user(request)
     people = list(participants)
     if mode == AssessmentRound.Mode.GROUP:
@@ -106,6 +118,7 @@ def start_round(
         mode=mode,
         started_by=starter,
         started_at=timezone.now(),
+        closes_on=closes_on,
     )
     Participant.objects.bulk_create(
         Participant(organisation=organisation, round=round_, user=person)
@@ -117,7 +130,8 @@ def start_round(
         target=round_,
         summary=f"{unit.name}: {title}",
         after={"unit": unit.pk, "mode": mode, "model": round_.model.version,
-               "participants": len(people)},
+               "participants": len(people),
+               "closes_on": closes_on.isoformat() if closes_on else None},
         organisation=organisation,
     )  # fmt: skip
     return round_

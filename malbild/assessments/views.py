@@ -155,6 +155,7 @@ def start(request: MemberRequest) -> HttpResponse:
                     title=form.cleaned_data["title"],
                     mode=form.cleaned_data["mode"],
                     participants=form.cleaned_data["participants"],
+                    closes_on=form.cleaned_data["closes_on"],
                 )
             except ValidationError as error:
                 apply_errors(form, error)

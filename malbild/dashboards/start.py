@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from malbild.assessments.models import AssessmentRound, Participant
 from malbild.followup.models import Period, Report
-from malbild.goals import pictures
+from malbild.goals import pictures, trends
 from malbild.goals.models import Goal
 from malbild.lib import charts
 from malbild.scanning.models import Mention, SignalComment
@@ -223,11 +223,13 @@ def goals_to_report(period: Period, subtrees: list[OrgUnit]) -> list[Goal]:
 
 
 def rounds_to_answer(user_id: int) -> list[Participant]:
-    """The open self-assessment rounds the person is invited to (one query)."""
+    """The open self-assessment rounds the person is invited to, the soonest last day to
+    answer first (past ones first of all: they are late) and rounds without one after them
+    (one query)."""
     return list(
         Participant.objects.filter(user_id=user_id, round__status=AssessmentRound.Status.OPEN)
         .select_related("round", "round__unit")
-        .order_by("round__started_at", "pk")[:SHOWN]
+        .order_by(F("round__closes_on").asc(nulls_last=True), "round__started_at", "pk")[:SHOWN]
     )
 
 
@@ -282,7 +284,7 @@ def versions(today: date) -> Versions:
 @dataclass(frozen=True)
 class Date:
     day: date
-    kind: str  # "followup", "review", "steering", "survey"
+    kind: str  # "followup", "review", "steering", "survey", "round"
     text: str
     url_name: str
     url_args: tuple[int, ...] = ()
@@ -292,8 +294,8 @@ def surveys_closing(access: Access, today: date) -> list[Survey]:
     """The open pupil surveys in the units where the person runs surveys whose last day to
     answer is still to come, soonest first (one query). Only for people limited to units (a
     rektor, a teacher): for an administrator of the whole organisation every class's survey
-    would be noise, and the calendar feed has them all. Self-assessment rounds have no closing
-    date: they stay open until their lead closes them, so they are in "Att göra" instead."""
+    would be noise, and the calendar feed has them all. The last days of self-assessment
+    rounds come from the rounds the person answers (`rounds_to_answer`)."""
     if not access.can(RUN, anywhere=True) or access.subtrees(RUN) is None:
         return []
     return list(
@@ -309,9 +311,11 @@ def coming_dates(
     changes: list[SteeringChange],
     today: date,
     surveys: Iterable[Survey] = (),
+    rounds: Iterable[Participant] = (),
 ) -> list[Date]:
-    """The coming deadlines, review, steering-document changes and last days of the person's
-    pupil surveys, soonest first (no query: from what the page has read already)."""
+    """The coming deadlines, review, steering-document changes, last days of the person's
+    pupil surveys and of the self-assessment rounds they answer, soonest first (no query: from
+    what the page has read already)."""
     dates = [
         Date(p.deadline, "followup", _("Follow-up reports due: %(name)s") % {"name": p.name},
              "followup:period_detail", (p.pk,))
@@ -336,6 +340,15 @@ def coming_dates(
                  _("Last day to answer the pupil survey: %(title)s") % {"title": survey.title},
                  "surveys:detail", (survey.pk,))
         )  # fmt: skip
+    for participant in rounds:
+        round_ = participant.round
+        if round_.closes_on is not None and round_.closes_on >= today:
+            dates.append(
+                Date(round_.closes_on, "round",
+                     _("Last day to answer the self-assessment: %(title)s (%(unit)s)")
+                     % {"title": round_.title, "unit": round_.unit.name},
+                     "assessments:answer", (round_.pk,))
+            )  # fmt: skip
     return sorted(dates, key=lambda d: (d.day, d.kind, d.text))
 
 
@@ -344,12 +357,18 @@ def coming_dates(
 
 @dataclass(frozen=True)
 class GoalProgress:
-    """A goal with its progress drawn as a bar, the planned-so-far mark on it."""
+    """A goal with its progress drawn as a bar, the planned-so-far mark on it, and its progress
+    over time as a small line against the plan."""
 
     goal: Goal
     chart: str
+    trend: trends.GoalTrend
 
 
 def progress_bars(goals: Iterable[Goal]) -> list[GoalProgress]:
-    """Each goal's stored progress and planned progress as a bar (no query)."""
-    return [GoalProgress(g, pictures.progress_bar(g.progress, g.expected)) for g in goals]
+    """Each goal's stored progress and planned progress as a bar, and its stored series as a
+    trend (no query)."""
+    return [
+        GoalProgress(g, pictures.progress_bar(g.progress, g.expected), trends.goal_trend(g))
+        for g in goals
+    ]

@@ -369,7 +369,7 @@ def home(request: MemberRequest) -> HttpResponse:
             "may_adopt": may_adopt,
             "panels": start_panels.render(Goal, request=request),
             "dates": start.coming_dates(
-                periods, target, changes, today, start.surveys_closing(access, today)
+                periods, target, changes, today, start.surveys_closing(access, today), rounds
             ),
         },
     )

@@ -110,6 +110,7 @@ def load(organisation: Organisation, people: dict[str, Any]) -> None:
         current = AssessmentRound.objects.create(
             organisation=organisation, unit=asen, model=model, title=f"Självskattning VT {year}",
             started_by=people["rektor"], started_at=timezone.now() - timedelta(days=3),
+            closes_on=timezone.localdate() + timedelta(days=18),
         )  # fmt: skip
         for key in ("rektor", "larare", "larare2"):
             if key in people:

@@ -73,6 +73,9 @@ class Goal(models.Model):
         _("status light"), max_length=10, choices=Light.choices, default=Light.NO_DATA,
         editable=False,
     )  # fmt: skip
+    # Progress and planned progress at each of the latest periods (`goals.progress`): the goal's
+    # trend, drawn on its page and in goal lists without a query of its own.
+    series = models.JSONField(_("progress over time"), default=list, blank=True, editable=False)
     # The light of the latest follow-up report marked ready: the lead's own assessment, which
     # may differ from the measured `light`; both are shown side by side. Kept by the follow-up
     # (`followup.services.refresh_assessment` calls `goals.services.set_assessment`).
@@ -130,6 +133,9 @@ class GoalIndicator(models.Model):
         _("planned progress (%)"), max_digits=5, decimal_places=1, null=True, blank=True,
         editable=False,
     )  # fmt: skip
+    # The unit's latest values with the progress each gives, and the plan through the baseline
+    # and targets (`goals.progress`): the trend drawn on the goal's page without a query.
+    series = models.JSONField(_("values over time"), default=dict, blank=True, editable=False)
 
     objects = TenantManager()
 

@@ -7,6 +7,11 @@
 * A unit's progress is the weighted mean of the goals it owns; child units are not added again.
 * The traffic light compares progress with the planned trajectory at the time of the latest
   measurement: on track at 95 % of plan or more, at risk from 80 %, off track below.
+* The series beside them, so that pages draw trends without a query of their own: each link
+  keeps its unit's latest values (with the progress and planned progress each would give) and
+  the plan through its baseline and targets (`GoalIndicator.series`); each goal keeps its
+  progress and planned progress at each of the latest periods of its parts (`Goal.series`),
+  rolled up exactly as its progress is, each part read at its latest period at or before.
 
 :func:`recalculate` is called by every service that changes what progress depends on, inside its
 transaction, with the goals it touched; it walks up through parents and contributions once.
@@ -16,16 +21,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 
 from malbild.goals.models import Contribution, Goal, GoalIndicator
 from malbild.indicators.models import IndicatorTarget, Measurement
 from malbild.indicators.progress import Reading, indicator_reading, light, one_decimal
+from malbild.lib import periods
 from malbild.tenants.models import OrgUnit
 
 # bulk_update writes one CASE expression per batch; small batches keep each statement cheap.
 BATCH = 200
+SERIES_POINTS = 8  # the latest periods a stored series keeps: a trend, not the whole history
 
 
 def _weighted(parts: Iterable[tuple[Decimal, Decimal | None, Decimal | None]]) -> Reading:
@@ -53,6 +61,7 @@ READ = (
     "progress",
     "expected",
     "light",
+    "series",
 )
 
 
@@ -77,8 +86,11 @@ def _with_ancestors(goal_ids: set[int]) -> set[int]:
     return found
 
 
-def _latest_measurements(links: list[GoalIndicator]) -> dict[tuple[int, int], Measurement]:
-    """The latest reported all-gender measurement per (indicator, unit) of the links."""
+def _latest_measurements(
+    links: list[GoalIndicator],
+) -> dict[tuple[int, int], list[Measurement]]:
+    """The latest reported all-gender measurements per (indicator, unit) of the links, at most
+    `SERIES_POINTS`, oldest first (one query)."""
     if not links:
         return {}
     # One term per indicator (not per link): SQLite refuses expressions deeper than 1,000.
@@ -88,15 +100,119 @@ def _latest_measurements(links: list[GoalIndicator]) -> dict[tuple[int, int], Me
     wanted = Q()
     for indicator_id, unit_ids in units_by_indicator.items():
         wanted |= Q(indicator_id=indicator_id, org_unit_id__in=sorted(unit_ids))
-    latest: dict[tuple[int, int], Measurement] = {}
+    latest: dict[tuple[int, int], list[Measurement]] = defaultdict(list)
     rows = (
         Measurement.objects.filter(wanted, gender="T", value__isnull=False)
         .order_by("indicator_id", "org_unit_id", "-position")
         .only("indicator_id", "org_unit_id", "position", "value", "period")
     )
     for row in rows:
-        latest.setdefault((row.indicator_id, row.org_unit_id), row)
-    return latest
+        found = latest[(row.indicator_id, row.org_unit_id)]
+        if len(found) < SERIES_POINTS:
+            found.append(row)
+    return {key: found[::-1] for key, found in latest.items()}
+
+
+# Stored series ------------------------------------------------------------------------------------
+# Plain lists in a JSONField, numbers as decimal text (exact, and short): a link's
+# {"measured": [[period, position, value, progress, expected], …], "plan": [[period, position,
+# value], …]}, a goal's [[period, position, progress, expected], …]; oldest first. The functions
+# below run no query and read only plain attributes, so the data migration that filled the
+# series for existing rows uses them on its historical models.
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """A decimal as the shortest exact text ("55.5", "100"), None as None."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f")
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def link_series(indicator: Any, targets: list[Any], measured: list[Any]) -> dict[str, list[Any]]:
+    """A link's series: its unit's latest values (`measured`, oldest first) each with the
+    progress and planned progress it gives, and the plan through the baseline and targets."""
+    points = []
+    for measurement in measured[-SERIES_POINTS:]:
+        reading = indicator_reading(indicator, targets, measurement)
+        points.append([
+            measurement.period, measurement.position, decimal_text(measurement.value),
+            decimal_text(reading.progress), decimal_text(reading.expected),
+        ])  # fmt: skip
+    plan: list[Any] = []
+    try:
+        base = periods.parse(indicator.baseline_period)
+    except periods.PeriodError:
+        pass
+    else:
+        plan.append([base.text, base.position, decimal_text(indicator.baseline_value)])
+    plan += [[t.period, t.position, decimal_text(t.value)] for t in targets]
+    return {"measured": points, "plan": plan}
+
+
+def link_progress(series: dict[str, list[Any]]) -> list[list[Any]]:
+    """A link's series as a goal's: [period, position, progress, expected] where it has one."""
+    return [[p[0], p[1], p[3], p[4]] for p in series.get("measured", []) if p[3] is not None]
+
+
+def combine(parts: list[tuple[Decimal, list[list[Any]]]]) -> list[list[Any]]:
+    """A goal's series from its parts' (weight, series): at each of the latest periods of any
+    part, the weighted mean of every part read at its latest period at or before it."""
+    texts: dict[float, str] = {}
+    for _weight, points in parts:
+        for point in points:
+            texts.setdefault(point[1], point[0])
+    found = []
+    for position in sorted(texts)[-SERIES_POINTS:]:
+        readings = []
+        for weight, points in parts:
+            at = None
+            for point in points:  # oldest first
+                if point[1] > position:
+                    break
+                at = point
+            if at is not None:
+                readings.append((weight, _decimal(at[2]), _decimal(at[3])))
+        reading = _weighted(readings)
+        if reading.progress is not None:
+            found.append([texts[position], position, decimal_text(reading.progress),
+                          decimal_text(reading.expected)])  # fmt: skip
+    return found
+
+
+def goal_series(
+    goal_ids: Iterable[int],
+    link_parts: dict[int, list[tuple[Decimal, list[list[Any]]]]],
+    children: dict[int, list[tuple[Decimal, int]]],
+    contributors: dict[int, list[tuple[Decimal, int]]],
+    stored: dict[int, list[list[Any]]],
+) -> dict[int, list[list[Any]]]:
+    """The series of `goal_ids` from their links' series (`link_parts`, by goal), their
+    children's and contributors' (weight, goal id): computed when among `goal_ids`, else as
+    `stored`."""
+    wanted = set(goal_ids)
+    found: dict[int, list[list[Any]]] = {}
+
+    def series_of(goal_id: int, seen: frozenset[int]) -> list[list[Any]]:
+        if goal_id in found:
+            return found[goal_id]
+        if goal_id not in wanted:
+            return stored.get(goal_id) or []
+        if goal_id in seen:  # validation forbids cycles; never loop if one slipped in
+            return []
+        inner = seen | {goal_id}
+        parts = list(link_parts.get(goal_id, []))
+        parts += [(w, series_of(g, inner)) for w, g in children.get(goal_id, [])]
+        parts += [(w, series_of(g, inner)) for w, g in contributors.get(goal_id, [])]
+        found[goal_id] = combine(parts)
+        return found[goal_id]
+
+    for goal_id in wanted:
+        series_of(goal_id, frozenset())
+    return found
 
 
 Results = dict[int, tuple[Decimal | None, Decimal | None, str]]
@@ -105,12 +221,15 @@ Results = dict[int, tuple[Decimal | None, Decimal | None, str]]
 def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
     """What progress, planned progress and light `goal_ids` and their ancestors should have,
     and the indicator links whose readings changed (nothing is saved)."""
-    results, links, _goals = _compute(goal_ids)
+    results, links, _goals, _series = _compute(goal_ids)
     return results, links
 
 
-def _compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator], dict[int, Goal]]:
-    """compute(), and the goals it read (as stored)."""
+def _compute(
+    goal_ids: set[int],
+) -> tuple[Results, list[GoalIndicator], dict[int, Goal], dict[int, list[list[Any]]]]:
+    """compute(), the goals it read (as stored) and the series they should have; the links
+    whose series changed are among the changed links."""
     affected = _with_ancestors(goal_ids)
     goals = {g.pk: g for g in Goal.objects.filter(pk__in=affected).only(*READ)}
     links = list(
@@ -125,17 +244,23 @@ def _compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator], dict[int
     link_readings: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = defaultdict(
         list
     )
+    link_parts: dict[int, list[tuple[Decimal, list[list[Any]]]]] = defaultdict(list)
     changed_links = []
     for link in links:
+        measured = latest.get((link.indicator_id, link.goal.unit_id), [])
         reading = indicator_reading(
-            link.indicator,
-            targets[link.indicator_id],
-            latest.get((link.indicator_id, link.goal.unit_id)),
+            link.indicator, targets[link.indicator_id], measured[-1] if measured else None
         )
-        if (link.progress, link.expected) != (reading.progress, reading.expected):
-            link.progress, link.expected = reading.progress, reading.expected
+        values = link_series(link.indicator, targets[link.indicator_id], measured)
+        if (link.progress, link.expected, link.series) != (
+            reading.progress,
+            reading.expected,
+            values,
+        ):
+            link.progress, link.expected, link.series = reading.progress, reading.expected, values
             changed_links.append(link)
         link_readings[link.goal_id].append((link.weight, reading.progress, reading.expected))
+        link_parts[link.goal_id].append((link.weight, link_progress(values)))
     children: dict[int, list[Goal]] = defaultdict(list)
     for child in (
         Goal.objects.filter(parent_id__in=affected).exclude(status=Goal.Status.CLOSED).only(*READ)
@@ -183,7 +308,14 @@ def _compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator], dict[int
 
     for goal_id in goals:
         reading_of(goal_id)
-    return results, changed_links, goals
+    series = goal_series(
+        goals,
+        link_parts,
+        {gid: [(c.weight, c.pk) for c in found] for gid, found in children.items()},
+        contributors,
+        {g.pk: g.series for g in [*outside.values(), *(c for cs in children.values() for c in cs)]},
+    )
+    return results, changed_links, goals, series
 
 
 def recalculate(goal_ids: Iterable[int]) -> None:
@@ -192,17 +324,27 @@ def recalculate(goal_ids: Iterable[int]) -> None:
     ids = set(goal_ids)
     if not ids:
         return
-    results, links, goals = _compute(ids)  # the goals as read inside this transaction
+    results, links, goals, series = _compute(ids)  # the goals as read inside this transaction
     if links:
-        GoalIndicator.objects.bulk_update(links, ["progress", "expected"], batch_size=BATCH)
+        GoalIndicator.objects.bulk_update(
+            links, ["progress", "expected", "series"], batch_size=BATCH
+        )
     changed = []
     for goal_id, (progress, expected, state) in results.items():
         goal = goals[goal_id]
-        if (goal.progress, goal.expected, goal.light) != (progress, expected, state):
-            goal.progress, goal.expected, goal.light = progress, expected, state
+        found = series[goal_id]
+        if (goal.progress, goal.expected, goal.light, goal.series) != (
+            progress,
+            expected,
+            state,
+            found,
+        ):
+            goal.progress, goal.expected, goal.light, goal.series = progress, expected, state, found
             changed.append(goal)
     if changed:
-        Goal.objects.bulk_update(changed, ["progress", "expected", "light"], batch_size=BATCH)
+        Goal.objects.bulk_update(
+            changed, ["progress", "expected", "light", "series"], batch_size=BATCH
+        )
     recalculate_units({goal.unit_id for goal in goals.values()})
 
 

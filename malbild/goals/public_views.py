@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from malbild.goals import pictures, signals
+from malbild.goals import pictures, signals, trends
 from malbild.goals.access import PUBLIC_STATUSES
 from malbild.goals.models import Goal
 from malbild.lib.cacheable import cached_render, newest
@@ -94,6 +94,7 @@ def unit_goals(request: PublicRequest, unit_id: int) -> HttpResponse:
         parent = goal.parent
         goal.public_parent = parent if parent and parent.status in PUBLIC_STATUSES else None
         goal.chart = pictures.progress_bar(goal.progress, goal.expected, key=f"goal-{goal.pk}")
+        goal.trend = trends.goal_trend(goal, key=f"trend-{goal.pk}")
     return cached_render(
         request,
         "goals/public/unit_goals.html",
@@ -102,7 +103,7 @@ def unit_goals(request: PublicRequest, unit_id: int) -> HttpResponse:
         parts=[
             organisation.name, unit.name, unit.progress, target.pk if target else None,
             page.paginator.count,
-            *((g.pk, g.title, g.status, g.light, g.progress, g.expected, g.description,
+            *((g.pk, g.title, g.status, g.light, g.progress, g.expected, g.series, g.description,
                g.public_parent and (g.public_parent.title, g.public_parent.unit.name))
               for g in rows),
         ],

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from malbild.goals import services, signals
+from malbild.goals import services, signals, trends
 from malbild.goals.forms import (
     ContributionForm,
     GoalForm,
@@ -247,8 +247,9 @@ def _break_down_url(request: MemberRequest, goal: Goal) -> str:
 def detail(request: MemberRequest, goal_id: int) -> HttpResponse:
     """One goal: its facts, progress, chain of trust (the målbild it was set under, that
     målbild's decision and investments, the goals it breaks down), evidence, indicators, the
-    goals that break it down and its contributions both ways (twelve queries: a key page of
-    DESIGN.md §6)."""
+    goals that break it down and its contributions both ways, and the trends of the goal and of
+    each indicator, drawn from their stored series (twelve queries: a key page of DESIGN.md §6).
+    """
     return render(request, "goals/detail.html", _detail_context(request, goal_id))
 
 
@@ -282,6 +283,9 @@ def _detail_context(request: MemberRequest, goal_id: int) -> dict[str, Any]:
     contributors = sorted(
         (c for c in both if c.to_goal_id == goal.pk), key=lambda c: (c.goal.title, c.pk)
     )
+    links = list(goal.indicator_links.select_related("indicator"))
+    for item in links:
+        item.trend = trends.link_trend(item, goal.unit.name)  # type: ignore[attr-defined]
     return {
         "goal": goal,
         "target": target,
@@ -290,7 +294,8 @@ def _detail_context(request: MemberRequest, goal_id: int) -> dict[str, Any]:
         "parents": _chain_up(goal),
         "values": list(goal.values.all()),
         "evidence_groups": _evidence_by_kind(goal),
-        "links": list(goal.indicator_links.select_related("indicator")),
+        "links": links,
+        "goal_trend": trends.goal_trend(goal),
         "page": children,
         # What the apps above show here: what the pupils say (surveys), the activities
         # that serve the goal (plans).

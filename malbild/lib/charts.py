@@ -664,7 +664,13 @@ SPARK_WIDTH, SPARK_HEIGHT = 120.0, 32.0  # a line in a table cell, drawn at this
 
 
 def _sparkline_svg(
-    measured: Sequence[Point], planned: Sequence[Point], title: str, description: str
+    measured: Sequence[Point],
+    planned: Sequence[Point],
+    title: str,
+    description: str,
+    domain: tuple[float, float] | None,
+    plan_end: bool,
+    key: str,
 ) -> str:
     shown, plan = _finite(measured), _finite(planned)
     if not shown:
@@ -673,6 +679,8 @@ def _sparkline_svg(
     if len(every) > MAX_POINTS:
         raise ValueError(f"{len(every)} points are more than a chart can show.")
     low, high = min(p.value for p in every), max(p.value for p in every)
+    if domain is not None:
+        low, high = min(low, domain[0]), max(high, domain[1])
     if high == low:
         low, high = low - 1, high + 1
     x_low, x_high = min(p.position for p in every), max(p.position for p in every)
@@ -698,7 +706,7 @@ def _sparkline_svg(
             f'<path d="{path(plan)}" fill="none" stroke="{PLANNED_COLOUR}" stroke-width="1.5"'
             f"{_dash(PLANNED)}/>"
         )
-    if plan:
+    if plan and plan_end:
         end = plan[-1]  # the last target: a small square, as on the large chart
         body.append(
             f'<rect x="{_f(px(end.position) - 3)}" y="{_f(py(end.value) - 3)}" width="6" '
@@ -715,7 +723,7 @@ def _sparkline_svg(
         f'fill="{MEASURED_COLOUR}"/>'
     )
     size = f'width="{_f(SPARK_WIDTH)}" height="{_f(SPARK_HEIGHT)}"'
-    return _frame(SPARK_WIDTH, SPARK_HEIGHT, title, description, body, size)
+    return _frame(SPARK_WIDTH, SPARK_HEIGHT, title, description, body, size, key)
 
 
 def sparkline(
@@ -724,12 +732,20 @@ def sparkline(
     *,
     title: str,
     description: str,
+    domain: tuple[float, float] | None = None,
+    plan_end: bool = True,
+    key: str = "",
 ) -> SafeString:
     """A small line chart without axes, for a table cell: the measured values (a solid line
     ending in a round point) and, if given, the plan through the baseline and the targets (a
-    dashed line ending in a square at the last target). The page writes the figures beside it:
-    the image shows only the shape, its description says every value."""
-    return _drawn(lambda: _sparkline_svg(measured, planned, title, description), title)
+    dashed line ending in a square at the last target, unless `plan_end` is false). The scale
+    runs from the lowest to the highest value, or covers `domain` (such as 0–100 for a
+    percentage, so that a small step looks small). The page writes the figures beside it: the
+    image shows only the shape, its description says every value. `key`: see `_frame`."""
+    return _drawn(
+        lambda: _sparkline_svg(measured, planned, title, description, domain, plan_end, key),
+        title,
+    )
 
 
 LIST_WIDTH = 360.0  # bars that stay readable on a 390 px phone without being scaled down

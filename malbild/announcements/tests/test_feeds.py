@@ -128,3 +128,22 @@ def test_the_calendar_has_the_start_pages_dates_steering_changes_and_survey_ends
     assert f"UID:survey-{survey.pk}@" in text
     assert f"DTSTART;VALUE=DATE:{survey.closes_on:%Y%m%d}" in text
     assert "Åsens skola\\, 5B" in text or "Åsens skola, 5B" in text
+
+
+def test_the_calendar_has_the_last_days_of_the_rounds_one_answers(client, cast):
+    from malbild.assessments.models import AssessmentRound
+    from malbild.assessments.tests.builders import make_round
+    from malbild.tenants.scope import scope
+
+    day = timezone.localdate() + timedelta(days=12)
+    mine = make_round(cast.org, cast.school, [cast.teacher], title="Självskattning VT")
+    others = make_round(cast.org, cast.school, [cast.rektor], title="Rektorns runda")
+    with scope(cast.org):
+        AssessmentRound.objects.filter(pk__in=[mine.pk, others.pk]).update(closes_on=day)
+    token = give_feed_token(cast.org, cast.teacher)
+    body = client.get(reverse("announcements_personal:ical", args=["mittkoping", token]))
+    text = body.content.decode().replace("\r\n ", "")  # unfolded
+    assert f"UID:round-{mine.pk}@" in text
+    assert f"DTSTART;VALUE=DATE:{day:%Y%m%d}" in text
+    assert "Självskattning VT" in text
+    assert f"UID:round-{others.pk}@" not in text  # a round the person does not answer

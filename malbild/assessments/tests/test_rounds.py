@@ -1,7 +1,11 @@
+from datetime import timedelta
+
+import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from conftest import audit_events
+from malbild.accounts.models import User
 from malbild.assessments.models import Adoption, Answer, AssessmentRound, Participant, RoundResult
 from malbild.assessments.tests.builders import (
     answer_all,
@@ -275,3 +279,75 @@ def test_the_municipality_sees_the_schools_side_by_side_in_each_area_as_bars(cli
     assert said[:4] == ["Berga skola", "1.0", "Åsens skola", "3.0"]
     assert "Berga skola: 1.0. Åsens skola: 3.0.</desc>" in svg
     assert [item.area.key for item in only_one.context["area_charts"]] == ["I"]
+
+
+def test_a_round_may_have_a_last_day_to_answer(client, cast):
+    model()
+    client.force_login(cast.rektor)
+    page = client.get(url("start") + f"?enhet={cast.school.pk}").content.decode()
+    assert "Last day to answer" in page
+    assert "(yyyy-mm-dd, for example 2026-12-06)" in page  # the format hint
+    last_day = timezone.localdate() + timedelta(days=14)
+    response = client.post(
+        url("start") + f"?enhet={cast.school.pk}",
+        {"title": "Självskattning VT", "mode": "individual",
+         "participants": [cast.rektor.pk, cast.teacher.pk], "closes_on": last_day.isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 302
+    with scope(cast.org):
+        round_ = AssessmentRound.objects.get()
+    assert round_.closes_on == last_day
+    assert not round_.is_late
+    (event,) = audit_events(action="assessments.round_started")
+    assert event.after["closes_on"] == last_day.isoformat()
+    listed = client.get(url("list")).content.decode()
+    assert f"<td>{last_day.day} " in listed
+    detail = client.get(url("detail", round_.pk)).content.decode()
+    assert "<dt>Last day to answer</dt>" in detail
+
+
+def test_a_round_without_a_last_day_stays_open_until_it_is_closed(client, cast):
+    model()
+    client.force_login(cast.rektor)
+    response = client.post(
+        url("start") + f"?enhet={cast.school.pk}",
+        {"title": "Självskattning VT", "mode": "group", "closes_on": ""},
+    )
+    assert response.status_code == 302
+    with scope(cast.org):
+        assert AssessmentRound.objects.get().closes_on is None
+    assert "none set" in client.get(url("list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("yesterday", "Sista svarsdagen kan inte ha passerat redan."),
+        ("next year", "Sista svarsdagen kan ligga högst ett år fram."),
+        ("31/12/2026", "Fyll i ett giltigt datum."),
+    ],
+)
+def test_a_last_day_in_the_past_too_far_ahead_or_malformed_is_refused_in_swedish(
+    client, cast, given, message
+):
+    today = timezone.localdate()
+    value = {
+        "yesterday": (today - timedelta(days=1)).isoformat(),
+        "next year": (today + timedelta(days=367)).isoformat(),
+    }.get(given, given)
+    model()
+    User.objects.filter(pk=cast.rektor.pk).update(language="sv")  # the rest of the file: "en"
+    client.force_login(cast.rektor)
+    with translation.override("sv"):
+        response = client.post(
+            url("start") + f"?enhet={cast.school.pk}",
+            {"title": "Självskattning VT", "mode": "individual",
+             "participants": [cast.rektor.pk], "closes_on": value},
+        )  # fmt: skip
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'id="id_closes_on_error"' in html  # beside the field
+    with scope(cast.org):
+        assert not AssessmentRound.objects.exists()
+    assert not audit_events(action="assessments.round_started")

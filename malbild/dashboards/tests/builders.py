@@ -11,6 +11,9 @@ from malbild.tenants.models import Organisation, OrgUnit
 from malbild.tenants.scope import scope
 
 Light = Goal.Light
+# A goal's progress over four periods against its plan, as `goals.progress` stores it.
+SERIES = [["2022", 2022.0, "10", "12.5"], ["2023", 2023.0, "22.5", "25"],
+          ["2024", 2024.0, "31", "37.5"], ["2025", 2025.0, "42.5", "50"]]  # fmt: skip
 
 
 def make_vision(org: Organisation, **fields: Any) -> TargetVision:
@@ -85,7 +88,8 @@ def build_wide_tree(org: Organisation, parent: OrgUnit, count: int) -> list[OrgU
         # Plus as many goals of `parent` itself, to fill its own (paged) list.
         Goal.objects.bulk_create(
             Goal(organisation=org, target_vision=vision, focus_area=area, unit=parent,
-                 title=f"Eget mål {i:05}", light=lights[i % 4], status=Goal.Status.ACTIVE)
+                 title=f"Eget mål {i:05}", light=lights[i % 4], status=Goal.Status.ACTIVE,
+                 series=SERIES)
             for i in range(count)
         )  # fmt: skip
     return schools

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from malbild.dashboards.tests.builders import build_wide_tree, make_goal, make_vision
+from malbild.dashboards.tests.builders import SERIES, build_wide_tree, make_goal, make_vision
 from malbild.dashboards.views import ATTENTION_LIMIT
 from malbild.goals.models import Goal
 from malbild.tenants.scope import scope
@@ -51,6 +51,20 @@ def counts(html: str) -> dict[str, int]:
 def reader_client(client, cast):
     client.force_login(cast.reader)
     return client
+
+
+@pytest.mark.django_db
+def test_a_unit_dashboard_shows_each_goals_progress_over_time_beside_its_bar(reader_client, cast):
+    make_goal(cast.org, cast.school, "Fler elever läser varje dag", Light.AT_RISK,
+              progress="42.5", expected="50", series=SERIES)  # fmt: skip
+    make_goal(cast.org, cast.school, "Ett mål utan värden", Light.NO_DATA, progress=None,
+              expected=None)  # fmt: skip
+    goals = section(reader_client.get(unit_url(cast.org, cast.school)).content.decode(),
+                    "goals-heading")  # fmt: skip
+    assert '<th scope="col">Över tid</th>' in goals
+    assert "Målets framsteg över tid: 10\u00a0% år 2022, 43\u00a0% år 2025" in goals  # 42.5
+    assert "från 10\u00a0% (2022) till 43\u00a0% (2025)" in goals  # the figures in words beside it
+    assert "för få värden ännu" in goals  # the other goal
 
 
 @pytest.mark.django_db

@@ -160,6 +160,39 @@ def test_an_open_round_asks_its_participants_to_answer(client, cast):
 
 
 @pytest.mark.django_db
+def test_a_rounds_last_day_is_in_the_to_dos_and_the_coming_dates_of_its_participants(client, cast):
+    from malbild.assessments.models import AssessmentRound
+    from malbild.assessments.tests.builders import make_round
+
+    today = timezone.localdate()
+    soon = make_round(cast.org, cast.school, [cast.teacher], title="Självskattning VT")
+    late = make_round(cast.org, cast.school, [cast.teacher], title="Självskattning HT")
+    undated = make_round(cast.org, cast.school, [cast.teacher], title="Självskattning utan dag")
+    with scope(cast.org):
+        AssessmentRound.objects.filter(pk=soon.pk).update(closes_on=today + timedelta(days=9))
+        AssessmentRound.objects.filter(pk=late.pk).update(closes_on=today - timedelta(days=2))
+        # The late one first, then the soonest, then the one without a last day.
+        assert [p.round for p in start.rounds_to_answer(cast.teacher.pk)] == [
+            late, soon, undated,
+        ]  # fmt: skip
+    html = page(client, cast.teacher)
+    todo = html[html.index('id="todo-heading"') : html.index('id="status-heading"')]
+    title_at = todo.index("Självskattning HT")
+    late_item = todo[todo.rindex("<li", 0, title_at) : title_at]
+    assert "todo--late" in late_item
+    assert "försenad" in late_item
+    soon_day = (today + timedelta(days=9)).day
+    assert f"sista svarsdag {soon_day} " in todo
+    dates = html[html.index('id="dates-heading"') :]
+    dates = dates[: dates.index("</section>")]
+    answer = reverse("assessments:answer", args=["mittkoping", soon.pk])
+    assert answer in dates
+    assert "Sista dag att svara på självskattningen: Självskattning VT (Åsens skola)" in dates
+    assert "Självskattning HT" not in dates  # its day has passed: not a coming date
+    assert answer not in page(client, cast.rektor)  # not a round they answer
+
+
+@pytest.mark.django_db
 def test_the_nämnd_sees_the_proposed_målbild_waiting_for_its_decision(client, cast):
     from malbild.goals.tests.builders import adopt, make_version
 

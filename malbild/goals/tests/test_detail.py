@@ -226,3 +226,41 @@ def test_on_the_national_dataset_the_heaviest_goal_stays_within_the_benchs_budge
             assert client.get(url(goal, organisation.slug)).status_code == 200
         counts.append(len(queries.captured_queries))
     assert max(counts) <= 12, counts
+
+
+@pytest.mark.django_db
+def test_each_indicator_shows_its_values_over_time_against_its_plan_at_no_cost(
+    client, cast, chain, django_assert_max_num_queries
+):
+    _target, top, _middle, school, _team = chain
+    indicator = make_indicator(cast.org, targets={"2026": "80"})  # baseline 40 in 2022
+    link(school, indicator)
+    other = make_indicator(cast.org, "INGET")  # linked, without values yet
+    link(school, other)
+    client.force_login(cast.teacher)
+    with django_assert_max_num_queries(15) as without:
+        client.get(url(school))
+    for period, value in (("2023", "48"), ("2024", "55.5"), ("2025", "61")):
+        measure(indicator, cast.school, period, value)
+    measure(indicator, cast.team, "2025", "99")  # another unit's value is not the goal's
+    with scope(cast.org):
+        Goal.objects.filter(pk__in=[school.pk, top.pk]).update(status=Goal.Status.ACTIVE)
+        progress.recalculate([school.pk])
+    # The trends are drawn from the stored series: not one query more than without them.
+    with django_assert_max_num_queries(len(without.captured_queries)):
+        response = client.get(url(school))
+    html = response.content.decode()
+    trend = response.context["links"][0].trend
+    assert "Mätt: 2023 48 %, 2024 55,5 %, 2025 61 %. Målvärde 80 % till 2026." in str(trend.chart)
+    # The figures in words beside it, and every one in the table under it.
+    assert "61 % år 2025" in html
+    assert "mål 80 % till 2026" in html
+    assert "<summary>Alla värden" in html
+    assert '<th scope="row">2024</th><td class="number">55,5</td>' in html
+    assert response.context["links"][1].trend.chart is None
+    assert "inga värden ännu" in html
+    # The goal's own progress over time, in its facts.
+    assert response.context["goal_trend"].chart is not None
+    assert "från 20\u00a0% (2023) till 53\u00a0% (2025)" in html  # 52.5 % rounded
+    # The goal it breaks down draws it too, from its own series.
+    assert "från 20\u00a0% (2023) till 53\u00a0% (2025)" in client.get(url(top)).content.decode()

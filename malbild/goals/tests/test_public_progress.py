@@ -58,3 +58,26 @@ def test_the_public_goals_list_draws_each_units_progress_and_says_what_it_means(
     html = page.content.decode()
     assert "40 % av vägen" in html
     assert "En enhets procenttal visar hur långt dess mål" in html
+
+
+def test_each_public_goal_has_its_progress_over_time_and_a_new_period_changes_the_page(
+    client, cast
+):
+    adopt(cast.org)
+    series = [["2023", 2023.0, "20", "25"], ["2024", 2024.0, "40", "50"]]
+    goal = make_goal(cast.org, cast.school, "Alla elever programmerar", status="active",
+                     progress=Decimal("40.0"), expected=Decimal("50.0"), series=series)  # fmt: skip
+    url = reverse("goals_public:unit_goals", args=["mittkoping", cast.school.pk])
+    with translation.override("sv"):
+        first = client.get(url)
+        again = client.get(url)
+    assert first.content == again.content  # fixed ids: the same data, the same bytes
+    html = first.content.decode()
+    assert f'aria-labelledby="chart-trend-{goal.pk}-title"' in html
+    assert "från 20\u00a0% (2023) till 40\u00a0% (2024)" in html
+    with scope(cast.org):
+        type(goal).objects.filter(pk=goal.pk).update(series=[*series, ["2025", 2025.0, "55", "75"]])
+    with translation.override("sv"):
+        later = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert later.status_code == 200  # the series is part of what the page's ETag says
+    assert "till 55\u00a0% (2025)" in later.content.decode()
