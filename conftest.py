@@ -63,6 +63,17 @@ def _rate_limit_windows(monkeypatch):
     monkeypatch.setattr(ratelimit, "_now", lambda: start)
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language (Swedish). A request through the test client
+    leaves its language active in the thread (LocaleMiddleware never deactivates it), so without
+    this a test that runs after an English request in the same process would speak English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def make_user(email: str, name: str = "", **fields):
     from malbild.accounts.models import User
 
