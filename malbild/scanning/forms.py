@@ -80,13 +80,9 @@ class CommentForm(forms.Form):
         help_text=_("Write @ and a member's name (for example @Karin Lindqvist) or e-mail "
                     "address to notify them. Markdown: **bold**, lists, links."),
         widget=forms.Textarea(attrs={"rows": 4}),
+        # A blank comment (spaces only too: the field strips them) is "required"'s case.
+        error_messages={"required": _("Write a comment.")},
     )  # fmt: skip
-
-    def clean_body(self) -> str:
-        body = self.cleaned_data["body"].strip()
-        if not body:
-            raise forms.ValidationError(_("Write a comment."))
-        return body
 
 
 class RatingForm(forms.Form):

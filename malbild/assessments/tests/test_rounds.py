@@ -20,6 +20,7 @@ from malbild.assessments.tests.builders import (
 from malbild.goals.models import Evidence
 from malbild.goals.tests.builders import adopt as adopt_target
 from malbild.goals.tests.builders import make_goal
+from malbild.lib.tests.htmx import htmx
 from malbild.plans.models import Activity
 from malbild.tenants.scope import scope
 
@@ -74,7 +75,7 @@ def test_answers_save_one_at_a_time_with_htmx_and_are_only_the_authors(client, c
     response = client.post(
         url("answer_statement", round_.pk, first.pk),
         {f"s{first.pk}-level": "4", f"s{first.pk}-comment": "Klart!"},
-        HTTP_HX_REQUEST="true",
+        **htmx(),
     )
     assert response.status_code == 200
     assert b'hx-swap-oob="true"' in response.content

@@ -44,4 +44,4 @@ def test_a_summary_whose_chart_cannot_be_drawn_answers_with_the_table_and_a_note
     assert response.status_code == 200
     assert "<svg" not in html
     assert '<figure class="chart"><p class="chart__note">The chart could not be drawn.' in html
-    assert html.count('<table class="assessment-results">') == 4
+    assert html.count('<table class="assessment-results stack">') == 4

@@ -11,6 +11,7 @@ from malbild import audit
 from malbild.accounts.models import User
 from malbild.audit.forms import ACTION_LABELS
 from malbild.audit.models import AuditEvent
+from malbild.lib.tests.htmx import htmx
 from malbild.tenants.models import Membership, Organisation
 from malbild.tenants.scope import scope, unscoped
 
@@ -278,10 +279,9 @@ def test_the_number_of_queries_does_not_grow_with_the_events(
 def test_a_filter_with_htmx_answers_the_events_and_counts_them(admin_client, org):
     event(org, "tenants.unit_changed", summary="Enheten ändrad")
     event(org, "goals.created", summary="Målet satt")
-    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "event-results"}
     with translation.override("sv"):
-        response = admin_client.get(url(org), {"action": "goals.created"}, **htmx)
-        bad = admin_client.get(url(org), {"date_to": "igår"}, **htmx)
+        response = admin_client.get(url(org), {"action": "goals.created"}, **htmx("event-results"))
+        bad = admin_client.get(url(org), {"date_to": "igår"}, **htmx("event-results"))
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="event-results">')
     assert "Målet satt" in html

@@ -20,6 +20,7 @@ from malbild.goals.tests.builders import (
     make_indicator,
     measure,
 )
+from malbild.lib.tests.htmx import htmx
 from malbild.tenants.scope import scope
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -27,10 +28,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 def url(name, goal, row):
     return reverse(f"goals:{name}", args=["mittkoping", goal.pk, row.pk])
-
-
-def htmx(target):
-    return {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": target}
 
 
 @pytest.fixture

@@ -327,7 +327,7 @@ def test_the_comparison_chart_tells_the_three_lines_apart_and_precedes_the_table
         body = client.get(reverse("imports:compare", args=["mittkoping", linked.pk])).content
     html = body.decode()
     chart = html[html.index('<div class="chart"><svg') : html.index("</svg>")]
-    assert html.index("</svg>") < html.index('<table class="comparison">')
+    assert html.index("</svg>") < html.index('<table class="comparison stack">')
     legend = re.findall(r'text-anchor="start">([^<]+)</text>', chart)
     assert legend == ["Mittköping", "Group average", "Sweden (all municipalities)"]
     assert 'stroke-dasharray="6 4"' in chart  # the group's average
@@ -351,7 +351,7 @@ def test_a_comparison_whose_chart_cannot_be_drawn_answers_with_its_tables_and_a_
     assert page.status_code == 200
     assert '<div class="chart"><svg' not in html  # the sparklines are drawn by their own code
     assert "The chart could not be drawn. The table shows the same figures." in html
-    assert '<table class="comparison">' in html
+    assert '<table class="comparison stack">' in html
 
 
 def broken_renderer(*args, **kwargs):
@@ -373,7 +373,7 @@ def test_the_trend_column_draws_each_line_as_a_sparkline_beside_its_words(
     assert re.findall(r"<desc[^>]*>([^<]*)</desc>", svg) == [
         "Values per year: 2018 70, 2019 71.5, 2020 73, 2021 74.5, 2022 76, 2023 77.5, 2024 79."
     ]
-    table = page.content.decode().split('<table class="comparison">')[1].split("</table>")[0]
+    table = page.content.decode().split('<table class="comparison stack">')[1].split("</table>")[0]
     assert table.count('class="sparkline"') == len(page.context["result"].lines)
     assert table.count("<svg") == sum(1 for line in page.context["result"].lines if line.chart)
     assert '<span aria-hidden="true">↑</span> up 4.5</span>' in table  # 79 vs 74.5 in 2021

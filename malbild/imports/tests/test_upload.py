@@ -8,6 +8,7 @@ from conftest import audit_events
 from malbild.imports import services
 from malbild.imports.models import ImportRun
 from malbild.imports.tests.builders import all_measurements, csv_bytes, indicators_for, runs
+from malbild.lib.tests.htmx import htmx
 from malbild.tenants.scope import scope
 
 
@@ -98,7 +99,7 @@ def test_the_progress_fragment_answers_htmx(client, cast):
         )
     client.force_login(cast.admin)
     response = client.get(
-        reverse("imports:run", args=["mittkoping", run.pk]) + "?progress=1", HTTP_HX_REQUEST="true"
+        reverse("imports:run", args=["mittkoping", run.pk]) + "?progress=1", **htmx()
     )
     assert response.status_code == 200
     body = response.content.decode()

@@ -58,7 +58,7 @@ def test_the_trend_is_a_chart_followed_by_a_table_of_the_same_data(client, cast,
     assert "<desc" in svg
     assert "style=" not in svg
     table = trend_table(html)
-    assert "<caption>" in table
+    assert '<caption id="indicator-values-caption">' in table
     for period, measured in (("2022", "50"), ("2023", "54,5"), ("2024", "57")):
         assert re.search(
             rf'<th scope="row">{period}</th>\s*<td class="number">{measured}</td>', table

@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from malbild.indicators.tests.builders import make_indicator, make_target
+from malbild.lib.tests.htmx import htmx
 
 
 def list_url(org):
@@ -109,8 +110,7 @@ def test_the_search_with_htmx_answers_the_results_and_counts_them(client, cast):
     response = client.get(
         list_url(cast.org),
         {"q": "beh"},
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_TARGET="indicator-results",
+        **htmx("indicator-results"),
     )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="indicator-results">')

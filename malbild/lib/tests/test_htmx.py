@@ -37,4 +37,4 @@ def test_only_htmx_asking_for_the_element_gets_the_part(headers, expected):
 
 
 def test_a_request_without_the_middleware_gets_the_page():
-    assert asks_for(RequestFactory().get("/", HTTP_HX_REQUEST="true"), "x") is False
+    assert asks_for(RequestFactory().get("/", headers={"HX-Request": "true"}), "x") is False

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from malbild.lib.tests.htmx import htmx
 from malbild.plans.models import Activity
 from malbild.plans.tests.builders import days, make_activity, make_milestone
 
@@ -199,8 +200,7 @@ def test_the_list_filter_with_htmx_answers_the_results_and_counts_them(client, c
     url = reverse("plans:list", args=["mittkoping"])
     response = client.get(
         f"{url}?enhet={cast.school.pk}&status=&mal=",
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_TARGET="activity-results",
+        **htmx("activity-results"),
     )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="activity-results">')

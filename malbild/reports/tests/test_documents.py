@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from conftest import audit_events
 from malbild.followup.tests.builders import closed_period, make_period, world
+from malbild.lib.tests.htmx import htmx
 from malbild.reports import excel
 from malbild.reports.models import GeneratedReport
 from malbild.reports.tests.builders import BERGA_ANALYSIS, followup
@@ -320,7 +321,7 @@ def test_the_page_polls_while_the_document_is_generated(cast, client):
             with_drafts=False, status=Status.RUNNING, progress=30,
         )  # fmt: skip
     client.force_login(cast.reader)
-    partial = client.get(url("document", queued.pk) + "?progress=1", HTTP_HX_REQUEST="true")
+    partial = client.get(url("document", queued.pk) + "?progress=1", **htmx())
     text = partial.content.decode()
     assert "<h1" not in text
     assert 'hx-trigger="every 2s"' in text

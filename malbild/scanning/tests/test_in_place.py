@@ -5,8 +5,11 @@ page, as before."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import audit_events
+from malbild.accounts.models import User
+from malbild.lib.tests.htmx import htmx
 from malbild.scanning.models import Rating, Signal, SignalComment
 from malbild.scanning.tests.builders import comment, make_signal
 from malbild.tenants.scope import scope
@@ -16,10 +19,6 @@ pytestmark = pytest.mark.django_db
 
 def url(name, *args):
     return reverse(f"scanning:{name}", args=["mittkoping", *args])
-
-
-def htmx(target):
-    return {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": target}
 
 
 def comments(signal):
@@ -67,7 +66,21 @@ def test_an_empty_comment_with_htmx_comes_back_with_its_message(client, cast):
     assert response.status_code == 200  # htmx swaps no 4xx answer
     html = response.content.decode()
     assert 'class="error-summary"' in html
-    assert "Your comment was not posted: This field is required.</div>" in html
+    assert "Your comment was not posted: Write a comment.</div>" in html
+    assert comments(signal) == []
+
+
+def test_a_blank_comment_is_asked_for_in_the_forms_own_words_in_swedish(client, cast):
+    signal = make_signal(cast.org, by=cast.teacher)
+    User.objects.filter(pk=cast.rektor.pk).update(language="sv")  # the others speak English here
+    client.force_login(cast.rektor)
+    with translation.override("sv"):
+        response = client.post(
+            url("comment", signal.pk), {"body": ""}, **htmx("discussion-section")
+        )
+    html = response.content.decode()
+    assert "Skriv en kommentar." in html
+    assert "Detta fält måste fyllas i." not in html
     assert comments(signal) == []
 
 
@@ -148,7 +161,5 @@ def test_the_list_without_htmx_is_the_whole_page_and_varies_too(client, cast):
 
 def test_a_history_restore_gets_the_whole_page(client, cast):
     client.force_login(cast.reader)
-    response = client.get(
-        url("list"), HTTP_HX_HISTORY_RESTORE_REQUEST="true", **htmx("signal-results")
-    )
+    response = client.get(url("list"), **htmx("signal-results", history_restore=True))
     assert "<main" in response.content.decode()

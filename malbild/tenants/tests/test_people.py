@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from conftest import audit_events, make_user
 from malbild.accounts.models import User
+from malbild.lib.tests.htmx import htmx
 from malbild.tenants.models import Invitation, Membership
 from malbild.tenants.scope import scope, unscoped
 
@@ -288,8 +289,7 @@ def test_a_person_in_several_organisations_chooses_among_them(client, cast):
 @pytest.mark.usefixtures("english")
 def test_the_people_search_with_htmx_answers_the_results_and_counts_them(client, cast):
     client.force_login(cast.admin)
-    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "people-results"}
-    response = client.get(url("people", cast.org), {"q": "rektor"}, **htmx)
+    response = client.get(url("people", cast.org), {"q": "rektor"}, **htmx("people-results"))
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="people-results">')
     assert "rektor@mittkoping.test" in html
@@ -297,4 +297,5 @@ def test_the_people_search_with_htmx_answers_the_results_and_counts_them(client,
     assert "1 person shown.</div>" in html
     assert "HX-Request" in response["Vary"]
     client.force_login(cast.teacher)
-    assert client.get(url("people", cast.org), {"q": "rektor"}, **htmx).status_code == 403
+    refused = client.get(url("people", cast.org), {"q": "rektor"}, **htmx("people-results"))
+    assert refused.status_code == 403

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import audit_events
+from malbild.lib.tests.htmx import htmx
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.scope import scope, unscoped
 
@@ -51,8 +52,7 @@ def test_the_tree_opens_one_level_at_a_time_and_finds_by_name(client, cast):
 @pytest.mark.usefixtures("english")
 def test_the_search_with_htmx_answers_the_results_and_counts_them(client, cast):
     client.force_login(cast.admin)
-    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "unit-results"}
-    response = client.get(url("unit_tree", cast.org), {"q": "skola"}, **htmx)
+    response = client.get(url("unit_tree", cast.org), {"q": "skola"}, **htmx("unit-results"))
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="unit-results">')
     assert "Åsens skola" in html
