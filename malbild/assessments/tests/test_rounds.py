@@ -302,7 +302,7 @@ def test_a_round_may_have_a_last_day_to_answer(client, cast):
     (event,) = audit_events(action="assessments.round_started")
     assert event.after["closes_on"] == last_day.isoformat()
     listed = client.get(url("list")).content.decode()
-    assert f"<td>{last_day.day} " in listed
+    assert f'data-label="Last day to answer">{last_day.day} ' in listed
     detail = client.get(url("detail", round_.pk)).content.decode()
     assert "<dt>Last day to answer</dt>" in detail
 
