@@ -27,10 +27,12 @@ demo: $(VENV)/.runtime
 	$(BIN)/malbild demo
 
 ## Every check, each a stage whose time is in the table printed at the end (scripts/stages).
-## Never changes tracked files.
+## Never changes tracked files. The three reduced bench runs share one collection of the static
+## files (BENCH_STATIC_ROOT, removed at the end).
 SUBMAKE := $(MAKE) --no-print-directory
 test:
-	@scripts/stages \
+	@static=$$(mktemp -d /tmp/malbild-static.XXXXXX); trap 'rm -rf "$$static"' EXIT; \
+	BENCH_STATIC_ROOT=$$static scripts/stages \
 	  "virtual environment" "$(SUBMAKE) $(VENV)/.dev" \
 	  "chromium" "$(SUBMAKE) chromium" \
 	  "haproxy" "$(SUBMAKE) haproxy" \
@@ -61,10 +63,11 @@ unit: $(VENV)/.dev
 postgres: $(VENV)/.dev
 	scripts/with-postgres $(BIN)/pytest -m "not e2e" -q -n auto
 
-## One process per core too, each with its own demo server, a whole file at a time (a file's tests
-## share their module's state), in the files' order.
+## One process per core too, each with its own copy of one prepared demo and its own server, a
+## whole file at a time (a file's tests share their module's state), or a whole class (each role
+## of the crawl is a class of its own: tests/e2e/test_crawl.py), in the files' order.
 e2e: $(VENV)/.dev chromium
-	$(BIN)/pytest -m e2e -q tests/e2e -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -m e2e -q tests/e2e -n auto --dist loadscope --no-loadscope-reorder
 
 ## The performance figures of DESIGN.md §6 on a production-mode server (docs/performance.md).
 ## BENCH_SCALE=0.1 for a quicker run; BENCH_STRICT=1 to fail when a figure is outside its budget.

@@ -38,8 +38,15 @@ from pathlib import Path
 from typing import Any
 
 from bench import cpu, faults, figures, load, proxy, servers
-from bench.database import REPO, Dataset, malbild, postgres_cluster, prepare_postgres, run, say
-from bench.run import HOST, LOGIN, certificate, production_environment, stop_on_sigterm
+from bench.database import REPO, Dataset, postgres_cluster, prepare_postgres, run, say
+from bench.run import (
+    HOST,
+    LOGIN,
+    certificate,
+    collect_static,
+    production_environment,
+    stop_on_sigterm,
+)
 
 INDICATOR = LOGIN["national"][2]
 PASSWORD = LOGIN["national"][1]
@@ -282,9 +289,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="malbild-load.") as tmp:
         work = Path(tmp)
         cert, key = certificate(work)
-        say("collecting the static files")
-        malbild(production_environment(work, "sqlite:////nonexistent.sqlite3"), "collectstatic",
-                "--no-input", "--verbosity", "0")  # fmt: skip
+        collect_static(work)
         (work / "postgres").mkdir()
         with postgres_cluster() as cluster:
             url = prepare_postgres(cluster, dataset, work / "postgres", cache=not args.no_cache)

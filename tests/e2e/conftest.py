@@ -1,5 +1,7 @@
-"""Fixtures for the browser tests: one demo server per run, one Chromium, axe on every page."""
+"""Fixtures for the browser tests: one demo server per process (each on its own copy of the demo
+prepared once for the run), one Chromium, axe on every page."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,10 +30,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-    # The crawl is the longest module by far: first, so that with one process per core
-    # (`make e2e`: pytest-xdist, a file at a time) the other files share the other processes
-    # meanwhile. Otherwise the files keep their order (stable sort).
+    # `make e2e` (pytest-xdist, --dist loadscope) gives a whole file to one process at a time (a
+    # file's tests share their module's state and may build on each other's steps), or a whole
+    # class: each role of the crawl is a class of its own. The crawl is the longest by far: first,
+    # so that the processes share its roles, then the other files. Otherwise the files keep their
+    # order (stable sort).
     items.sort(key=lambda item: item.path.name != "test_crawl.py")
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory that every process of this run shares: with pytest-xdist, each worker's own
+    temporary directory is one level below it (popen-gw0, …)."""
+    own = tmp_path_factory.getbasetemp()
+    return own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
 
 
 @pytest.fixture(scope="session")
@@ -48,9 +60,11 @@ def kolada() -> Iterator[FakeKolada]:
 
 
 @pytest.fixture(scope="session")
-def base_url(demo_dir: Path, kolada: FakeKolada) -> Iterator[str]:
+def base_url(demo_dir: Path, run_dir: Path, kolada: FakeKolada) -> Iterator[str]:
+    """The demo, prepared once for the run and copied for each process (`make e2e` runs one per
+    core), so that each serves and changes a demo of its own."""
     SETTINGS["KOLADA_URL"] = kolada.url
-    with demo_server(demo_dir) as url:
+    with demo_server(demo_dir, template=run_dir / "demo-template") as url:
         yield url
 
 
