@@ -65,7 +65,8 @@ postgres: $(VENV)/.dev
 
 ## One process per core too, each with its own copy of one prepared demo and its own server, a
 ## whole file at a time (a file's tests share their module's state), or a whole class (each role
-## of the crawl is a class of its own: tests/e2e/test_crawl.py), in the files' order.
+## of the crawl is a class of its own: tests/e2e/test_crawl.py), in the order that
+## tests/e2e/conftest.py gives them.
 e2e: $(VENV)/.dev chromium
 	$(BIN)/pytest -m e2e -q tests/e2e -n auto --dist loadscope --no-loadscope-reorder
 

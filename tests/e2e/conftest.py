@@ -30,6 +30,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
     # `make e2e` (pytest-xdist, --dist loadscope) gives a whole file to one process at a time (a
     # file's tests share their module's state and may build on each other's steps), or a whole
     # class: each role of the crawl is a class of its own. The crawl is the longest by far: first,
