@@ -45,5 +45,5 @@ def record(
     )
     event.save()  # not through the manager: events outside any organisation are stored too
     if event.organisation_id is not None:
-        Organisation.data_changed(event.organisation_id)
+        Organisation.data_changed(event.organisation_id, action)
     return event

@@ -7,10 +7,13 @@ nothing is recomputed on read. Each page runs the same number of queries whateve
 the tree: one aggregate for the counts, one windowed query for the capped attention lists.
 
 The dashboards are the pages everyone opens and few change, so their content is rendered once
-and cached under the organisation's `data_version`, which every audited write counts up when it
+and cached under the organisation's data version, which every audited write counts up when it
 commits: the first request after a change renders afresh, the others read it from the process's
-memory without a query (docs/performance.md). Writes outside the services (the admin site, a
-shell) show within CACHE_SECONDS.
+memory without a query (docs/performance.md). The version is the one without self-assessment
+answers, which no dashboard shows; and what a value entered cannot change (the Kolada figures,
+the målbild's review, the stories, what the pupils say) is kept apart, under the version without
+answers or values, so that the content rendered afresh after a value entered reads it from the
+cache. Writes outside the services (the admin site, a shell) show within CACHE_SECONDS.
 """
 
 import hashlib
@@ -37,6 +40,7 @@ from malbild.imports import comparison
 from malbild.lib.paging import PAGE_SIZE, paginate
 from malbild.steering import services as steering_services
 from malbild.stories import services as story_services
+from malbild.surveys import results as survey_results
 from malbild.targets.models import TargetVision
 from malbild.targets.tasks import REMIND_DAYS_AHEAD
 from malbild.tenants.decorators import member_view
@@ -158,14 +162,15 @@ def _page_links(request: HttpRequest, page: Page, param: str) -> dict[str, str]:
 
 def _cached(request: MemberRequest, unit: OrgUnit | None, render_content: Callable[[], str]) -> str:
     """The dashboard's content for this request: from the cache while the organisation's data
-    is unchanged, else rendered by `render_content` and kept. The key holds everything the
-    content depends on besides the data: the unit, the query string (pages), the language, the
-    day (review notices) and whether the reader may record a review."""
+    is unchanged (but for self-assessment answers, which no dashboard shows), else rendered by
+    `render_content` and kept. The key holds everything the content depends on besides the
+    data: the unit, the query string (pages), the language, the day (review notices) and
+    whether the reader may record a review."""
     organisation = request.organisation
     may_review = request.access.can("can_draft_target_vision")
     parts = (
         organisation.pk,
-        organisation.data_version,
+        organisation.version_without_answers,
         unit.pk if unit else "",
         request.GET.urlencode(),
         translation.get_language(),
@@ -207,6 +212,38 @@ def _dashboard(
         "dashboards/dashboard.html",
         {"organisation": organisation, "unit": unit, "content": content},
     )
+
+
+def _settled(request: MemberRequest, unit: OrgUnit | None) -> dict[str, Any]:
+    """What a dashboard shows that neither a self-assessment answer nor a value entered can
+    change: the municipality's key figures from Kolada, the målbild's review notice, the
+    highlighted stories and what the pupils say. Read from the cache while the organisation's
+    other data is unchanged (`version_without_answers_or_values`), else read (four queries) and
+    kept. The key holds what else they depend on: the unit, the language and the day."""
+    organisation = request.organisation
+    parts = (
+        organisation.pk,
+        organisation.version_without_answers_or_values,
+        unit.pk if unit else "",
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+    )
+    key = "dashboard-settled:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    pages = caches["pages"]
+    found: dict[str, Any] | None = pages.get(key)
+    if found is None:
+        found = {
+            "review": _review(timezone.localdate()),
+            "highlights": story_services.highlights(unit),
+            "pupils": survey_results.summary(unit),
+            # The municipality's own figures from Kolada: on a new organisation's dashboard,
+            # before it has goals, the first answer to "how is it going".
+            "key_figures": []
+            if unit
+            else comparison.latest_of_municipality(organisation, KEY_FIGURES),
+        }
+        pages.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def _voices(status: start.Status) -> dict[str, Any]:
@@ -265,14 +302,7 @@ def _content(
         "voices": _voices(status),
         "attention": _attention(subtree_goals),
         "attention_limit": ATTENTION_LIMIT,
-        "review": _review(timezone.localdate()),
-        "highlights": story_services.highlights(unit),
-        # The municipality's own figures from Kolada: on a new organisation's dashboard, before
-        # it has goals, the first answer to "how is it going".
-        "key_figures": []
-        if unit
-        else comparison.latest_of_municipality(request.organisation, KEY_FIGURES),
-    }
+    } | _settled(request, unit)
 
 
 @require_safe

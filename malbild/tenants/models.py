@@ -59,6 +59,15 @@ def validate_domains(value: str) -> None:
 CONSENT_AGE_MIN, CONSENT_AGE_MAX = 13, 18
 
 
+# The audit actions of the frequent writes counted apart in `Organisation.data_changed`. A
+# self-assessment answer saved changes that answer and its participant's count; a value entered
+# changes one measurement and the stored progress (and lights) of the goals and units it moves.
+# Anything else, imports included, is counted only in `data_version`. Named here as data, not
+# imported: the apps that write them sit above this one.
+ANSWER_ACTIONS = frozenset({"assessments.answered"})
+VALUE_ACTIONS = frozenset({"indicators.measurement_saved"})
+
+
 class Organisation(models.Model):
     """A huvudman: usually a municipality. The tenant that every other table belongs to."""
 
@@ -110,6 +119,20 @@ class Organisation(models.Model):
         editable=False,
         help_text=_("Counts the audited writes to the organisation's data; keys cached figures."),
     )
+    # Of those writes, the frequent kinds that leave most cached content as it was, counted
+    # apart (see `data_changed`).
+    answers_version = models.PositiveBigIntegerField(
+        _("answers version"),
+        default=0,
+        editable=False,
+        help_text=_("Counts the self-assessment answers saved, of the audited writes."),
+    )
+    values_version = models.PositiveBigIntegerField(
+        _("values version"),
+        default=0,
+        editable=False,
+        help_text=_("Counts the values entered one at a time, of the audited writes."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -124,19 +147,38 @@ class Organisation(models.Model):
         return set(parse_domains(self.sso_email_domains))
 
     @staticmethod
-    def data_changed(organisation_id: int) -> None:
+    def data_changed(organisation_id: int, action: str = "") -> None:
         """Count a change to the organisation's data once the current transaction commits (one
         UPDATE then), so that figures cached under the old `data_version` are no longer read.
+        A write of one of the kinds in ANSWER_ACTIONS or VALUE_ACTIONS (by its audit action) is
+        also counted apart, in the same UPDATE, so that content that does not show that kind of
+        data can be keyed by `version_without_answers` or `version_without_answers_or_values`.
 
         After the commit rather than inside the transaction: a reader that reads the new version
         always sees the change, and concurrent writers never wait on the organisation's row."""
+        counts: dict[str, Any] = {"data_version": models.F("data_version") + 1}
+        if action in ANSWER_ACTIONS:
+            counts["answers_version"] = models.F("answers_version") + 1
+        elif action in VALUE_ACTIONS:
+            counts["values_version"] = models.F("values_version") + 1
 
         def bump() -> None:
-            Organisation.objects.filter(pk=organisation_id).update(
-                data_version=models.F("data_version") + 1
-            )
+            Organisation.objects.filter(pk=organisation_id).update(**counts)
 
         transaction.on_commit(bump, robust=True)
+
+    @property
+    def version_without_answers(self) -> int:
+        """The count of the audited writes other than self-assessment answers: it changes with
+        everything a page shows that no answer changes."""
+        return self.data_version - self.answers_version
+
+    @property
+    def version_without_answers_or_values(self) -> int:
+        """The count of the audited writes other than self-assessment answers and values
+        entered: it changes with everything a page shows that neither changes (neither the
+        goals' progress nor any value)."""
+        return self.data_version - self.answers_version - self.values_version
 
 
 def within(subtrees: Iterable["OrgUnit"], field: str = "path") -> models.Q:

@@ -209,6 +209,25 @@ def test_the_list_keeps_a_constant_number_of_queries(client, cast, django_assert
         assert client.get(url("list")).status_code == 200
 
 
+def test_the_answer_page_reads_the_areas_and_the_count_of_statements_in_one_query(
+    client, cast, django_assert_max_num_queries
+):
+    round_ = make_round(cast.org, cast.school, [cast.rektor])
+    answer_all(round_, cast.rektor, skip=3)
+    client.force_login(cast.rektor)
+    # Session, person, roles with the organisation, round, participant, areas with their
+    # statements counted, the area's statements, the answers.
+    with django_assert_max_num_queries(8):
+        page = client.get(url("answer", round_.pk) + "?omrade=I")
+    assert page.status_code == 200
+    total = len(statements(round_))
+    answered = participant(round_, cast.rektor).answered
+    assert answered == total - 3
+    assert f"answered {answered} of {total} statements".encode() in page.content
+    assert b'href="?omrade=I" aria-current="page"' in page.content
+    assert client.get(url("answer", round_.pk) + "?omrade=X").status_code == 404
+
+
 def test_the_round_is_read_by_the_participant_even_from_another_role(cast):
     round_ = make_round(cast.org, cast.school, [cast.rektor])
     assert participant(round_, cast.rektor).answered == 0

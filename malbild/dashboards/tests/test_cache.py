@@ -4,12 +4,23 @@ the queries behind it, and rendered afresh as soon as an audited write has commi
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from malbild import audit
+from malbild.assessments import services as assessment_services
+from malbild.assessments.tests.builders import make_round, participant, statements
 from malbild.dashboards.tests.builders import make_goal, make_vision
+from malbild.goals import progress
 from malbild.goals import services as goal_services
+from malbild.goals.models import Goal
+from malbild.goals.tests import builders as goal_builders
+from malbild.goals.tests.builders import adopt, link, make_indicator, measure
+from malbild.indicators import services as indicator_services
+from malbild.stories import services as story_services
+from malbild.stories.tests.builders import make_story
 from malbild.tenants.models import Organisation
 from malbild.tenants.scope import scope
 
@@ -107,3 +118,117 @@ def test_one_organisations_cached_dashboard_is_never_anothers(client, cast):
     html = client.get(org_url(cast.ekby)).content.decode()
     assert "Mittköpings mål" not in html
     assert "Ekby" in html
+
+
+def versions(org: Organisation) -> tuple[int, int, int]:
+    found = Organisation.objects.get(pk=org.pk)
+    return found.data_version, found.answers_version, found.values_version
+
+
+@pytest.mark.django_db
+def test_answers_and_values_are_counted_apart_besides_the_data_version(
+    cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), scope(cast.org):
+        audit.record("assessments.answered", organisation=cast.org)
+        audit.record("indicators.measurement_saved", organisation=cast.org)
+        audit.record("indicators.measurement_saved", organisation=cast.org)
+        audit.record("goals.changed", organisation=cast.org)
+    assert versions(cast.org) == (4, 1, 2)
+    found = Organisation.objects.get(pk=cast.org.pk)
+    assert found.version_without_answers == 3
+    assert found.version_without_answers_or_values == 1
+
+
+@pytest.fixture
+def measured(cast):
+    """The förvaltning's active goal (shown on both dashboards), measured by an indicator from
+    40 (2022) towards 80 by 2026, with 56 reported for 2024: 40 % of the way."""
+    adopt(cast.org)
+    goal = goal_builders.make_goal(cast.org, cast.root, "Alla elever skapar digitalt",
+                                   status=Goal.Status.ACTIVE)  # fmt: skip
+    indicator = make_indicator(cast.org)
+    link(goal, indicator)
+    measure(indicator, cast.root, "2024", "56")
+    with scope(cast.org):
+        progress.recalculate([goal.pk])
+    return goal, indicator
+
+
+def enter_value(cast, indicator, value: str) -> None:
+    with scope(cast.org):
+        indicator_services.save_measurement(indicator, cast.root, None, period="2024", value=value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [org_url, lambda org: unit_url(org, org.cast_root)])
+def test_a_value_entered_shows_on_the_dashboards_at_once(
+    client, cast, measured, django_capture_on_commit_callbacks, url
+):
+    cast.org.cast_root = cast.root
+    _goal, indicator = measured
+    client.force_login(cast.reader)
+    before = main(client.get(url(cast.org)))
+    assert '<span class="nowrap">40,0 %</span>' in before
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_value(cast, indicator, "72")  # 80 % of the way
+    after = main(client.get(url(cast.org)))
+    assert '<span class="nowrap">80,0 %</span>' in after
+    assert '<span class="nowrap">40,0 %</span>' not in after
+
+
+@pytest.mark.django_db
+def test_after_a_value_entered_what_no_value_changes_comes_from_the_cache(
+    client, cast, measured, django_capture_on_commit_callbacks
+):
+    _goal, indicator = measured
+    make_story(cast.org, "Eleverna filmar", unit=cast.school, highlighted=True)
+    client.force_login(cast.reader)
+    url = unit_url(cast.org, cast.root)
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_value(cast, indicator, "72")
+    with CaptureQueriesContext(connection) as queries:
+        html = main(client.get(url))
+    assert '<span class="nowrap">80,0 %</span>' in html
+    assert "Eleverna filmar" in html  # the highlight, from the cache
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    for table in ("communication_story", "targets_targetvision", "surveys_result"):
+        assert table not in read
+    assert "goals_goal" in read  # the goals' figures were read afresh
+
+
+@pytest.mark.django_db
+def test_a_story_highlighted_after_a_value_entered_shows_at_once(
+    client, cast, measured, django_capture_on_commit_callbacks
+):
+    _goal, indicator = measured
+    client.force_login(cast.reader)
+    url = unit_url(cast.org, cast.root)
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_value(cast, indicator, "72")
+    assert "Eleverna filmar" not in main(client.get(url))
+    story = make_story(cast.org, "Eleverna filmar", unit=cast.school)
+    with django_capture_on_commit_callbacks(execute=True), scope(cast.org):
+        story_services.set_highlight(story, None, on=True)
+    assert "Eleverna filmar" in main(client.get(url))
+
+
+@pytest.mark.django_db
+def test_a_self_assessment_answer_leaves_the_cached_dashboard_as_it_was(
+    client, cast, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    make_goal(cast.org, cast.school, "Alla läser")
+    round_ = make_round(cast.org, cast.school, [cast.rektor])
+    client.force_login(cast.reader)
+    url = unit_url(cast.org, cast.school)
+    first = main(client.get(url))
+    with django_capture_on_commit_callbacks(execute=True), scope(cast.org):
+        assessment_services.save_answer(
+            round_, participant(round_, cast.rektor), statements(round_)[0], level=3
+        )
+    assert versions(cast.org) == (1, 1, 0)
+    with django_assert_max_num_queries(5):  # session, person, organisation and roles, unit
+        second = main(client.get(url))
+    assert second == first
