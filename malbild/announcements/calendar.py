@@ -25,96 +25,80 @@ def events(organisation: Organisation, user_id: int | None = None) -> list[Event
     """Six queries at most, inside the organisation's scope. The rounds are those `user_id`
     takes part in: a round is read only in its unit's subtree (DESIGN.md §4), and it is the
     participants who have a day to answer by."""
-    found: list[Event] = []
     host = f"{organisation.slug}.malbild"
-    for version in TargetVision.objects.filter(
-        status=TargetVision.Status.ADOPTED, review_date__isnull=False
-    ):
-        if version.review_date is None:  # the filter rules it out; this tells mypy
-            continue
-        found.append(
-            Event(
-                uid=f"review-{version.pk}@{host}",
-                day=version.review_date,
-                summary=_("Review the målbild: %(title)s") % {"title": version.title},
-            )
+    since = timezone.localdate() - timedelta(days=ENDED_SHOWN_DAYS)
+    found = [
+        Event(
+            uid=f"review-{version.pk}@{host}",
+            day=version.review_date,
+            summary=_("Review the målbild: %(title)s") % {"title": version.title},
         )
+        for version in TargetVision.objects.filter(
+            status=TargetVision.Status.ADOPTED, review_date__isnull=False
+        )
+        if version.review_date is not None  # the filter rules it out; this tells mypy
+    ]
     if apps.is_installed("malbild.followup"):
         from malbild.followup.models import Period
 
-        for period in Period.objects.all()[:200]:
-            found.append(
-                Event(
-                    uid=f"followup-{period.pk}@{host}",
-                    day=period.deadline,
-                    summary=_("Follow-up reports due: %(name)s") % {"name": period.name},
-                )
+        found += [
+            Event(
+                uid=f"followup-{period.pk}@{host}",
+                day=period.deadline,
+                summary=_("Follow-up reports due: %(name)s") % {"name": period.name},
             )
+            for period in Period.objects.all()[:200]
+        ]
     if apps.is_installed("malbild.plans"):
         from malbild.plans.models import Activity
 
-        since = timezone.localdate() - timedelta(days=ENDED_SHOWN_DAYS)
-        activities = (
-            Activity.objects.filter(ends_on__gte=since)
+        found += [
+            Event(
+                uid=f"activity-{activity.pk}@{host}",
+                day=activity.ends_on,
+                summary=_("Activity ends: %(title)s (%(unit)s)")
+                % {"title": activity.title, "unit": activity.unit.name},
+            )
+            for activity in Activity.objects.filter(ends_on__gte=since)
             .exclude(status__in=[Activity.Status.DONE, Activity.Status.CANCELLED])
             .select_related("unit")
             .order_by("ends_on", "id")[:ACTIVITIES_SHOWN]
+        ]
+    found += [
+        Event(
+            uid=f"steering-{change.pk}@{host}",
+            day=change.date,
+            summary=f"{change.document.title}: {change.get_kind_display()}",
         )
-        for activity in activities:
-            found.append(
-                Event(
-                    uid=f"activity-{activity.pk}@{host}",
-                    day=activity.ends_on,
-                    summary=_("Activity ends: %(title)s (%(unit)s)")
-                    % {"title": activity.title, "unit": activity.unit.name},
-                )
-            )
-    since = timezone.localdate() - timedelta(days=ENDED_SHOWN_DAYS)
-    for change in (
-        SteeringChange.objects.filter(date__gte=since)
+        for change in SteeringChange.objects.filter(date__gte=since)
         .select_related("document")
         .order_by("date", "id")[:CHANGES_SHOWN]
-    ):
-        found.append(
-            Event(
-                uid=f"steering-{change.pk}@{host}",
-                day=change.date,
-                summary=f"{change.document.title}: {change.get_kind_display()}",
-            )
+    ]
+    found += [
+        Event(
+            uid=f"survey-{survey.pk}@{host}",
+            day=survey.closes_on,
+            summary=_("Last day to answer the pupil survey: %(title)s") % {"title": survey.title},
         )
-    for survey in (
-        Survey.objects.filter(status=Survey.Status.OPEN, closes_on__gte=since)
+        for survey in Survey.objects.filter(status=Survey.Status.OPEN, closes_on__gte=since)
         .select_related("unit")
         .order_by("closes_on", "id")[:SURVEYS_SHOWN]
-    ):
-        found.append(
-            Event(
-                uid=f"survey-{survey.pk}@{host}",
-                day=survey.closes_on,
-                summary=_("Last day to answer the pupil survey: %(title)s")
-                % {"title": survey.title},
-            )
-        )
-    rounds: list[AssessmentRound] = []
+    ]
     if user_id is not None:
-        rounds = list(
-            AssessmentRound.objects.filter(
-                participants__user_id=user_id,
-                status=AssessmentRound.Status.OPEN,
-                closes_on__gte=since,
-            )
-            .select_related("unit")
-            .order_by("closes_on", "id")[:ROUNDS_SHOWN]
-        )
-    for round_ in rounds:
-        if round_.closes_on is None:  # the filter rules it out; this tells mypy
-            continue
-        found.append(
+        found += [
             Event(
                 uid=f"round-{round_.pk}@{host}",
                 day=round_.closes_on,
                 summary=_("Last day to answer the self-assessment: %(title)s (%(unit)s)")
                 % {"title": round_.title, "unit": round_.unit.name},
             )
-        )
+            for round_ in AssessmentRound.objects.filter(
+                participants__user_id=user_id,
+                status=AssessmentRound.Status.OPEN,
+                closes_on__gte=since,
+            )
+            .select_related("unit")
+            .order_by("closes_on", "id")[:ROUNDS_SHOWN]
+            if round_.closes_on is not None  # the filter rules it out; this tells mypy
+        ]
     return sorted(found, key=lambda e: (e.day, e.uid))
