@@ -54,6 +54,8 @@ PASSWORD = LOGIN["national"][1]
 WARM_UP_SECONDS = 5.0
 CI_LEVELS, CI_SECONDS, CI_WARM_UP_SECONDS = "8", 15.0, 2.0
 FAULT_IMPORT_ROWS = 100_000
+# The reduced run's file: the fault point, not the file's size, puts the kill in mid-write.
+CI_FAULT_IMPORT_ROWS = 20_000
 FAULT_USERS = 8
 BUDGET_USERS = 8  # the level whose journeys are held against the baseline page
 SLOW_USERS = 32  # the level of journey_p95_ms_32_users
@@ -235,8 +237,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-faults", action="store_true", help="the load only")
     parser.add_argument("--no-load", action="store_true", help="the fault tests only")
     parser.add_argument(
-        "--import-rows", type=int, default=FAULT_IMPORT_ROWS,
-        help=f"rows in the file whose import the worker dies in (default {FAULT_IMPORT_ROWS:,})",
+        "--import-rows", type=int,
+        help=f"rows in the file whose import the worker dies in (default {FAULT_IMPORT_ROWS:,}; "
+        f"{CI_FAULT_IMPORT_ROWS:,} with --ci)",
     )  # fmt: skip
     parser.add_argument(
         "--profile", action="store_true",
@@ -255,6 +258,8 @@ def parse_args() -> argparse.Namespace:
         parser.error("--levels: at least one user at each level")
     if args.seconds is None:
         args.seconds = CI_SECONDS if args.ci else 60.0
+    if args.import_rows is None:
+        args.import_rows = CI_FAULT_IMPORT_ROWS if args.ci else FAULT_IMPORT_ROWS
     return args
 
 
