@@ -28,11 +28,13 @@ demo: $(VENV)/.runtime
 
 ## Every check, each a stage whose time is in the table printed at the end (scripts/stages).
 ## Never changes tracked files. The three reduced bench runs share one collection of the static
-## files (BENCH_STATIC_ROOT, removed at the end).
+## files (BENCH_STATIC_ROOT) and one PostgreSQL cluster with the dataset restored once
+## (BENCH_POSTGRES: started by the first, stopped and removed at the end; a database each).
 SUBMAKE := $(MAKE) --no-print-directory
 test:
-	@static=$$(mktemp -d /tmp/malbild-static.XXXXXX); trap 'rm -rf "$$static"' EXIT; \
-	BENCH_STATIC_ROOT=$$static scripts/stages \
+	@static=$$(mktemp -d /tmp/malbild-static.XXXXXX); pg=$$(mktemp -d /tmp/malbild-bench-pg.XXXXXX); \
+	trap '[ ! -x $(BIN)/python ] || $(BIN)/python -m bench.database stop "$$pg"; rm -rf "$$static" "$$pg"' EXIT; \
+	BENCH_STATIC_ROOT=$$static BENCH_POSTGRES=$$pg scripts/stages \
 	  "virtual environment" "$(SUBMAKE) $(VENV)/.dev" \
 	  "chromium" "$(SUBMAKE) chromium" \
 	  "haproxy" "$(SUBMAKE) haproxy" \

@@ -1,8 +1,20 @@
 """The bench's databases: a throwaway PostgreSQL cluster, started as scripts/with-postgres starts
 one, and a SQLite file. Each is filled with the dataset once and cached in bench/.cache/ (a
 `pg_dump -Fc` file, a copy of the SQLite file), keyed by what the data is made from.
+
+Several runs can share one cluster (`make test` gives its three reduced runs one): with
+BENCH_POSTGRES naming a directory, the first run starts the cluster there and leaves it running,
+the later ones find it, and whoever made the directory stops the cluster at the end
+
+    python -m bench.database stop DIR
+
+In a shared cluster the dataset is restored once, into a template database, and each run gets a
+copy of its own (CREATE DATABASE … TEMPLATE), dropped when the run ends: no run sees another's
+writes.
 """
 
+import argparse
+import fcntl
 import hashlib
 import os
 import shutil
@@ -19,11 +31,13 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / "bench" / ".cache"
+SHARED = "BENCH_POSTGRES"  # a directory for one cluster shared by several runs (make test)
 
 
 def say(message: str) -> None:
     """Progress goes to stderr; stdout holds only the figures."""
-    print(f"bench: {message}", file=sys.stderr, flush=True)
+    sys.stderr.write(f"bench: {message}\n")  # one write: threads of the bench say things too
+    sys.stderr.flush()
 
 
 def free_port() -> int:
@@ -45,9 +59,18 @@ def run(args: Sequence[str | Path], **options: Any) -> "subprocess.CompletedProc
     return subprocess.run(args, text=True, **options)  # noqa: S603
 
 
-def malbild(env: dict[str, str], *args: str) -> None:
-    """Run a `malbild` command; its output goes to stderr with the bench's progress."""
-    run([sys.executable, "-m", "malbild.cli", *args], env=env, cwd=REPO, stdout=sys.stderr)
+def malbild(env: dict[str, str], *args: str, log: Path | None = None) -> None:
+    """Run a `malbild` command; its output goes to stderr with the bench's progress, or to the
+    file `log` (told on stderr if the command fails)."""
+    command = [sys.executable, "-m", "malbild.cli", *args]
+    if log is None:
+        run(command, env=env, cwd=REPO, stdout=sys.stderr)
+        return
+    with log.open("a") as out:
+        finished = run(command, env=env, cwd=REPO, stdout=out, stderr=out, check=False)
+    if finished.returncode:
+        say(f"malbild {' '.join(args)} failed; the end of {log}:\n{log.read_text()[-3000:]}")
+        finished.check_returncode()
 
 
 @dataclass(frozen=True)
@@ -87,10 +110,10 @@ class Dataset:
             digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()[:20]
 
-    def build(self, env: dict[str, str]) -> None:
+    def build(self, env: dict[str, str], log: Path | None = None) -> None:
         for command in self.commands:
-            say("running malbild " + " ".join(command))
-            malbild(env, *command)
+            say("running malbild " + " ".join(command) + (f" (output in {log})" if log else ""))
+            malbild(env, *command, log=log)
 
     def cached(self, backend: str, version: str, suffix: str) -> Path | None:
         """Where the dataset is cached for `backend` (at `version`); None when the checkout is
@@ -122,6 +145,7 @@ class Cluster:
     port: int
     data: Path | None = None  # its data directory, for restart()
     as_postgres: tuple[str, ...] = ()  # how to run the server's programs (as `postgres` if root)
+    shared: bool = False  # started for several runs (BENCH_POSTGRES): a database each
 
     @property
     def version(self) -> str:
@@ -142,12 +166,20 @@ class Cluster:
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
 
-    def client(self, program: str, *args: str) -> None:
+    def client(self, program: str, *args: str, check: bool = True) -> None:
         """Run a PostgreSQL client program (as the calling user, over TCP)."""
         run(
             [self.bin / program, "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", *args],
-            stdout=subprocess.DEVNULL,
-        )
+            stdout=subprocess.DEVNULL, check=check,
+        )  # fmt: skip
+
+    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        """Rows of one statement in the database `postgres` (autocommit)."""
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as db:
+            cursor = db.execute(sql, params)
+            return list(cursor.fetchall()) if cursor.description else []
 
 
 def postgres_bin() -> Path:
@@ -160,63 +192,150 @@ def postgres_bin() -> Path:
     return found[-1]
 
 
+def _as_postgres(directory: Path) -> list[str]:
+    """How to run the server's programs: as `postgres` (owning `directory`) when run as root."""
+    if os.getuid() != 0:
+        return []
+    shutil.chown(directory, "postgres")
+    return ["runuser", "-u", "postgres", "--"]
+
+
+def _start(pg_bin: Path, directory: Path, as_postgres: list[str], port: int) -> None:
+    """initdb and start a cluster in `directory`/data (fsync off), on 127.0.0.1:`port`."""
+    data = directory / "data"
+    run(
+        [*as_postgres, pg_bin / "initdb", "-D", data, "-U", "postgres", "-A", "trust",
+         "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    options = (
+        f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    run(
+        [*as_postgres, pg_bin / "pg_ctl", "-D", data, "-l", directory / "log", "-w",
+         "-o", options, "start"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _stop(pg_bin: Path, directory: Path, as_postgres: list[str]) -> None:
+    run(
+        [*as_postgres, pg_bin / "pg_ctl", "-D", directory / "data", "-m", "immediate", "stop"],
+        check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
 @contextmanager
-def postgres_cluster() -> Iterator[Cluster]:
+def postgres_cluster(*, share: bool = False) -> Iterator[Cluster]:
     """A throwaway cluster on a random port (initdb as `postgres` when run as root, fsync off),
-    stopped and removed afterwards."""
+    stopped and removed afterwards; with `share` and BENCH_POSTGRES set, the cluster shared by
+    several runs instead (started by the first, left running)."""
+    if share and os.environ.get(SHARED):
+        yield shared_cluster(Path(os.environ[SHARED]))
+        return
     pg_bin = postgres_bin()
     directory = Path(tempfile.mkdtemp(prefix="malbild-bench-pg."))
-    as_postgres: list[str] = []
-    if os.getuid() == 0:
-        shutil.chown(directory, "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
+    as_postgres = _as_postgres(directory)
     port = free_port()
-    data = directory / "data"
     try:
-        run(
-            [*as_postgres, pg_bin / "initdb", "-D", data, "-U", "postgres", "-A", "trust",
-             "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        options = (
-            f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        run(
-            [*as_postgres, pg_bin / "pg_ctl", "-D", data, "-l", directory / "log", "-w",
-             "-o", options, "start"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        cluster = Cluster(pg_bin, port, data, tuple(as_postgres))
+        _start(pg_bin, directory, as_postgres, port)
+        cluster = Cluster(pg_bin, port, directory / "data", tuple(as_postgres))
         say(f"PostgreSQL {cluster.version} on 127.0.0.1:{port} (throwaway)")
         yield cluster
     finally:
-        run(
-            [*as_postgres, pg_bin / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
-            check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        _stop(pg_bin, directory, as_postgres)
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def prepare_postgres(cluster: Cluster, dataset: Dataset, work: Path, *, cache: bool) -> str:
-    """A database `malbild` in `cluster` holding the dataset; returns its URL."""
-    cluster.client("createdb", "malbild")
-    url = cluster.url("malbild")
+def shared_cluster(directory: Path) -> Cluster:
+    """The cluster in `directory` (BENCH_POSTGRES), started now if no earlier run started it."""
+    pg_bin = postgres_bin()
+    if not directory.is_dir():
+        sys.exit(f"bench: {SHARED}={directory} is not a directory")
+    with (directory / "lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one run at a time starts it
+        as_postgres = _as_postgres(directory)
+        known = directory / "port"
+        if known.exists():
+            cluster = Cluster(pg_bin, int(known.read_text()), directory / "data",
+                              tuple(as_postgres), shared=True)  # fmt: skip
+            say(f"PostgreSQL {cluster.version} on 127.0.0.1:{cluster.port} (shared, running)")
+            return cluster
+        port = free_port()
+        _start(pg_bin, directory, as_postgres, port)
+        known.write_text(str(port))
+    cluster = Cluster(pg_bin, port, directory / "data", tuple(as_postgres), shared=True)
+    say(f"PostgreSQL {cluster.version} on 127.0.0.1:{port} (shared: {SHARED}={directory})")
+    return cluster
+
+
+def stop_shared(directory: Path) -> None:
+    """Stop the cluster that runs with BENCH_POSTGRES=`directory`, if one was started."""
+    if (directory / "port").exists():
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+        _stop(postgres_bin(), directory, as_postgres)
+
+
+@contextmanager
+def postgres_database(
+    cluster: Cluster, dataset: Dataset, work: Path, *, cache: bool
+) -> Iterator[str]:
+    """A database in `cluster` holding the dataset; yields its URL. In a shared cluster one of
+    the run's own (a copy of the template database, unless `cache` is off), dropped afterwards."""
+    if not cluster.shared:
+        yield prepare_postgres(cluster, dataset, work, cache=cache, name="malbild")
+        return
+    name = f"malbild_{os.getpid()}"
+    cluster.query(f'DROP DATABASE IF EXISTS "{name}"')
+    if cache:
+        template = shared_template(cluster, dataset, work)
+        say(f"copying the dataset from the template database {template}")
+        cluster.client("createdb", "-T", template, name)
+    else:
+        prepare_postgres(cluster, dataset, work, cache=False, name=name)
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.client("dropdb", "--force", name, check=False)
+
+
+def shared_template(cluster: Cluster, dataset: Dataset, work: Path) -> str:
+    """The template database of a shared cluster holding the dataset, filled by the first run
+    that needs it (from bench/.cache/, or generated and cached)."""
+    template = f"bench_{dataset.kind}_{dataset.key('postgres', cluster.version)}"
+    assert cluster.data is not None  # noqa: S101  (a shared cluster knows its directory)
+    with (cluster.data.parent / "template.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one run at a time fills it
+        if not cluster.query("SELECT 1 FROM pg_database WHERE datname = %s", template):
+            partial = template + "_partial"
+            cluster.query(f'DROP DATABASE IF EXISTS "{partial}"')
+            prepare_postgres(cluster, dataset, work, cache=True, name=partial)
+            cluster.query(f'ALTER DATABASE "{partial}" RENAME TO "{template}"')
+    return template
+
+
+def prepare_postgres(
+    cluster: Cluster, dataset: Dataset, work: Path, *, cache: bool, name: str = "malbild"
+) -> str:
+    """A database `name` in `cluster` holding the dataset; returns its URL."""
+    cluster.client("createdb", name)
+    url = cluster.url(name)
     dump = dataset.cached("postgres", cluster.version, ".dump") if cache else None
     if dump and dump.exists():
         say(f"restoring the dataset from {dump.relative_to(REPO)}")
         jobs = str(os.cpu_count() or 2)
-        cluster.client("pg_restore", "--no-owner", "-j", jobs, "-d", "malbild", str(dump))
+        cluster.client("pg_restore", "--no-owner", "-j", jobs, "-d", name, str(dump))
     else:
         dataset.build(clean_environment(DATA_DIR=str(work / "seed"), DATABASE_URL=url))
         if dump:
             partial = dump.with_suffix(".partial")
-            cluster.client("pg_dump", "-Fc", "-f", str(partial), "malbild")
+            cluster.client("pg_dump", "-Fc", "-f", str(partial), name)
             partial.rename(dump)
             dataset.keep_only(dump, "postgres")
             say(f"cached the dataset in {dump.relative_to(REPO)}")
     # What autovacuum would have done by now in production: statistics and visibility maps.
-    cluster.client("vacuumdb", "--analyze", "--quiet", "malbild")
+    cluster.client("vacuumdb", "--analyze", "--quiet", name)
     return url
 
 
@@ -232,8 +351,10 @@ def copy_sqlite(source: Path, target: Path) -> None:
     dst.close()
 
 
-def prepare_sqlite(dataset: Dataset, work: Path, *, cache: bool) -> str:
-    """A SQLite file in `work` holding the dataset; returns its URL."""
+def prepare_sqlite(dataset: Dataset, work: Path, *, cache: bool, quiet: bool = False) -> str:
+    """A SQLite file in `work` holding the dataset; returns its URL. `quiet`: the commands'
+    output goes to work/build.log (while another database is prepared beside it)."""
+    work.mkdir(exist_ok=True)
     path = work / "malbild.sqlite3"
     copy = dataset.cached("sqlite", sqlite3.sqlite_version, ".sqlite3") if cache else None
     if copy and copy.exists():
@@ -241,7 +362,8 @@ def prepare_sqlite(dataset: Dataset, work: Path, *, cache: bool) -> str:
         copy_sqlite(copy, path)
     else:
         url = f"sqlite:///{path}"
-        dataset.build(clean_environment(DATA_DIR=str(work / "seed"), DATABASE_URL=url))
+        env = clean_environment(DATA_DIR=str(work / "seed"), DATABASE_URL=url)
+        dataset.build(env, log=work / "build.log" if quiet else None)
         if copy:
             partial = copy.with_suffix(".partial")
             copy_sqlite(path, partial)
@@ -249,3 +371,15 @@ def prepare_sqlite(dataset: Dataset, work: Path, *, cache: bool) -> str:
             dataset.keep_only(copy, "sqlite")
             say(f"cached the dataset in {copy.relative_to(REPO)}")
     return f"sqlite:///{path}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("stop", help="stop a shared cluster").add_argument("directory", type=Path)
+    args = parser.parse_args()
+    stop_shared(args.directory)
+
+
+if __name__ == "__main__":
+    main()

@@ -7,7 +7,8 @@ and production-mode server:
    run must still say "being imported" with none of its values in the database; a worker
    started again must mark it failed (malbild/imports/interrupted.py), still with none.
 2. **PostgreSQL restarted under load.** Eight users walk their journeys while `pg_ctl restart`
-   ends every session (5 s into the load, which goes on until 20 s after the restart is done).
+   ends every session (once each user has had three good answers; the load goes on until each
+   has had three more to requests sent after the ten seconds below).
    Requests must have been under way during the restart; every error must be a 503 (the "back
    shortly" page, malbild/views.py) and fall between the restart's start and ten seconds after
    the server accepts connections again; and the site must answer again by then without anyone
@@ -19,7 +20,7 @@ and production-mode server:
 The parts that need Django run in their own process with the server's environment:
 
     python -m bench.faults prepare-import --rows 100000
-    python -m bench.faults pages --indicator NAT-BEH9
+    python -m bench.faults pages --indicator NAT-BEH9 [--organisation SLUG]
 """
 
 import argparse
@@ -33,15 +34,20 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from malbild.lib import faultpoints
 
+if TYPE_CHECKING:
+    from bench.load import User
+
 REPO = Path(__file__).resolve().parent.parent
 RECOVERY_SECONDS = 10.0  # DESIGN: the app serves again within 10 s of PostgreSQL's restart
+AFTER_ANSWERS = 3  # good answers a user before PostgreSQL's restart, and after its window
 GRACE_SECONDS = 11.0  # interrupted.GRACE, and a second
 
 
@@ -133,9 +139,24 @@ class FaultNotArranged(RuntimeError):
     """The test could not bring the program to the point where the fault was to strike."""
 
 
-def kill_worker_mid_import(env: dict[str, str], url: str, rows: int, work: Path) -> Fault:
+def _wait_event(what: str, done: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            raise FaultNotArranged(f"no {what} within {seconds:g} s")
+        time.sleep(0.05)
+
+
+def kill_worker_mid_import(
+    env: dict[str, str],
+    url: str,
+    rows: int,
+    work: Path,
+    meanwhile: Callable[[], None] = lambda: None,
+) -> Fault:
     """The worker stops at the fault point `imports.written` (every row written, the
-    transaction open) and is SIGKILLed there: no clock decides whether the kill came in time."""
+    transaction open) and is SIGKILLed there: no clock decides whether the kill came in time.
+    `meanwhile` runs while the sweep's grace passes (the load test runs another fault test)."""
     from bench.database import run
 
     fault = Fault("worker killed mid-import")
@@ -167,6 +188,7 @@ def kill_worker_mid_import(env: dict[str, str], url: str, rows: int, work: Path)
             worker.wait()
         except FaultNotArranged as e:
             fault.fail(f"could not arrange the fault: {e}; see {log}")
+            meanwhile()
             return fault
         finally:
             _stop(worker)
@@ -177,10 +199,20 @@ def kill_worker_mid_import(env: dict[str, str], url: str, rows: int, work: Path)
     fault.note(f"afterwards the run is {state!r} and {count} of its {rows:,} values are stored")
     if state != "importing" or count != 0:
         fault.fail(f"expected the run still 'importing' with nothing stored: {state}, {count}")
+        meanwhile()
         return fault
-    # The sweep leaves alone a run whose task was taken less than interrupted.GRACE ago; the
-    # task was taken before the kill, so after this pause it is certainly older.
-    time.sleep(GRACE_SECONDS)
+    meanwhile()
+    # The sweep leaves alone a run whose task was taken less than interrupted.GRACE ago (by
+    # the database's clock, with a second to spare): wait until the task is older.
+    try:
+        _wait_event(
+            f"the import's task taken more than {GRACE_SECONDS:g} s ago",
+            lambda: _taken_seconds_ago(url, run_id) > GRACE_SECONDS,
+            60,
+        )
+    except FaultNotArranged as e:
+        fault.fail(f"could not arrange the fault: {e}")
+        return fault
     restarted = time.monotonic()
     worker = _worker(env, log)
     try:
@@ -188,7 +220,7 @@ def kill_worker_mid_import(env: dict[str, str], url: str, rows: int, work: Path)
             "sweep of the interrupted run",
             lambda: _run_state(url, run_id, organisation_id)[0] != "importing",
             worker,
-            120,  # the worker's start and the 10 s of grace take 3-12 s; room for a busy machine
+            120,  # the worker's start takes 1-3 s; room for a busy machine
         )
     except FaultNotArranged as e:
         fault.fail(str(e))
@@ -202,6 +234,19 @@ def kill_worker_mid_import(env: dict[str, str], url: str, rows: int, work: Path)
     if state != "failed" or count != 0:
         fault.fail("expected the run failed with none of its values stored")
     return fault
+
+
+def _taken_seconds_ago(url: str, run_id: int) -> float:
+    """Seconds since a worker last took a task of the import run (by the database's clock);
+    0 while a task of it waits in the queue."""
+    (seconds,) = _query(
+        url,
+        "SELECT CASE WHEN bool_or(status = 'READY') THEN 0 ELSE "
+        "extract(epoch FROM now() - max(started_at)) END "
+        "FROM django_tasks_database_dbtaskresult WHERE args_kwargs::text LIKE %s",
+        f"%, {run_id}]%",
+    )
+    return float(seconds or 0)
 
 
 def prepare_import(rows: int) -> dict[str, Any]:
@@ -231,36 +276,55 @@ def prepare_import(rows: int) -> dict[str, Any]:
 
 
 def restart_postgres_under_load(
-    cluster: Any, port: int, plans: list[dict[str, Any]], password: str, seconds: float = 5
+    cluster: Any, users: list["User"], plans: list[dict[str, Any]]
 ) -> Fault:
-    """The journeys for `seconds`, then the restart, then RECOVERY_SECONDS and twice `seconds`
-    more, however long the restart took (on a busy machine it can take several seconds), so that
-    there is always load to answer after the window."""
+    """The journeys until every user has had AFTER_ANSWERS good answers, then the restart, then
+    until AFTER_ANSWERS good answers a user have come to requests sent more than
+    RECOVERY_SECONDS after PostgreSQL accepts connections again, however long the restart took
+    (on a busy machine it can take several seconds): there is always load to answer after the
+    window, and no clock but the window decides anything."""
     from bench import load
-    from bench.run import HOST
 
     fault = Fault("PostgreSQL restarted under load")
-    users = [load.User(HOST, port, load.insecure_context()) for _ in plans]
-    for user, plan in zip(users, plans, strict=True):
-        user.log_in(plan["email"], password)
     window: dict[str, float] = {}
     result: list[load.Journeys] = []
     stop = threading.Event()
+    watch = load.Watch()
     runner = threading.Thread(
-        target=lambda: result.append(load.journeys(users, plans, 600, seed=7, stop=stop)),
+        target=lambda: result.append(
+            load.journeys(users, plans, 600, seed=7, watch=watch, stop=stop)
+        ),
         daemon=True,
     )
     started = time.perf_counter()
     runner.start()
-    time.sleep(seconds)
-    window["from"] = time.perf_counter()
-    cluster.restart()
-    window["to"] = time.perf_counter()
-    time.sleep(RECOVERY_SECONDS + 2 * seconds)
-    stop.set()
-    runner.join()
-    for user in users:
-        user.close()
+    try:
+        _wait_event(
+            f"{AFTER_ANSWERS} good answers a user before the restart",
+            lambda: watch.count() >= AFTER_ANSWERS * len(users),
+            90,
+        )
+        window["from"] = time.perf_counter()
+        cluster.restart()
+        window["to"] = time.perf_counter()
+        _wait_event(
+            f"{AFTER_ANSWERS} good answers a user to requests sent more than "
+            f"{RECOVERY_SECONDS:g} s after the restart",
+            lambda: (
+                watch.count(after=window["to"] + RECOVERY_SECONDS) >= AFTER_ANSWERS * len(users)
+            ),
+            RECOVERY_SECONDS + 90,
+        )
+    except FaultNotArranged as e:
+        fault.fail(f"could not arrange the fault: {e}")  # the checks below say more
+    finally:
+        stop.set()
+        runner.join()
+        for user in users:
+            user.close()
+    if not result or "to" not in window:
+        fault.fail("the journeys did not finish, or PostgreSQL was not restarted")
+        return fault
     journeys = result[0]
     offset = journeys.started - started  # the journeys' clock against ours
     begin = window["from"] - started - offset
@@ -315,17 +379,20 @@ def closed_port() -> str:
 
 
 def crawl(port: int, email: str, password: str, urls: list[str]) -> list[tuple[str, int, float]]:
-    """Every URL once, four at a time, each by a logged-in user: (url, status, seconds)."""
+    """Every URL once, four at a time, each by the same logged-in person on a connection of
+    its own: (url, status, seconds)."""
     from bench import load
     from bench.run import HOST
 
     found: list[tuple[str, int, float]] = []
     queue = list(urls)
     lock = threading.Lock()
+    person = load.User(HOST, port, load.insecure_context())
+    person.log_in(email, password)  # once: the password's hash is slow on purpose
+    person.close()
 
     def work() -> None:
-        user = load.User(HOST, port, load.insecure_context())
-        user.log_in(email, password)
+        user = load.User(HOST, port, load.insecure_context(), cookies=dict(person.cookies))
         try:
             while True:
                 with lock:
@@ -352,23 +419,42 @@ def crawl(port: int, email: str, password: str, urls: list[str]) -> list[tuple[s
 
 
 def kolada_unreachable(
-    env: dict[str, str], cert: Path, key: Path, work: Path, password: str
+    env: dict[str, str], cert: Path, key: Path, work: Path, password: str, organisation: str
 ) -> Fault:
+    """The two servers (Kolada at a closed port, and at a server that never answers) start and
+    are crawled side by side, the pages of `organisation` (the largest of the dataset) found
+    meanwhile."""
     from bench.database import run
     from bench.run import serving
 
     fault = Fault("Kolada unreachable")
-    out = run(
-        [sys.executable, "-m", "bench.faults", "pages", "--indicator", "NAT-BEH9"],
-        env=env, cwd=REPO, stdout=subprocess.PIPE,
-    )  # fmt: skip
-    pages = json.loads(out.stdout)
-    with hanging_server() as hanging:
-        for name, kolada in (("a closed port", closed_port()), ("a server that never answers",
-                                                               hanging)):  # fmt: skip
-            with serving(env | {"MALBILD_KOLADA_URL": kolada}, cert, key,
-                         work / "kolada-server.log") as port:  # fmt: skip
-                found = crawl(port, pages["email"], password, pages["urls"])
+    pages: dict[str, Any] = {}
+    known = threading.Event()
+
+    def crawled(kolada: str, log: Path) -> list[tuple[str, int, float]]:
+        with serving(env | {"MALBILD_KOLADA_URL": kolada}, cert, key, log) as port:
+            known.wait()
+            if not pages:
+                return []  # finding the pages failed, and says so
+            return crawl(port, pages["email"], password, pages["urls"])
+
+    with hanging_server() as hanging, ThreadPoolExecutor(max_workers=2) as servers:
+        kolada = {"a closed port": closed_port(), "a server that never answers": hanging}
+        crawls = {
+            name: servers.submit(crawled, url, work / f"kolada-server-{n}.log")
+            for n, (name, url) in enumerate(kolada.items())
+        }
+        try:
+            out = run(
+                [sys.executable, "-m", "bench.faults", "pages", "--indicator", "NAT-BEH9",
+                 "--organisation", organisation],
+                env=env, cwd=REPO, stdout=subprocess.PIPE,
+            )  # fmt: skip
+            pages.update(json.loads(out.stdout))
+        finally:
+            known.set()
+        for name, crawling in crawls.items():
+            found = crawling.result()
             bad = [(url, status) for url, status, _ in found if status != 200]
             slowest = max(found, key=lambda f: f[2])
             fault.note(
@@ -380,17 +466,17 @@ def kolada_unreachable(
     return fault
 
 
-def pages(indicator_code: str) -> dict[str, Any]:
-    """The key pages of the largest organisation and every Kolada page, searches included
-    (Django side)."""
+def pages(indicator_code: str, slug: str | None) -> dict[str, Any]:
+    """The key pages of the organisation `slug` (by default the largest) and every Kolada page,
+    searches included (Django side)."""
     from django.urls import reverse
 
     from bench.probe import administrator, key_pages, largest_organisation
     from malbild.indicators.models import Indicator
-    from malbild.tenants.models import OrgUnit
+    from malbild.tenants.models import Organisation, OrgUnit
     from malbild.tenants.scope import scope
 
-    organisation = largest_organisation()
+    organisation = Organisation.objects.get(slug=slug) if slug else largest_organisation()
     slug = organisation.slug
     with scope(organisation):
         indicator = Indicator.objects.get(code=indicator_code)
@@ -416,7 +502,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("prepare-import").add_argument("--rows", type=int, required=True)
-    commands.add_parser("pages").add_argument("--indicator", required=True)
+    found = commands.add_parser("pages")
+    found.add_argument("--indicator", required=True)
+    found.add_argument("--organisation", help="a slug; default: the one with the most units")
     commands.add_parser("written").add_argument("keys")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "malbild.settings")
@@ -428,7 +516,7 @@ def main() -> None:
     elif args.command == "written":
         print(json.dumps(written(json.loads(args.keys))))
     else:
-        print(json.dumps(pages(args.indicator)))
+        print(json.dumps(pages(args.indicator, args.organisation)))
 
 
 # 4. A server killed under load (two servers behind HAProxy) -------------------------------------
@@ -437,16 +525,8 @@ FAILOVER_SECONDS = 5.0  # HAProxy checks every 0.5 s and takes a server out afte
 AFTER_KILL = 60  # good answers from the other server after the kill, before the test stops
 
 
-def _wait_event(what: str, done: Callable[[], bool], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        if time.monotonic() > deadline:
-            raise FaultNotArranged(f"no {what} within {seconds:g} s")
-        time.sleep(0.05)
-
-
 def kill_server_under_load(
-    site: Any, env: dict[str, str], plans: list[dict[str, Any]], password: str
+    site: Any, env: dict[str, str], users: list["User"], plans: list[dict[str, Any]]
 ) -> Fault:
     """Users walk their journeys through the proxy; once both servers have answered them, one
     server (its gunicorn and its worker) is SIGKILLed. The proxy must move every user to the
@@ -454,13 +534,9 @@ def kill_server_under_load(
     flight at the kill or sent before the proxy noticed, good answers after; and every write
     that was answered as done must be in the database."""
     from bench import load
-    from bench.run import HOST
 
     fault = Fault("a server killed under load")
     victim, survivor = site.names
-    users = [load.User(HOST, site.port, load.insecure_context()) for _ in plans]
-    for user, plan in zip(users, plans, strict=True):
-        user.log_in(plan["email"], password)
     watch = load.Watch()
     stop = threading.Event()
     result: list[load.Journeys] = []

@@ -215,13 +215,14 @@ def hammer(users: list[User], path: str, seconds: float) -> Result:
 
 
 def log_in_all(host: str, port: int, email: str, password: str, count: int) -> list[User]:
-    """`count` users, each logged in once on its own connection (one after the other: logging
-    in hashes the password on purpose slowly, and is not what is measured)."""
+    """`count` connections of one person, logged in once, as the tabs of one browser (logging
+    in hashes the password on purpose slowly, and is not what is measured); each keeps its own
+    cookies from then on."""
     context = insecure_context()
-    users = [User(host, port, context) for _ in range(count)]
-    for user in users:
-        user.log_in(email, password)
-    return users
+    first = User(host, port, context)
+    first.log_in(email, password)
+    others = [User(host, port, context, cookies=dict(first.cookies)) for _ in range(1, count)]
+    return [first, *others]
 
 
 # The load test's journeys (bench/loadtest.py) ----------------------------------------------------

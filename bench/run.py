@@ -35,6 +35,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -48,7 +49,7 @@ from bench.database import (
     free_port,
     malbild,
     postgres_cluster,
-    prepare_postgres,
+    postgres_database,
     prepare_sqlite,
     run,
     say,
@@ -70,6 +71,8 @@ LOGIN = {
 ONE_MUNICIPALITY = 2 / 290
 CI_IMPORT_ROWS = 2000  # the reduced run checks that the import figures come out, not their size
 CI_PUPILS = 50  # likewise for the survey figures
+WARM_UP_SECONDS = 2.0  # of each page before it is measured
+CI_WARM_UP_SECONDS = 1.0  # in the reduced run, which checks that the figures come out
 LINE = re.compile(r"[a-z0-9_]+: -?[0-9]+\.[0-9]+")  # a plain number with a decimal point
 
 
@@ -162,15 +165,18 @@ def wait_until_healthy(port: int, server: subprocess.Popen[bytes], log: Path) ->
     sys.exit("bench: malbild serve did not answer /healthz within 60 s")
 
 
-def measure_load(port: int, found: dict[str, Any], password: str, seconds: float) -> dict[str, Any]:
-    """The dashboard and the baseline page under USERS users, after a short warm-up, each for
-    `seconds` in all: in ROUNDS turns, so that a slow spell of the machine falls on both."""
+def measure_load(
+    port: int, found: dict[str, Any], password: str, seconds: float, warm_up: float
+) -> dict[str, Any]:
+    """The dashboard and the baseline page under USERS users, after a short warm-up of each
+    (`warm_up` seconds), each for `seconds` in all: in ROUNDS turns, so that a slow spell of the
+    machine falls on both."""
     users = load.log_in_all(HOST, port, found["email"], password, USERS)
     pages = {"dashboard": found["dashboard"], "baseline": found["baseline"]}
     results: dict[str, list[load.Result]] = {name: [] for name in pages}
     try:
         for path in pages.values():
-            load.hammer(users, path, min(2.0, seconds))
+            load.hammer(users, path, min(warm_up, seconds))
         for _ in range(ROUNDS):
             for name, path in pages.items():
                 results[name].append(load.hammer(users, path, seconds / ROUNDS))
@@ -180,14 +186,31 @@ def measure_load(port: int, found: dict[str, Any], password: str, seconds: float
     return {name: load.Result.combined(parts) for name, parts in results.items()}
 
 
-def measure(backend: str, dataset: Dataset, work: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Every figure of one database."""
-    work.mkdir()
+def measure(
+    backend: str,
+    dataset: Dataset,
+    work: Path,
+    args: argparse.Namespace,
+    sqlite: "Future[str] | None" = None,
+    beside: "list[Future[Any]] | None" = None,
+) -> dict[str, Any]:
+    """Every figure of one database. `sqlite`: the SQLite database being prepared beside this
+    one; it and the rest of the work `beside` must be done before anything is measured."""
+    work.mkdir(exist_ok=True)
     if backend == "postgres":
-        with postgres_cluster() as cluster:
-            url = prepare_postgres(cluster, dataset, work, cache=not args.no_cache)
+        with (
+            postgres_cluster(share=True) as cluster,
+            postgres_database(cluster, dataset, work, cache=not args.no_cache) as url,
+        ):
+            for done in [*(beside or []), *([sqlite] if sqlite else [])]:
+                done.result()  # nothing else runs beside the measurements
             return measure_database(backend, dataset, work, url, args)
-    url = prepare_sqlite(dataset, work, cache=not args.no_cache)
+    for done in beside or []:
+        done.result()
+    if sqlite is not None:
+        url = sqlite.result()
+    else:
+        url = prepare_sqlite(dataset, work, cache=not args.no_cache)
     return measure_database(backend, dataset, work, url, args)
 
 
@@ -232,7 +255,8 @@ def measure_pages(
         f"in {ROUNDS} turns"
     )
     with serving(env, cert, key, work / "server.log") as port:
-        measured = measure_load(port, found, LOGIN[dataset.kind][1], args.seconds)
+        warm_up = CI_WARM_UP_SECONDS if args.ci else WARM_UP_SECONDS
+        measured = measure_load(port, found, LOGIN[dataset.kind][1], args.seconds, warm_up)
     return {"probe": found, **measured}
 
 
@@ -358,12 +382,30 @@ def main() -> int:
         work = Path(tmp)
         if {"pages", "imports", "surveys"} & set(args.parts):
             certificate(work)
-            collect_static(work)
-            for backend in backends:
-                scale = args.scale if backend == "postgres" else args.sqlite_scale
-                dataset = Dataset(args.dataset, scale, args.seed)
-                measured[backend] = measure(backend, dataset, work / backend, args)
-                details(backend, measured[backend])
+            datasets = {
+                backend: Dataset(
+                    args.dataset, args.scale if backend == "postgres" else args.sqlite_scale,
+                    args.seed,
+                )
+                for backend in backends
+            }  # fmt: skip
+            with ThreadPoolExecutor(max_workers=2) as beside:
+                # The static files are collected, and with both databases SQLite's prepared
+                # (generated, when not cached), while the first database is prepared: on a
+                # machine with a core to spare that shortens the wait.
+                static = beside.submit(collect_static, work)
+                sqlite = None
+                if set(backends) == {"postgres", "sqlite"}:
+                    say("preparing the SQLite database beside PostgreSQL's")
+                    sqlite = beside.submit(
+                        prepare_sqlite, datasets["sqlite"], work / "sqlite",
+                        cache=not args.no_cache, quiet=True,
+                    )  # fmt: skip
+                for backend in backends:
+                    measured[backend] = measure(
+                        backend, datasets[backend], work / backend, args, sqlite, [static]
+                    )
+                    details(backend, measured[backend])
         if "charts" in args.parts:
             drawn = measure_charts(work)
     found: dict[str, float] = {}

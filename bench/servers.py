@@ -132,14 +132,20 @@ def _wait(what: str, done: Callable[[], bool], seconds: float = 120) -> None:
         time.sleep(0.1)
 
 
-def one_site(site: Site, env: dict[str, str], plan: dict[str, Any], password: str) -> Fault:
-    fault = Fault("two servers, one site")
+def prepare_site(env: dict[str, str]) -> dict[str, Any]:
+    """The scratch organisation and what one_site needs of it, made in a process of its own
+    (bench/loadtest.py runs it while the site starts)."""
     work = Path(env["MALBILD_DATA_DIR"]).parent
     out = run(
         [sys.executable, "-m", "bench.servers", "prepare", "--work", str(work)],
         env=env, cwd=REPO, stdout=subprocess.PIPE,
     )  # fmt: skip
-    prepared = json.loads(out.stdout)
+    prepared: dict[str, Any] = json.loads(out.stdout)
+    return prepared
+
+
+def one_site(site: Site, env: dict[str, str], prepared: dict[str, Any], password: str) -> Fault:
+    fault = Fault("two servers, one site")
     url = env["MALBILD_DATABASE_URL"]
     first, second = site.names
     try:

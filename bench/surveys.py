@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -49,8 +49,11 @@ def measure_surveys(
     env: dict[str, str], backend: str, work: Path, pupils: int = PUPILS
 ) -> dict[str, float]:
     """Both figures for the database that `env` names; `backend` only names them."""
-    opened = _step(env, "--open")
-    with _serving(env, work / "surveys-server.log") as port:
+    opened: dict[str, Any] = {}
+    # The survey is opened while the server starts (neither is measured).
+    with _serving(
+        env, work / "surveys-server.log", meanwhile=lambda: opened.update(_step(env, "--open"))
+    ) as port:
         times, refused = answer_all(port, opened["code"], pupils)
     counted = _step(env, "--count", str(opened["survey"]))
     stored = int(counted["answers"])
@@ -84,8 +87,11 @@ def _step(env: dict[str, str], *args: str) -> dict[str, Any]:
 
 
 @contextmanager
-def _serving(env: dict[str, str], log: Path) -> Iterator[int]:
-    """`malbild serve` on a free loopback port, plain HTTP as behind the proxy."""
+def _serving(
+    env: dict[str, str], log: Path, meanwhile: Callable[[], None] = lambda: None
+) -> Iterator[int]:
+    """`malbild serve` on a free loopback port, plain HTTP as behind the proxy; `meanwhile` runs
+    while it starts."""
     from bench.database import free_port
 
     port = free_port()
@@ -95,6 +101,7 @@ def _serving(env: dict[str, str], log: Path) -> Iterator[int]:
             env=env, cwd=REPO, stdout=out, stderr=out,
         )  # fmt: skip
     try:
+        meanwhile()
         deadline = time.monotonic() + 60
         while True:
             if server.poll() is not None:
