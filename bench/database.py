@@ -32,6 +32,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / "bench" / ".cache"
 SHARED = "BENCH_POSTGRES"  # a directory for one cluster shared by several runs (make test)
+# The slugs of the organisations a run makes for itself (and removes), never the dataset's: what
+# picks the dataset's pages and users leaves them out, as one may be made while it looks.
+SCRATCH = "bench-"
 
 
 def say(message: str) -> None:

@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bench.database import SCRATCH
 from bench.figures import IMPORT_SUFFIXES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,7 +64,7 @@ def _prepare(rows: int) -> tuple[Any, bytes, list[tuple[Any, ...]]]:
     from malbild.tenants.scope import scope
 
     organisation = Organisation.objects.create(
-        name="Bench import", slug=f"bench-import-{os.getpid()}", has_public_pages=False
+        name="Bench import", slug=f"{SCRATCH}import-{os.getpid()}", has_public_pages=False
     )
     indicators, years, genders = 10, 20, ("T", "K", "M")
     units = -(-rows // (indicators * years * len(genders)))

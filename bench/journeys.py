@@ -24,6 +24,7 @@ django.setup()
 from django.db.models import Count  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.database import SCRATCH  # noqa: E402
 from malbild.accounts.models import User  # noqa: E402
 from malbild.assessments import services as assessments  # noqa: E402
 from malbild.assessments.models import AssessmentRound, Level, Statement  # noqa: E402
@@ -36,10 +37,11 @@ PAGES_EACH = 3  # units, goals and indicators a user visits in turn
 
 
 def organisations() -> list[Organisation]:
-    """Every organisation with units, the one with the most units first."""
+    """Every organisation of the dataset with units, the one with the most units first."""
     with unscoped():
         counts = (
-            OrgUnit.objects.values("organisation")
+            OrgUnit.objects.exclude(organisation__slug__startswith=SCRATCH)
+            .values("organisation")
             .annotate(n=Count("id"))
             .order_by("-n", "organisation")
         )

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bench.database import SCRATCH
 from bench.figures import SUFFIXES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -240,7 +241,7 @@ def _open() -> dict[str, Any]:
     from malbild.tenants.services import create_unit
 
     organisation = Organisation.objects.create(
-        name="Bench Elevrösten", slug=f"bench-elevrosten-{os.getpid()}", has_public_pages=False
+        name="Bench Elevrösten", slug=f"{SCRATCH}elevrosten-{os.getpid()}", has_public_pages=False
     )
     with scope(organisation):
         school = create_unit(organisation, None, name="Bänkskolan", kind="skola", code="BANK")
