@@ -20,7 +20,6 @@ from malbild.goals.models import Goal, GoalIndicator
 from malbild.indicators.templatetags.indicators import measure
 from malbild.lib import charts
 
-
 ONE = Decimal(1)
 
 
