@@ -10,7 +10,9 @@ The dashboards are the pages everyone opens and few change, so their content is 
 and cached under the organisation's data version, which every audited write counts up when it
 commits: the first request after a change renders afresh, the others read it from the process's
 memory without a query (docs/performance.md). The version is the one without self-assessment
-answers, which no dashboard shows; and what a value entered cannot change (the Kolada figures,
+answers, which no dashboard shows, and without the values entered that moved no goal's or
+unit's stored progress, light or trend (the dashboards show nothing else a value changes); and
+what a value entered cannot change (the Kolada figures,
 the målbild's review, the stories, what the pupils say) is kept apart, under the version without
 answers or values, so that the content rendered afresh after a value entered reads it from the
 cache. Writes outside the services (the admin site, a shell) show within CACHE_SECONDS.
@@ -162,7 +164,8 @@ def _page_links(request: HttpRequest, page: Page, param: str) -> dict[str, str]:
 
 def _cached(request: MemberRequest, unit: OrgUnit | None, render_content: Callable[[], str]) -> str:
     """The dashboard's content for this request: from the cache while the organisation's data
-    is unchanged (but for self-assessment answers, which no dashboard shows), else rendered by
+    is unchanged (but for self-assessment answers, which no dashboard shows, and values entered
+    that moved no goal's or unit's stored figures: `version_of_goal_figures`), else rendered by
     `render_content` and kept. The key holds everything the content depends on besides the
     data: the unit, the query string (pages), the language, the day (review notices) and
     whether the reader may record a review."""
@@ -170,7 +173,7 @@ def _cached(request: MemberRequest, unit: OrgUnit | None, render_content: Callab
     may_review = request.access.can("can_draft_target_vision")
     parts = (
         organisation.pk,
-        organisation.version_without_answers,
+        organisation.version_of_goal_figures,
         unit.pk if unit else "",
         request.GET.urlencode(),
         translation.get_language(),

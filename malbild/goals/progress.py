@@ -318,12 +318,14 @@ def _compute(
     return results, changed_links, goals, series
 
 
-def recalculate(goal_ids: Iterable[int]) -> None:
+def recalculate(goal_ids: Iterable[int]) -> bool:
     """Bring the stored progress of `goal_ids`, the goals above them and their units up to date.
-    Call it inside the transaction of the write that changed them."""
+    Call it inside the transaction of the write that changed them. True when the stored
+    progress, expected progress, light or trend of a goal, or the progress of a unit, moved
+    (what the dashboards show); the indicators' own figures on a goal's page are not counted."""
     ids = set(goal_ids)
     if not ids:
-        return
+        return False
     results, links, goals, series = _compute(ids)  # the goals as read inside this transaction
     if links:
         GoalIndicator.objects.bulk_update(
@@ -345,7 +347,8 @@ def recalculate(goal_ids: Iterable[int]) -> None:
         Goal.objects.bulk_update(
             changed, ["progress", "expected", "light", "series"], batch_size=BATCH
         )
-    recalculate_units({goal.unit_id for goal in goals.values()})
+    units_moved = recalculate_units({goal.unit_id for goal in goals.values()})
+    return bool(changed) or units_moved
 
 
 def unit_reading(unit_ids: set[int]) -> dict[int, Decimal | None]:
@@ -358,9 +361,10 @@ def unit_reading(unit_ids: set[int]) -> dict[int, Decimal | None]:
     return {unit_id: _weighted(parts[unit_id]).progress for unit_id in unit_ids}
 
 
-def recalculate_units(unit_ids: set[int]) -> None:
+def recalculate_units(unit_ids: set[int]) -> bool:
+    """Bring the stored progress of `unit_ids` up to date; True when one of them moved."""
     if not unit_ids:
-        return
+        return False
     readings = unit_reading(unit_ids)
     units = OrgUnit.objects.in_bulk(list(unit_ids))
     changed = [u for uid, u in units.items() if u.progress != readings[uid]]
@@ -368,6 +372,7 @@ def recalculate_units(unit_ids: set[int]) -> None:
         unit.progress = readings[unit.pk]
     if changed:
         OrgUnit.objects.bulk_update(changed, ["progress"], batch_size=BATCH)
+    return bool(changed)
 
 
 def goals_measured_by(indicator_id: int, unit_id: int | None = None) -> list[int]:

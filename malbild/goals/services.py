@@ -25,6 +25,7 @@ from malbild.platforms.models import Value
 from malbild.targets.models import FocusArea
 from malbild.targets.services import adopted
 from malbild.tenants.models import Organisation, OrgUnit
+from malbild.tenants.scope import require_organisation
 
 Status = Goal.Status
 Kind = Evidence.Kind
@@ -544,5 +545,8 @@ def recalculate_for_indicator(
 ) -> None:
     """An indicator's values, baseline or targets changed (`indicators.signals.values_changed`,
     in the transaction of that write): the goals it measures, for `unit_id` or for every unit,
-    and everything above them."""
-    progress.recalculate(progress.goals_measured_by(indicator_id, unit_id))
+    and everything above them. When that moved a goal's or a unit's stored figures it is
+    counted (`Organisation.progress_moved`); a value that moved none leaves the dashboards
+    cached (docs/performance.md)."""
+    if progress.recalculate(progress.goals_measured_by(indicator_id, unit_id)):
+        Organisation.progress_moved(require_organisation().pk)

@@ -10,10 +10,9 @@ stores beside progress, so that a page draws them without a query of its own:
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -21,14 +20,18 @@ from malbild.goals.models import Goal, GoalIndicator
 from malbild.indicators.templatetags.indicators import measure
 from malbild.lib import charts
 
+ONE = Decimal(1)
+
 
 def _decimal(text: Any) -> Decimal | None:
     return None if text is None else Decimal(str(text))
 
 
 def percent(value: Decimal) -> str:
-    """A percentage in whole numbers, rounded as the pages' `floatformat` rounds (half up)."""
-    return f"{floatformat(value, 0)}\u00a0%"
+    """A percentage in whole numbers, rounded as the pages' `floatformat` rounds (half up): the
+    same text as `floatformat(value, 0)` (a whole number has no decimal separator, and no
+    thousands separator is used), without its cost: a dashboard writes a hundred and more."""
+    return f"{int(Decimal(str(value)).quantize(ONE, ROUND_HALF_UP))}\u00a0%"
 
 
 @dataclass

@@ -133,6 +133,16 @@ class Organisation(models.Model):
         editable=False,
         help_text=_("Counts the values entered one at a time, of the audited writes."),
     )
+    # Of the values entered, those that moved a goal's or a unit's stored figures (see
+    # `progress_moved`): the dashboards show nothing else that a value changes.
+    progress_version = models.PositiveBigIntegerField(
+        _("progress version"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Counts the values entered that moved the stored progress of a goal or a unit."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -167,11 +177,36 @@ class Organisation(models.Model):
 
         transaction.on_commit(bump, robust=True)
 
+    @staticmethod
+    def progress_moved(organisation_id: int) -> None:
+        """Count, once the current transaction commits, that a value entered (one of
+        VALUE_ACTIONS, counted by `data_changed`) moved the stored progress, light or trend of a
+        goal or the progress of a unit. A value that moved none of them leaves
+        `version_of_goal_figures` as it was, and the dashboards cached under it."""
+
+        def bump() -> None:
+            Organisation.objects.filter(pk=organisation_id).update(
+                progress_version=models.F("progress_version") + 1
+            )
+
+        transaction.on_commit(bump, robust=True)
+
     @property
     def version_without_answers(self) -> int:
         """The count of the audited writes other than self-assessment answers: it changes with
         everything a page shows that no answer changes."""
         return self.data_version - self.answers_version
+
+    @property
+    def version_of_goal_figures(self) -> int:
+        """The count of the audited writes other than self-assessment answers and the values
+        entered that moved no goal's or unit's stored figures: it changes with everything a
+        page shows that neither changes (a page that shows values themselves, not only the
+        progress read from them, must not be keyed by it). It never goes down, as each write
+        counts up `data_version` by one and at most one of the others."""
+        return (
+            self.data_version - self.answers_version - self.values_version + self.progress_version
+        )
 
     @property
     def version_without_answers_or_values(self) -> int:

@@ -198,6 +198,46 @@ def test_after_a_value_entered_what_no_value_changes_comes_from_the_cache(
     assert "goals_goal" in read  # the goals' figures were read afresh
 
 
+def progress_version(org: Organisation) -> int:
+    return Organisation.objects.get(pk=org.pk).progress_version
+
+
+@pytest.mark.django_db
+def test_a_value_that_moves_a_goal_is_counted_as_moving_progress(
+    cast, measured, django_capture_on_commit_callbacks
+):
+    _goal, indicator = measured
+    before = Organisation.objects.get(pk=cast.org.pk).version_of_goal_figures
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_value(cast, indicator, "72")
+    assert progress_version(cast.org) == 1
+    assert Organisation.objects.get(pk=cast.org.pk).version_of_goal_figures == before + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [org_url, lambda org: unit_url(org, org.cast_root)])
+def test_a_value_that_moves_no_goal_leaves_the_cached_dashboard_as_it_was(
+    client, cast, measured, django_assert_max_num_queries, django_capture_on_commit_callbacks, url
+):
+    """The same figure entered again (a correction that changes nothing) and a value for a unit
+    that no goal is measured in move no stored progress: the content is read from the cache."""
+    cast.org.cast_root = cast.root
+    _goal, indicator = measured
+    client.force_login(cast.reader)
+    first = main(client.get(url(cast.org)))
+    with django_capture_on_commit_callbacks(execute=True), scope(cast.org):
+        indicator_services.save_measurement(indicator, cast.root, None, period="2024", value="56")
+        indicator_services.save_measurement(indicator, cast.school, None, period="2024", value="9")
+    assert versions(cast.org) == (2, 0, 2)
+    assert progress_version(cast.org) == 0
+    with django_assert_max_num_queries(5):  # session, person, organisation and roles, (unit)
+        second = main(client.get(url(cast.org)))
+    assert second == first
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_value(cast, indicator, "72")  # 80 % of the way: now it moves
+    assert '<span class="nowrap">80,0 %</span>' in main(client.get(url(cast.org)))
+
+
 @pytest.mark.django_db
 def test_a_story_highlighted_after_a_value_entered_shows_at_once(
     client, cast, measured, django_capture_on_commit_callbacks

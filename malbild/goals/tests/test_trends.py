@@ -178,3 +178,18 @@ def test_a_goal_with_one_period_has_no_trend_to_draw(cast):
     assert trend.chart is None
     assert trend.latest is not None
     assert trend.latest.text == "50\u00a0%"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_percent_writes_what_floatformat_writes(language):
+    """`percent` replaced `floatformat(value, 0)` for speed: the same text for every stored
+    value (one decimal, 0 to 100 % and beyond, halves rounded up, negatives, minus zero)."""
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    values = [Decimal(n) / 10 for n in range(-1000, 15001, 7)]
+    values += [Decimal(text) for text in ["0.5", "-0.5", "-0.4", "99.5", "2.45", "0", "-0.0"]]
+    values += [Decimal("12.50"), Decimal("1E+2"), Decimal("33.333")]
+    with translation.override(language):
+        for value in values:
+            assert trends.percent(value) == f"{floatformat(value, 0)}\u00a0%", value
