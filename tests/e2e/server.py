@@ -188,4 +188,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
     "--no-first-run",
+    # V8 compiles each function to baseline machine code on its first call instead of first
+    # interpreting it: every page starts axe (half a megabyte of JavaScript, run twice a page)
+    # with cold code, and this took about 8 % off the browser's CPU time per crawled page.
+    "--js-flags=--always-sparkplug",
 ]

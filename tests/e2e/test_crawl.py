@@ -26,7 +26,7 @@ import pytest
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from playwright.sync_api import Browser, BrowserContext, Error, Page, Route, ViewportSize
 
-from tests.e2e.conftest import check_page, log_in, new_context
+from tests.e2e.conftest import assert_sound, check_page, log_in, new_context, page_facts
 from tests.e2e.server import held
 
 MAX_VISITS_PER_ROUTE = 2
@@ -291,14 +291,13 @@ def problems_of(page: Page) -> str | None:
     problems = []
     for width, viewport in (("desktop", DESKTOP), ("390 px", PHONE)):
         page.set_viewport_size(viewport)
+        facts = page_facts(page)  # check_page's checks and the width, in one call
         try:
-            check_page(page)
+            assert_sound(facts, page.url)
         except AssertionError as e:
             problems.append(f"at {width}: {e}")
-        if viewport is PHONE:
-            wide = page.evaluate("document.documentElement.scrollWidth")
-            if wide > PHONE["width"]:
-                problems.append(f"scrolls sideways at 390 px: {wide} px wide")
+        if viewport is PHONE and facts["width"] > PHONE["width"]:
+            problems.append(f"scrolls sideways at 390 px: {facts['width']} px wide")
     page.set_viewport_size(DESKTOP)
     return "\n".join(problems) or None
 
