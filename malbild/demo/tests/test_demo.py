@@ -177,7 +177,9 @@ def test_it_refuses_production_mode(db, settings):
     assert counts()["organisations"] == 0
 
 
-def test_what_it_prints_is_swedish(db):
+def test_what_it_prints_is_swedish(demo):
+    # What it prints does not depend on what it finds: on the shared demo the load is quick (a
+    # first load into an empty database runs in the browser tests' server, tests/e2e/server.py).
     out = StringIO()
     call_command("demo", "--no-serve", stdout=out)
     printed = out.getvalue()
