@@ -35,6 +35,7 @@ SHARED = "BENCH_POSTGRES"  # a directory for one cluster shared by several runs 
 # The slugs of the organisations a run makes for itself (and removes), never the dataset's: what
 # picks the dataset's pages and users leaves them out, as one may be made while it looks.
 SCRATCH = "bench-"
+AS_POSTGRES = ("runuser", "-u", "postgres", "--")  # the server's programs, when run as root
 
 
 def say(message: str) -> None:
@@ -200,7 +201,7 @@ def _as_postgres(directory: Path) -> list[str]:
     if os.getuid() != 0:
         return []
     shutil.chown(directory, "postgres")
-    return ["runuser", "-u", "postgres", "--"]
+    return list(AS_POSTGRES)
 
 
 def _start(pg_bin: Path, directory: Path, as_postgres: list[str], port: int) -> None:
@@ -276,8 +277,7 @@ def shared_cluster(directory: Path) -> Cluster:
 def stop_shared(directory: Path) -> None:
     """Stop the cluster that runs with BENCH_POSTGRES=`directory`, if one was started."""
     if (directory / "port").exists():
-        as_postgres = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-        _stop(postgres_bin(), directory, as_postgres)
+        _stop(postgres_bin(), directory, list(AS_POSTGRES) if os.getuid() == 0 else [])
 
 
 @contextmanager
