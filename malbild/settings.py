@@ -211,6 +211,11 @@ _SQLITE_OPTIONS = {
 # Each server thread keeps its SQLite connection between requests: opening one (and running the
 # pragmas above) cost a fifth of a dashboard request. A local file has no network to go stale.
 _SQLITE_CONNECTIONS = {"CONN_MAX_AGE": None, "CONN_HEALTH_CHECKS": False}
+# PostgreSQL plans a query afresh each time it is sent with its values written in; planning the
+# goal page's sixteen-table join cost more than running it. Sent with its values apart
+# (server-side binding), a query run a few times on a connection is prepared, and PostgreSQL
+# keeps its plan when the plan does not depend on the values (docs/performance.md).
+_POSTGRES_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
 
 
 def _database(url: str) -> dict:
@@ -243,6 +248,7 @@ def _database(url: str) -> dict:
     elif engine == "django.db.backends.postgresql":
         if not config.get("NAME"):
             raise ImproperlyConfigured("MALBILD_DATABASE_URL names no PostgreSQL database.")
+        config["OPTIONS"] = _POSTGRES_OPTIONS
     else:
         raise ImproperlyConfigured(
             f"MALBILD_DATABASE_URL uses {engine!r}; Målbild supports PostgreSQL and SQLite."

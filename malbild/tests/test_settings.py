@@ -43,6 +43,19 @@ def test_a_malformed_database_url_is_a_clear_error(tmp_path, url, message):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+@pytest.mark.django_db
+def test_postgresql_plans_a_query_once_when_it_is_run_again(django_user_model):
+    """A query sent a few times on a connection is prepared, its values sent apart from its
+    text, so that PostgreSQL need not plan it afresh each time (settings._POSTGRES_OPTIONS)."""
+    for number in range(6):
+        django_user_model.objects.filter(email=f"person{number}@example.org").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "accounts_user"' in sql and "$1" in sql for sql in prepared), prepared
+
+
 def test_production_mode_needs_a_secret_key(tmp_path):
     result = run_malbild(
         tmp_path, "check", MALBILD_PRODUCTION="1", MALBILD_ALLOWED_HOSTS="malbild.example.org"
