@@ -180,16 +180,24 @@ def save_answer(
         status = AssessmentRound.objects.filter(pk=round_.pk).values_list("status", flat=True)
         if status.first() != AssessmentRound.Status.OPEN:
             raise ValidationError(ROUND_CLOSED)
-        answer, _created = Answer.objects.update_or_create(
-            organisation_id=round_.organisation_id,
-            participant=participant,
-            statement=statement,
-            defaults={
-                "round": round_,
-                "level": level,
-                "comment": comment.strip(),
-                "comment_named": comment_named and bool(comment.strip()),
-            },
+        # One upsert rather than update_or_create's read, savepoint and write: answers are
+        # saved one at a time as people click, so each statement saved counts.
+        comment = comment.strip()
+        (answer,) = Answer.objects.bulk_create(
+            [
+                Answer(
+                    organisation_id=round_.organisation_id,
+                    round=round_,
+                    participant=participant,
+                    statement=statement,
+                    level=level,
+                    comment=comment,
+                    comment_named=comment_named and bool(comment),
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["organisation", "participant", "statement"],
+            update_fields=["round", "level", "comment", "comment_named", "answered_at"],
         )
         count = Answer.objects.filter(participant=participant).count()
         Participant.objects.filter(pk=participant.pk).update(answered=count)

@@ -89,6 +89,29 @@ def test_answers_save_one_at_a_time_with_htmx_and_are_only_the_authors(client, c
     assert b"Klart!" not in page.content
 
 
+def test_an_answer_changed_stays_one_answer_and_each_save_is_audited(
+    client, cast, django_assert_max_num_queries
+):
+    round_ = make_round(cast.org, cast.school, [cast.teacher])
+    first = statements(round_)[0]
+    client.force_login(cast.teacher)
+    answer_url = url("answer_statement", round_.pk, first.pk)
+    prefix = f"s{first.pk}"
+    sent = {f"{prefix}-level": "4", f"{prefix}-comment": "Klart!", f"{prefix}-comment_named": "on"}
+    assert client.post(answer_url, sent, **htmx()).status_code == 200
+    # Session, person, roles, round, participant, statement; then, in one transaction, the
+    # round's status, the answer written over the one before in one statement, the count of
+    # answers kept on the participant, the audit event.
+    with django_assert_max_num_queries(14):
+        response = client.post(answer_url, {f"{prefix}-level": "na"}, **htmx())
+    assert b"Saved." in response.content
+    with scope(cast.org):
+        answer = Answer.objects.get()
+        assert (answer.level, answer.comment, answer.comment_named) == (None, "", False)
+        assert Participant.objects.get(user=cast.teacher).answered == 1
+    assert len(audit_events(action="assessments.answered")) == 2
+
+
 def test_a_plain_submit_saves_a_whole_area_and_goes_on(client, cast):
     round_ = make_round(cast.org, cast.school, [cast.teacher])
     data = {}
