@@ -1,17 +1,24 @@
 """Forms of the self-assessment: starting a round, answering a statement, adopting a
 suggestion. Each validates and normalises; the services check the rules that need the database."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
+from django.forms.widgets import boolean_check
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from malbild.assessments.models import (
     NOT_RELEVANT,
     NOT_RELEVANT_LABEL,
+    Answer,
     AssessmentRound,
     Level,
     Statement,
@@ -84,84 +91,159 @@ class UnitPickForm(forms.Form):
         cast(UnitField, self.fields["enhet"]).queryset = units
 
 
-def _attrs(widget: dict[str, Any]) -> str:
-    """Django's `django/forms/widgets/attrs.html`, in Python."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if v is True else format_html(' {}="{}"', name, v),)
-            for name, v in widget["attrs"].items()
-            if v is not False
-        ),
-    )
+@dataclass(frozen=True)
+class _Words:
+    """The words of a statement's fieldset in one language, escaped once."""
+
+    levels: list[tuple[SafeString, SafeString, SafeString]]  # each option's index, value, label
+    comment: SafeString
+    optional: SafeString
+    show_name: SafeString
+    error: SafeString
 
 
-def _input(widget: dict[str, Any]) -> str:
-    """Django's `django/forms/widgets/input.html`, in Python."""
-    value = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-    return format_html(
-        '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value, _attrs(widget)
-    )
+_WORDS: dict[str | None, _Words] = {}
 
 
-# A self-assessment page holds some fifty answer options, twelve comment boxes and twelve
-# checkboxes: rendered through Django's widget templates (each with its `input` and `attrs`
-# templates) they took half of the page's time. The widgets below write the same HTML in
-# Python (assessments/tests/test_answer_widget.py compares them with Django's).
-
-
-class RadioSelect(forms.RadioSelect):
-    """Django's RadioSelect, with each option's `<input>` (`{{ radio.tag }}`) written here."""
-
-    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
-        widget = context["widget"]
-        if template_name != self.option_template_name or widget.get("wrap_label"):
-            # django-stubs leaves out Widget._render, which BoundWidget.tag() calls.
-            return super()._render(template_name, context, renderer)  # type: ignore[misc]
-        return _input(widget)
-
-
-class Textarea(forms.Textarea):
-    """Django's Textarea, written here."""
-
-    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
-        if template_name != self.template_name:
-            return super()._render(template_name, context, renderer)  # type: ignore[misc]
-        widget = context["widget"]
-        return format_html(
-            '<textarea name="{}"{}>\n{}</textarea>',
-            widget["name"],
-            _attrs(widget),
-            widget["value"] or "",
+def _words() -> _Words:
+    """The fieldset's words in the active language (translated once per language)."""
+    language = get_language()
+    found = _WORDS.get(language)
+    if found is None:
+        found = _WORDS[language] = _Words(
+            levels=[
+                (
+                    conditional_escape(index),
+                    conditional_escape(value),
+                    conditional_escape(capfirst(label)),
+                )
+                for index, (value, label) in enumerate(LEVEL_CHOICES)
+            ],
+            comment=conditional_escape(_("Comment")),
+            optional=conditional_escape(_("optional")),
+            show_name=conditional_escape(_("Show my name with the comment")),
+            error=conditional_escape(_("Error:")),
         )
+    return found
 
 
-class CheckboxInput(forms.CheckboxInput):
-    """Django's CheckboxInput, written here."""
+# A statement's fieldset, as the answer page shows it a dozen times. Written here rather than
+# with the form's widgets in a template: that took most of the page's time. The test
+# assessments/tests/test_answer_fieldset.py compares it with the template it replaced.
+FIELDSET = """
+<fieldset class="statement{error_class}" id="statement-{pk}" hx-post="{url}" \
+hx-trigger="change" hx-target="#saved-{pk}" hx-swap="innerHTML">
+  <legend><span class="statement__key">{key}</span> {label}</legend>
+  {tags}
+  {level_errors}
+  <div class="scale">
+    {options}
+  </div>
+  <div class="field">
+    <label for="{comment_id}">{comment_label} <span class="optional">({optional})</span>\
+</label>
+    <textarea name="{prefix}-comment" cols="40" rows="2" maxlength="2000"{comment_invalid} \
+id="{comment_id}">
+{comment}</textarea>
+  </div>
+  <div class="checkbox"><label for="{named_id}"><input type="checkbox" \
+name="{prefix}-comment_named"{named_invalid} id="{named_id}"{named_checked}> {named_label}\
+</label></div>
+  <p class="statement__saved" id="saved-{pk}"></p>
+</fieldset>
+"""
+OPTION = (
+    '<label for="{0}_{1}" class="scale__choice"><input type="radio" name="{2}-level" '
+    'value="{3}" id="{0}_{1}"{4}{5}> {6}</label>'
+)
+INVALID = mark_safe(' aria-invalid="true"')
+CHECKED = mark_safe(" checked")
+NOTHING = mark_safe("")
 
-    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
-        if template_name != self.template_name:
-            return super()._render(template_name, context, renderer)  # type: ignore[misc]
-        return _input(context["widget"])
+
+def _invalid(errors: Mapping[str, Any], name: str, id_: str) -> str:
+    """The attributes Django gives the widget of a field with errors."""
+    if name not in errors:
+        return ""
+    return format_html('{} aria-describedby="{}_error"', INVALID, id_)
+
+
+def fieldset(
+    statement: Statement, url: str, *, level: str = "", comment: str = "",
+    comment_named: bool = False, errors: Mapping[str, Any] | None = None,
+) -> SafeString:  # fmt: skip
+    """A statement's fieldset on the answer page, posting to `url` as its answer changes: the
+    statement, its answer options, comment box and checkbox, with the values given (`level`
+    as the form sends it) and the form's errors. The same HTML as `AnswerForm`'s widgets in
+    the template it replaced (assessments/tests/test_answer_fieldset.py)."""
+    words = _words()
+    errors = errors or {}
+    # Escaped once here, as each goes into every option.
+    prefix = conditional_escape(answer_prefix(statement))
+    level_id, comment_id, named_id = (
+        conditional_escape(f"id_{prefix}-{name}") for name in AnswerForm.base_fields
+    )
+    invalid = INVALID if "level" in errors else NOTHING
+    options = format_html_join("", OPTION, (
+        (level_id, index, prefix, value, invalid, CHECKED if value == level else NOTHING, label)
+        for index, value, label in words.levels
+    ))  # fmt: skip
+    tags = ""
+    if statement.tags:
+        tags = format_html(
+            '<p class="statement__tags">{}</p>',
+            format_html_join("", '<span class="tag">{}</span> ', (
+                (tag,) for tag in statement.tag_labels()
+            )),
+        )  # fmt: skip
+    level_errors = ""
+    if invalid:
+        level_errors = format_html(
+            '<p class="field-error" id="{}_error"><span class="visually-hidden">{}</span> {}</p>',
+            level_id, words.error, " ".join(str(e) for e in errors["level"]),
+        )  # fmt: skip
+    return format_html(
+        FIELDSET,
+        prefix=prefix,
+        pk=statement.pk,
+        url=url,
+        error_class=" field--error" if errors else "",
+        key=statement.key,
+        label=statement.label,
+        tags=tags,
+        level_errors=level_errors,
+        options=options,
+        comment_label=words.comment,
+        optional=words.optional,
+        comment_id=comment_id,
+        comment_invalid=_invalid(errors, "comment", comment_id),
+        comment=comment,
+        named_label=words.show_name,
+        named_id=named_id,
+        named_invalid=_invalid(errors, "comment_named", named_id),
+        named_checked=" checked" if comment_named else "",
+    )
+
+
+def answer_prefix(statement: Statement) -> str:
+    """The prefix of a statement's fields, so that a page holds many."""
+    return f"s{statement.pk}"
 
 
 class AnswerForm(forms.Form):
     """One statement's answer, prefixed by the statement so that a page holds many."""
 
     level = forms.ChoiceField(
-        label=_("Answer"), choices=LEVEL_CHOICES, required=False, widget=RadioSelect
+        label=_("Answer"), choices=LEVEL_CHOICES, required=False, widget=forms.RadioSelect
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000,
-        widget=Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
-    comment_named = forms.BooleanField(
-        label=_("Show my name with the comment"), required=False, widget=CheckboxInput
-    )
+    comment_named = forms.BooleanField(label=_("Show my name with the comment"), required=False)
 
     def __init__(self, *args: Any, statement: Statement, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", f"s{statement.pk}")
+        kwargs.setdefault("prefix", answer_prefix(statement))
         super().__init__(*args, **kwargs)
         self.statement = statement
 
@@ -178,6 +260,28 @@ class AnswerForm(forms.Form):
                 "level", _("Choose an answer as well: a comment is saved with its answer.")
             )
         return data
+
+    @staticmethod
+    def initial_for(answer: Answer | None) -> dict[str, Any]:
+        """The form's values for a saved answer (none: nothing chosen)."""
+        if answer is None:
+            return {}
+        return {
+            "level": NOT_RELEVANT if answer.level is None else str(answer.level),
+            "comment": answer.comment,
+            "comment_named": answer.comment_named,
+        }
+
+    def fieldset(self, url: str) -> SafeString:
+        """The statement's fieldset with the values and errors of the form, as sent."""
+        level = self["level"].value()
+        return fieldset(
+            self.statement, url,
+            level="" if level is None else str(level),
+            comment=self["comment"].value() or "",
+            comment_named=boolean_check(self["comment_named"].value()),
+            errors=self.errors,
+        )  # fmt: skip
 
     def level_value(self) -> int | None:
         value = self.cleaned_data["level"]

@@ -26,9 +26,9 @@ from malbild.assessments.forms import (
     StartForm,
     UnitPickForm,
     adoptable_goals,
+    fieldset,
 )
 from malbild.assessments.models import (
-    NOT_RELEVANT,
     Adoption,
     Answer,
     Area,
@@ -212,33 +212,39 @@ def _participant(request: HttpRequest, round_: AssessmentRound) -> Participant:
 
 
 def _answer_context(
-    request: HttpRequest, round_: AssessmentRound, participant: Participant, areas: list[Area],
+    request: MemberRequest, round_: AssessmentRound, participant: Participant, areas: list[Area],
     area: Area, forms: list[AnswerForm] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    statements = list(area.statements.order_by("position"))
+    slug = request.organisation.slug
+
+    def url(statement: Statement) -> str:
+        return reverse("assessments:answer_statement", args=[slug, round_.pk, statement.pk])
+
     if forms is None:
-        mine = {a.statement_id: a for a in Answer.objects.filter(participant=participant)}
-        forms = []
-        for statement in statements:
-            answer = mine.get(statement.pk)
-            initial = {}
-            if answer is not None:
-                initial = {
-                    "level": NOT_RELEVANT if answer.level is None else str(answer.level),
-                    "comment": answer.comment,
-                    "comment_named": answer.comment_named,
-                }
-            forms.append(AnswerForm(statement=statement, initial=initial))
-    index = next(i for i, a in enumerate(areas) if a.pk == area.pk)
+        statements = list(area.statements.order_by("position"))
+        mine = {
+            a.statement_id: a
+            for a in Answer.objects.filter(participant=participant, statement__in=statements)
+        }
+        fieldsets = [
+            fieldset(s, url(s), **AnswerForm.initial_for(mine.get(s.pk))) for s in statements
+        ]
+    else:
+        fieldsets = [form.fieldset(url(form.statement)) for form in forms]
     return {
         "round": round_,
         "participant": participant,
         "areas": areas,
         "area": area,
-        "forms": forms,
-        "next_area": areas[index + 1] if index + 1 < len(areas) else None,
+        "fieldsets": fieldsets,
+        "next_area": _next_area(areas, area),
         "total": sum(a.statement_count for a in areas),  # type: ignore[attr-defined]
     }
+
+
+def _next_area(areas: list[Area], area: Area) -> Area | None:
+    index = next(i for i, a in enumerate(areas) if a.pk == area.pk)
+    return areas[index + 1] if index + 1 < len(areas) else None
 
 
 def _areas(round_: AssessmentRound) -> list[Area]:
@@ -289,9 +295,8 @@ def answer(request: MemberRequest, round_id: int) -> HttpResponse:
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return _to_round(request, round_)
-            context = _answer_context(request, round_, participant, areas, area)
             messages.success(request, _("Your answers are saved."))
-            target = context["next_area"] if "naesta" in request.POST else None
+            target = _next_area(areas, area) if "naesta" in request.POST else None
             url = reverse("assessments:answer", args=[request.organisation.slug, round_.pk])
             if target is not None:
                 return redirect(f"{url}?omrade={target.key}")
