@@ -113,7 +113,7 @@ def _words() -> _Words:
         found = _WORDS[language] = _Words(
             levels=[
                 (
-                    conditional_escape(index),
+                    conditional_escape(str(index)),
                     conditional_escape(value),
                     conditional_escape(capfirst(label)),
                 )
