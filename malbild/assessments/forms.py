@@ -178,11 +178,11 @@ def fieldset(
     the template it replaced (assessments/tests/test_answer_fieldset.py)."""
     words = _words()
     errors = errors or {}
-    # Escaped once here, as each goes into every option.
+    # Escaped once here, as they go into every option (Django's names and ids of the fields).
     prefix = conditional_escape(answer_prefix(statement))
-    level_id, comment_id, named_id = (
-        conditional_escape(f"id_{prefix}-{name}") for name in AnswerForm.base_fields
-    )
+    level_id = conditional_escape(f"id_{prefix}-level")
+    comment_id = conditional_escape(f"id_{prefix}-comment")
+    named_id = conditional_escape(f"id_{prefix}-comment_named")
     invalid = INVALID if "level" in errors else NOTHING
     options = format_html_join("", OPTION, (
         (level_id, index, prefix, value, invalid, CHECKED if value == level else NOTHING, label)
