@@ -63,6 +63,17 @@ READ = (
     "light",
     "series",
 )
+# What it reads of a link and its indicator.
+LINK_READ = (
+    "goal_id",
+    "indicator_id",
+    "weight",
+    "progress",
+    "expected",
+    "series",
+    "indicator__baseline_value",
+    "indicator__baseline_period",
+)
 
 
 def _with_ancestors(goal_ids: set[int]) -> set[int]:
@@ -87,16 +98,13 @@ def _with_ancestors(goal_ids: set[int]) -> set[int]:
 
 
 def _latest_measurements(
-    links: list[GoalIndicator],
+    units_by_indicator: dict[int, set[int]],
 ) -> dict[tuple[int, int], list[Measurement]]:
-    """The latest reported all-gender measurements per (indicator, unit) of the links, at most
-    `SERIES_POINTS`, oldest first (one query)."""
-    if not links:
+    """The latest reported all-gender measurements per (indicator, unit) of `units_by_indicator`,
+    at most `SERIES_POINTS`, oldest first (one query)."""
+    if not units_by_indicator:
         return {}
     # One term per indicator (not per link): SQLite refuses expressions deeper than 1,000.
-    units_by_indicator: dict[int, set[int]] = defaultdict(set)
-    for link in links:
-        units_by_indicator[link.indicator_id].add(link.goal.unit_id)
     wanted = Q()
     for indicator_id, unit_ids in units_by_indicator.items():
         wanted |= Q(indicator_id=indicator_id, org_unit_id__in=sorted(unit_ids))
@@ -231,23 +239,54 @@ def _compute(
     """compute(), the goals it read (as stored) and the series they should have; the links
     whose series changed are among the changed links."""
     affected = _with_ancestors(goal_ids)
-    goals = {g.pk: g for g in Goal.objects.filter(pk__in=affected).only(*READ)}
+    contributions = list(
+        Contribution.objects.filter(to_goal_id__in=affected)
+        .order_by()
+        .values_list("to_goal_id", "weight", "goal_id")
+    )
+    contributing = {goal_id for _to, _weight, goal_id in contributions}
+    # The affected goals, their children and the goals contributing to them, in one query; in
+    # the goals' order (title, id), which is also the order in which their parts are combined.
+    wanted = Q(pk__in=affected) | Q(parent_id__in=affected)
+    if contributing - affected:
+        wanted |= Q(pk__in=contributing - affected)
+    goals: dict[int, Goal] = {}
+    children: dict[int, list[Goal]] = defaultdict(list)
+    outside: dict[int, Goal] = {}
+    rank: dict[int, int] = {}
+    for goal in Goal.objects.filter(wanted).only(*READ):
+        rank[goal.pk] = len(rank)
+        if goal.pk in affected:
+            goals[goal.pk] = goal
+        elif goal.pk in contributing:
+            outside[goal.pk] = goal
+        if goal.parent_id in affected and goal.status != Goal.Status.CLOSED:
+            children[goal.parent_id].append(goal)
+    contributors: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
+    # Each goal's contributors in their goals' order, as Contribution's own ordering gives it.
+    for to_goal_id, weight, goal_id in sorted(contributions, key=lambda c: rank[c[2]]):
+        contributors[to_goal_id].append((weight, goal_id))
     links = list(
-        GoalIndicator.objects.filter(goal_id__in=affected).select_related("indicator", "goal")
+        GoalIndicator.objects.filter(goal_id__in=affected)
+        .select_related("indicator")
+        .only(*LINK_READ)
     )
     targets: dict[int, list[IndicatorTarget]] = defaultdict(list)
     for target in IndicatorTarget.objects.filter(
         indicator_id__in={link.indicator_id for link in links}
     ).order_by("position"):
         targets[target.indicator_id].append(target)
-    latest = _latest_measurements(links)
+    units_by_indicator: dict[int, set[int]] = defaultdict(set)
+    for link in links:
+        units_by_indicator[link.indicator_id].add(goals[link.goal_id].unit_id)
+    latest = _latest_measurements(units_by_indicator)
     link_readings: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = defaultdict(
         list
     )
     link_parts: dict[int, list[tuple[Decimal, list[list[Any]]]]] = defaultdict(list)
     changed_links = []
     for link in links:
-        measured = latest.get((link.indicator_id, link.goal.unit_id), [])
+        measured = latest.get((link.indicator_id, goals[link.goal_id].unit_id), [])
         reading = indicator_reading(
             link.indicator, targets[link.indicator_id], measured[-1] if measured else None
         )
@@ -261,20 +300,6 @@ def _compute(
             changed_links.append(link)
         link_readings[link.goal_id].append((link.weight, reading.progress, reading.expected))
         link_parts[link.goal_id].append((link.weight, link_progress(values)))
-    children: dict[int, list[Goal]] = defaultdict(list)
-    for child in (
-        Goal.objects.filter(parent_id__in=affected).exclude(status=Goal.Status.CLOSED).only(*READ)
-    ):
-        children[child.parent_id].append(child)  # type: ignore[index]
-    contributors: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
-    for contribution in Contribution.objects.filter(to_goal_id__in=affected):
-        contributors[contribution.to_goal_id].append((contribution.weight, contribution.goal_id))
-    outside = {
-        g.pk: g
-        for g in Goal.objects.filter(
-            pk__in={gid for items in contributors.values() for _w, gid in items} - affected
-        ).only(*READ)
-    }
 
     results: Results = {}
 
@@ -318,6 +343,19 @@ def _compute(
     return results, changed_links, goals, series
 
 
+def _save(rows: list[Any], fields: list[str]) -> None:
+    """Write `fields` of the changed `rows`: one plain UPDATE when they all take the same values
+    (as the links of one indicator and unit do), else bulk_update's CASE, a statement a batch."""
+    if not rows:
+        return
+    model = type(rows[0])
+    first = {name: getattr(rows[0], name) for name in fields}
+    if all({name: getattr(row, name) for name in fields} == first for row in rows[1:]):
+        model.objects.filter(pk__in=[row.pk for row in rows]).update(**first)
+    else:
+        model.objects.bulk_update(rows, fields, batch_size=BATCH)
+
+
 def recalculate(goal_ids: Iterable[int]) -> bool:
     """Bring the stored progress of `goal_ids`, the goals above them and their units up to date.
     Call it inside the transaction of the write that changed them. True when the stored
@@ -327,10 +365,7 @@ def recalculate(goal_ids: Iterable[int]) -> bool:
     if not ids:
         return False
     results, links, goals, series = _compute(ids)  # the goals as read inside this transaction
-    if links:
-        GoalIndicator.objects.bulk_update(
-            links, ["progress", "expected", "series"], batch_size=BATCH
-        )
+    _save(links, ["progress", "expected", "series"])
     changed = []
     for goal_id, (progress, expected, state) in results.items():
         goal = goals[goal_id]
@@ -343,10 +378,7 @@ def recalculate(goal_ids: Iterable[int]) -> bool:
         ):
             goal.progress, goal.expected, goal.light, goal.series = progress, expected, state, found
             changed.append(goal)
-    if changed:
-        Goal.objects.bulk_update(
-            changed, ["progress", "expected", "light", "series"], batch_size=BATCH
-        )
+    _save(changed, ["progress", "expected", "light", "series"])
     units_moved = recalculate_units({goal.unit_id for goal in goals.values()})
     return bool(changed) or units_moved
 
@@ -366,18 +398,19 @@ def recalculate_units(unit_ids: set[int]) -> bool:
     if not unit_ids:
         return False
     readings = unit_reading(unit_ids)
-    units = OrgUnit.objects.in_bulk(list(unit_ids))
-    changed = [u for uid, u in units.items() if u.progress != readings[uid]]
-    for unit in changed:
-        unit.progress = readings[unit.pk]
-    if changed:
-        OrgUnit.objects.bulk_update(changed, ["progress"], batch_size=BATCH)
+    stored = OrgUnit.objects.filter(pk__in=unit_ids).order_by().values_list("pk", "progress")
+    changed = [
+        OrgUnit(pk=unit_id, progress=readings[unit_id])
+        for unit_id, progress in stored
+        if progress != readings[unit_id]
+    ]
+    _save(changed, ["progress"])
     return bool(changed)
 
 
 def goals_measured_by(indicator_id: int, unit_id: int | None = None) -> list[int]:
     """The goals whose progress a measurement of `indicator_id` (for `unit_id`) moves."""
-    links = GoalIndicator.objects.filter(indicator_id=indicator_id)
+    links = GoalIndicator.objects.filter(indicator_id=indicator_id).order_by()
     if unit_id is not None:
         links = links.filter(goal__unit_id=unit_id)
     return list(links.values_list("goal_id", flat=True))
