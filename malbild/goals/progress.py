@@ -266,10 +266,13 @@ def _compute(
     # Each goal's contributors in their goals' order, as Contribution's own ordering gives it.
     for to_goal_id, weight, goal_id in sorted(contributions, key=lambda c: rank[c[2]]):
         contributors[to_goal_id].append((weight, goal_id))
+    # A goal's links in its indicators' order (their codes), as GoalIndicator's ordering gives
+    # them; the order of the goals among themselves does not matter here.
     links = list(
         GoalIndicator.objects.filter(goal_id__in=affected)
         .select_related("indicator")
         .only(*LINK_READ)
+        .order_by("indicator__code")
     )
     targets: dict[int, list[IndicatorTarget]] = defaultdict(list)
     for target in IndicatorTarget.objects.filter(
@@ -383,27 +386,33 @@ def recalculate(goal_ids: Iterable[int]) -> bool:
     return bool(changed) or units_moved
 
 
-def unit_reading(unit_ids: set[int]) -> dict[int, Decimal | None]:
-    """Each unit's progress: the weighted mean of the active goals it owns (one query)."""
-    parts: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = defaultdict(list)
-    for goal in Goal.objects.filter(unit_id__in=unit_ids, status=Goal.Status.ACTIVE).only(
-        "unit_id", "weight", "progress", "expected"
-    ):
-        parts[goal.unit_id].append((goal.weight, goal.progress, goal.expected))
-    return {unit_id: _weighted(parts[unit_id]).progress for unit_id in unit_ids}
-
-
 def recalculate_units(unit_ids: set[int]) -> bool:
-    """Bring the stored progress of `unit_ids` up to date; True when one of them moved."""
+    """Bring the stored progress of `unit_ids` up to date: the weighted mean of the active goals
+    each owns (child units are not added again). True when one of them moved."""
     if not unit_ids:
         return False
-    readings = unit_reading(unit_ids)
-    stored = OrgUnit.objects.filter(pk__in=unit_ids).order_by().values_list("pk", "progress")
-    changed = [
-        OrgUnit(pk=unit_id, progress=readings[unit_id])
-        for unit_id, progress in stored
-        if progress != readings[unit_id]
-    ]
+    parts: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = defaultdict(list)
+    stored: dict[int, Decimal | None] = {}
+    # The goals with their unit's stored progress, in one query; a unit that owns no active goal
+    # is read on its own.
+    for unit_id, weight, goal_progress, expected, unit_progress in (
+        Goal.objects.filter(unit_id__in=unit_ids, status=Goal.Status.ACTIVE)
+        .order_by()
+        .values_list("unit_id", "weight", "progress", "expected", "unit__progress")
+    ):
+        parts[unit_id].append((weight, goal_progress, expected))
+        stored[unit_id] = unit_progress
+    if len(stored) < len(unit_ids):
+        stored |= dict(
+            OrgUnit.objects.filter(pk__in=unit_ids - stored.keys())
+            .order_by()
+            .values_list("pk", "progress")
+        )
+    changed = []
+    for unit_id, unit_progress in stored.items():
+        reading = _weighted(parts[unit_id]).progress
+        if unit_progress != reading:
+            changed.append(OrgUnit(pk=unit_id, progress=reading))
     _save(changed, ["progress"])
     return bool(changed)
 
