@@ -386,6 +386,9 @@ def measurement(request: MemberRequest, indicator_id: int) -> HttpResponse:
         request.POST or None,
         indicator=indicator,
         units=entry_units(access.subtrees(ENTERING)),
+        # require() found it within the subtrees the units are offered from: unless archived,
+        # it is one of them, and the form need not read it again.
+        known=chosen if chosen is not None and chosen.archived_at is None else None,
         initial={"unit": chosen, "gender": Measurement.Gender.ALL},
     )
     if request.method == "POST" and form.is_valid():
