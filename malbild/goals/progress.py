@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from malbild.goals.models import Contribution, Goal, GoalIndicator
 from malbild.indicators.models import IndicatorTarget, Measurement
@@ -76,25 +76,29 @@ LINK_READ = (
 )
 
 
-def _with_ancestors(goal_ids: set[int]) -> set[int]:
+def _with_ancestors(goal_ids: set[int], above: set[int] | None = None) -> set[int]:
     """The goals and every goal above them through parents and contributions (one query a
-    level: the parents and the goals contributed to, in a union)."""
+    level: each goal's parent and the goals it contributes to, joined). `above`: the goals one
+    level above `goal_ids`, when the caller has read them already."""
     found = set(goal_ids)
     frontier = set(goal_ids)
+    if above is not None:
+        frontier = above - found
+        found |= frontier
     while frontier:
-        parents = (
-            Goal.objects.filter(pk__in=frontier, parent__isnull=False)
+        rows = (
+            Goal.objects.filter(pk__in=frontier)
             .order_by()
-            .values_list("parent_id", flat=True)
+            .values_list("parent_id", "contributions__to_goal_id")
         )
-        targets = (
-            Contribution.objects.filter(goal_id__in=frontier)
-            .order_by()
-            .values_list("to_goal_id", flat=True)
-        )
-        frontier = set(parents.union(targets)) - found
+        frontier = _present(rows) - found
         found |= frontier
     return found
+
+
+def _present(rows: Iterable[Iterable[int | None]]) -> set[int]:
+    """The goal ids in `rows`, without the None of a goal without a parent or contribution."""
+    return {goal_id for row in rows for goal_id in row if goal_id is not None}
 
 
 def _latest_measurements(
@@ -234,11 +238,11 @@ def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
 
 
 def _compute(
-    goal_ids: set[int],
+    goal_ids: set[int], above: set[int] | None = None
 ) -> tuple[Results, list[GoalIndicator], dict[int, Goal], dict[int, list[list[Any]]]]:
     """compute(), the goals it read (as stored) and the series they should have; the links
-    whose series changed are among the changed links."""
-    affected = _with_ancestors(goal_ids)
+    whose series changed are among the changed links. `above` as for `_with_ancestors`."""
+    affected = _with_ancestors(goal_ids, above)
     contributions = list(
         Contribution.objects.filter(to_goal_id__in=affected)
         .order_by()
@@ -359,15 +363,18 @@ def _save(rows: list[Any], fields: list[str]) -> None:
         model.objects.bulk_update(rows, fields, batch_size=BATCH)
 
 
-def recalculate(goal_ids: Iterable[int]) -> bool:
+def recalculate(goal_ids: Iterable[int], *, above: set[int] | None = None) -> bool:
     """Bring the stored progress of `goal_ids`, the goals above them and their units up to date.
     Call it inside the transaction of the write that changed them. True when the stored
     progress, expected progress, light or trend of a goal, or the progress of a unit, moved
-    (what the dashboards show); the indicators' own figures on a goal's page are not counted."""
+    (what the dashboards show); the indicators' own figures on a goal's page are not counted.
+    `above`: the goals one level above `goal_ids` (their parents and the goals they contribute
+    to), when already read."""
     ids = set(goal_ids)
     if not ids:
         return False
-    results, links, goals, series = _compute(ids)  # the goals as read inside this transaction
+    # The goals as read inside this transaction.
+    results, links, goals, series = _compute(ids, above)
     _save(links, ["progress", "expected", "series"])
     changed = []
     for goal_id, (progress, expected, state) in results.items():
@@ -417,12 +424,27 @@ def recalculate_units(unit_ids: set[int]) -> bool:
     return bool(changed)
 
 
-def goals_measured_by(indicator_id: int, unit_id: int | None = None) -> list[int]:
-    """The goals whose progress a measurement of `indicator_id` (for `unit_id`) moves."""
+def _measuring(indicator_id: int, unit_id: int | None) -> QuerySet[GoalIndicator]:
     links = GoalIndicator.objects.filter(indicator_id=indicator_id).order_by()
     if unit_id is not None:
         links = links.filter(goal__unit_id=unit_id)
-    return list(links.values_list("goal_id", flat=True))
+    return links
+
+
+def goals_measured_by(indicator_id: int, unit_id: int | None = None) -> list[int]:
+    """The goals whose progress a measurement of `indicator_id` (for `unit_id`) moves."""
+    return list(_measuring(indicator_id, unit_id).values_list("goal_id", flat=True))
+
+
+def recalculate_measured_by(indicator_id: int, unit_id: int | None = None) -> bool:
+    """`recalculate(goals_measured_by(indicator_id, unit_id))`, reading the goals one level
+    above them in the same query."""
+    rows = list(
+        _measuring(indicator_id, unit_id).values_list(
+            "goal_id", "goal__parent_id", "goal__contributions__to_goal_id"
+        )
+    )
+    return recalculate({row[0] for row in rows}, above=_present(row[1:] for row in rows))
 
 
 @dataclass(frozen=True)
