@@ -25,7 +25,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from malbild.goals.models import Contribution, Goal, GoalIndicator
+from malbild.goals.models import Goal, GoalIndicator
 from malbild.indicators.models import IndicatorTarget, Measurement
 from malbild.indicators.progress import Reading, indicator_reading, light, one_decimal
 from malbild.lib import periods
@@ -76,29 +76,41 @@ LINK_READ = (
 )
 
 
-def _with_ancestors(goal_ids: set[int], above: set[int] | None = None) -> set[int]:
-    """The goals and every goal above them through parents and contributions (one query a
-    level: each goal's parent and the goals it contributes to, joined). `above`: the goals one
-    level above `goal_ids`, when the caller has read them already."""
+# What the walk up the tree reads of a goal: its parent, the goals it contributes to, and the
+# goals that contribute to it with their weights (joined: a row per pair of contributions).
+WALK = (
+    "pk",
+    "parent_id",
+    "contributions__to_goal_id",
+    "contributors__goal_id",
+    "contributors__weight",
+)
+WalkRow = tuple[int, int | None, int | None, int | None, Decimal | None]
+Contributions = dict[tuple[int, int], Decimal]  # (goal contributed to, contributing goal): weight
+
+
+def _with_ancestors(
+    goal_ids: set[int], walked: list[WalkRow] | None = None
+) -> tuple[set[int], Contributions]:
+    """The goals and every goal above them through parents and contributions, and the
+    contributions to all of these (one query a level). `walked`: the rows of `goal_ids`, when
+    the caller has read them already."""
     found = set(goal_ids)
     frontier = set(goal_ids)
-    if above is not None:
+    contributions: Contributions = {}
+    rows: Iterable[WalkRow] | None = walked
+    while frontier:
+        if rows is None:
+            rows = Goal.objects.filter(pk__in=frontier).order_by().values_list(*WALK)
+        above: set[int] = set()
+        for goal_id, parent_id, to_goal_id, contributor_id, weight in rows:
+            above.update(i for i in (parent_id, to_goal_id) if i is not None)
+            if contributor_id is not None and weight is not None:
+                contributions[(goal_id, contributor_id)] = weight
         frontier = above - found
         found |= frontier
-    while frontier:
-        rows = (
-            Goal.objects.filter(pk__in=frontier)
-            .order_by()
-            .values_list("parent_id", "contributions__to_goal_id")
-        )
-        frontier = _present(rows) - found
-        found |= frontier
-    return found
-
-
-def _present(rows: Iterable[Iterable[int | None]]) -> set[int]:
-    """The goal ids in `rows`, without the None of a goal without a parent or contribution."""
-    return {goal_id for row in rows for goal_id in row if goal_id is not None}
+        rows = None
+    return found, contributions
 
 
 def _latest_measurements(
@@ -238,17 +250,12 @@ def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
 
 
 def _compute(
-    goal_ids: set[int], above: set[int] | None = None
+    goal_ids: set[int], walked: list[WalkRow] | None = None
 ) -> tuple[Results, list[GoalIndicator], dict[int, Goal], dict[int, list[list[Any]]]]:
     """compute(), the goals it read (as stored) and the series they should have; the links
-    whose series changed are among the changed links. `above` as for `_with_ancestors`."""
-    affected = _with_ancestors(goal_ids, above)
-    contributions = list(
-        Contribution.objects.filter(to_goal_id__in=affected)
-        .order_by()
-        .values_list("to_goal_id", "weight", "goal_id")
-    )
-    contributing = {goal_id for _to, _weight, goal_id in contributions}
+    whose series changed are among the changed links. `walked` as for `_with_ancestors`."""
+    affected, contributions = _with_ancestors(goal_ids, walked)
+    contributing = {goal_id for _to, goal_id in contributions}
     # The affected goals, their children and the goals contributing to them, in one query; in
     # the goals' order (title, id), which is also the order in which their parts are combined.
     wanted = Q(pk__in=affected) | Q(parent_id__in=affected)
@@ -268,7 +275,9 @@ def _compute(
             children[goal.parent_id].append(goal)
     contributors: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
     # Each goal's contributors in their goals' order, as Contribution's own ordering gives it.
-    for to_goal_id, weight, goal_id in sorted(contributions, key=lambda c: rank[c[2]]):
+    for (to_goal_id, goal_id), weight in sorted(
+        contributions.items(), key=lambda item: rank[item[0][1]]
+    ):
         contributors[to_goal_id].append((weight, goal_id))
     # A goal's links in its indicators' order (their codes), as GoalIndicator's ordering gives
     # them; the order of the goals among themselves does not matter here.
@@ -363,18 +372,17 @@ def _save(rows: list[Any], fields: list[str]) -> None:
         model.objects.bulk_update(rows, fields, batch_size=BATCH)
 
 
-def recalculate(goal_ids: Iterable[int], *, above: set[int] | None = None) -> bool:
+def recalculate(goal_ids: Iterable[int], *, walked: list[WalkRow] | None = None) -> bool:
     """Bring the stored progress of `goal_ids`, the goals above them and their units up to date.
     Call it inside the transaction of the write that changed them. True when the stored
     progress, expected progress, light or trend of a goal, or the progress of a unit, moved
     (what the dashboards show); the indicators' own figures on a goal's page are not counted.
-    `above`: the goals one level above `goal_ids` (their parents and the goals they contribute
-    to), when already read."""
+    `walked`: what the walk up the tree reads of `goal_ids` (`WALK`), when already read."""
     ids = set(goal_ids)
     if not ids:
         return False
     # The goals as read inside this transaction.
-    results, links, goals, series = _compute(ids, above)
+    results, links, goals, series = _compute(ids, walked)
     _save(links, ["progress", "expected", "series"])
     changed = []
     for goal_id, (progress, expected, state) in results.items():
@@ -437,14 +445,12 @@ def goals_measured_by(indicator_id: int, unit_id: int | None = None) -> list[int
 
 
 def recalculate_measured_by(indicator_id: int, unit_id: int | None = None) -> bool:
-    """`recalculate(goals_measured_by(indicator_id, unit_id))`, reading the goals one level
-    above them in the same query."""
-    rows = list(
-        _measuring(indicator_id, unit_id).values_list(
-            "goal_id", "goal__parent_id", "goal__contributions__to_goal_id"
-        )
+    """`recalculate(goals_measured_by(indicator_id, unit_id))`, reading what the walk up the
+    tree needs of those goals in the same query."""
+    walked = list(
+        _measuring(indicator_id, unit_id).values_list(*(f"goal__{name}" for name in WALK))
     )
-    return recalculate({row[0] for row in rows}, above=_present(row[1:] for row in rows))
+    return recalculate({row[0] for row in walked}, walked=walked)
 
 
 @dataclass(frozen=True)
