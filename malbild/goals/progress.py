@@ -77,7 +77,8 @@ LINK_READ = (
 
 
 # What the walk up the tree reads of a goal: its parent, the goals it contributes to, and the
-# goals that contribute to it with their weights (joined: a row per pair of contributions).
+# goals that contribute to it with their weights (joined: a row per pair of contributions). The
+# joined contributions are the goal's organisation's: a contribution joins two of its goals.
 WALK = (
     "pk",
     "parent_id",
