@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from malbild.goals.models import Contribution, Goal, GoalIndicator
+from malbild.goals.models import Goal, GoalIndicator
 from malbild.indicators.models import IndicatorTarget, Measurement
 from malbild.indicators.progress import Reading, indicator_reading, light, one_decimal
 from malbild.lib import periods
@@ -63,40 +63,65 @@ READ = (
     "light",
     "series",
 )
+# What it reads of a link and its indicator.
+LINK_READ = (
+    "goal_id",
+    "indicator_id",
+    "weight",
+    "progress",
+    "expected",
+    "series",
+    "indicator__baseline_value",
+    "indicator__baseline_period",
+)
 
 
-def _with_ancestors(goal_ids: set[int]) -> set[int]:
-    """The goals and every goal above them through parents and contributions (one query a
-    level: the parents and the goals contributed to, in a union)."""
+# What the walk up the tree reads of a goal: its parent, the goals it contributes to, and the
+# goals that contribute to it with their weights (joined: a row per pair of contributions). The
+# joined contributions are the goal's organisation's: a contribution joins two of its goals.
+WALK = (
+    "pk",
+    "parent_id",
+    "contributions__to_goal_id",
+    "contributors__goal_id",
+    "contributors__weight",
+)
+WalkRow = tuple[int, int | None, int | None, int | None, Decimal | None]
+Contributions = dict[tuple[int, int], Decimal]  # (goal contributed to, contributing goal): weight
+
+
+def _with_ancestors(
+    goal_ids: set[int], walked: list[WalkRow] | None = None
+) -> tuple[set[int], Contributions]:
+    """The goals and every goal above them through parents and contributions, and the
+    contributions to all of these (one query a level). `walked`: the rows of `goal_ids`, when
+    the caller has read them already."""
     found = set(goal_ids)
     frontier = set(goal_ids)
+    contributions: Contributions = {}
+    rows: Iterable[WalkRow] | None = walked
     while frontier:
-        parents = (
-            Goal.objects.filter(pk__in=frontier, parent__isnull=False)
-            .order_by()
-            .values_list("parent_id", flat=True)
-        )
-        targets = (
-            Contribution.objects.filter(goal_id__in=frontier)
-            .order_by()
-            .values_list("to_goal_id", flat=True)
-        )
-        frontier = set(parents.union(targets)) - found
+        if rows is None:
+            rows = Goal.objects.filter(pk__in=frontier).order_by().values_list(*WALK)
+        above: set[int] = set()
+        for goal_id, parent_id, to_goal_id, contributor_id, weight in rows:
+            above.update(i for i in (parent_id, to_goal_id) if i is not None)
+            if contributor_id is not None and weight is not None:
+                contributions[(goal_id, contributor_id)] = weight
+        frontier = above - found
         found |= frontier
-    return found
+        rows = None
+    return found, contributions
 
 
 def _latest_measurements(
-    links: list[GoalIndicator],
+    units_by_indicator: dict[int, set[int]],
 ) -> dict[tuple[int, int], list[Measurement]]:
-    """The latest reported all-gender measurements per (indicator, unit) of the links, at most
-    `SERIES_POINTS`, oldest first (one query)."""
-    if not links:
+    """The latest reported all-gender measurements per (indicator, unit) of `units_by_indicator`,
+    at most `SERIES_POINTS`, oldest first (one query)."""
+    if not units_by_indicator:
         return {}
     # One term per indicator (not per link): SQLite refuses expressions deeper than 1,000.
-    units_by_indicator: dict[int, set[int]] = defaultdict(set)
-    for link in links:
-        units_by_indicator[link.indicator_id].add(link.goal.unit_id)
     wanted = Q()
     for indicator_id, unit_ids in units_by_indicator.items():
         wanted |= Q(indicator_id=indicator_id, org_unit_id__in=sorted(unit_ids))
@@ -226,28 +251,59 @@ def compute(goal_ids: set[int]) -> tuple[Results, list[GoalIndicator]]:
 
 
 def _compute(
-    goal_ids: set[int],
+    goal_ids: set[int], walked: list[WalkRow] | None = None
 ) -> tuple[Results, list[GoalIndicator], dict[int, Goal], dict[int, list[list[Any]]]]:
     """compute(), the goals it read (as stored) and the series they should have; the links
-    whose series changed are among the changed links."""
-    affected = _with_ancestors(goal_ids)
-    goals = {g.pk: g for g in Goal.objects.filter(pk__in=affected).only(*READ)}
+    whose series changed are among the changed links. `walked` as for `_with_ancestors`."""
+    affected, contributions = _with_ancestors(goal_ids, walked)
+    contributing = {goal_id for _to, goal_id in contributions}
+    # The affected goals, their children and the goals contributing to them, in one query; in
+    # the goals' order (title, id), which is also the order in which their parts are combined.
+    wanted = Q(pk__in=affected) | Q(parent_id__in=affected)
+    if contributing - affected:
+        wanted |= Q(pk__in=contributing - affected)
+    goals: dict[int, Goal] = {}
+    children: dict[int, list[Goal]] = defaultdict(list)
+    outside: dict[int, Goal] = {}
+    rank: dict[int, int] = {}
+    for goal in Goal.objects.filter(wanted).only(*READ):
+        rank[goal.pk] = len(rank)
+        if goal.pk in affected:
+            goals[goal.pk] = goal
+        elif goal.pk in contributing:
+            outside[goal.pk] = goal
+        if goal.parent_id in affected and goal.status != Goal.Status.CLOSED:
+            children[goal.parent_id].append(goal)
+    contributors: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
+    # Each goal's contributors in their goals' order, as Contribution's own ordering gives it.
+    for (to_goal_id, goal_id), weight in sorted(
+        contributions.items(), key=lambda item: rank[item[0][1]]
+    ):
+        contributors[to_goal_id].append((weight, goal_id))
+    # A goal's links in its indicators' order (their codes), as GoalIndicator's ordering gives
+    # them; the order of the goals among themselves does not matter here.
     links = list(
-        GoalIndicator.objects.filter(goal_id__in=affected).select_related("indicator", "goal")
+        GoalIndicator.objects.filter(goal_id__in=affected)
+        .select_related("indicator")
+        .only(*LINK_READ)
+        .order_by("indicator__code")
     )
     targets: dict[int, list[IndicatorTarget]] = defaultdict(list)
     for target in IndicatorTarget.objects.filter(
         indicator_id__in={link.indicator_id for link in links}
     ).order_by("position"):
         targets[target.indicator_id].append(target)
-    latest = _latest_measurements(links)
+    units_by_indicator: dict[int, set[int]] = defaultdict(set)
+    for link in links:
+        units_by_indicator[link.indicator_id].add(goals[link.goal_id].unit_id)
+    latest = _latest_measurements(units_by_indicator)
     link_readings: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = defaultdict(
         list
     )
     link_parts: dict[int, list[tuple[Decimal, list[list[Any]]]]] = defaultdict(list)
     changed_links = []
     for link in links:
-        measured = latest.get((link.indicator_id, link.goal.unit_id), [])
+        measured = latest.get((link.indicator_id, goals[link.goal_id].unit_id), [])
         reading = indicator_reading(
             link.indicator, targets[link.indicator_id], measured[-1] if measured else None
         )
@@ -261,20 +317,6 @@ def _compute(
             changed_links.append(link)
         link_readings[link.goal_id].append((link.weight, reading.progress, reading.expected))
         link_parts[link.goal_id].append((link.weight, link_progress(values)))
-    children: dict[int, list[Goal]] = defaultdict(list)
-    for child in (
-        Goal.objects.filter(parent_id__in=affected).exclude(status=Goal.Status.CLOSED).only(*READ)
-    ):
-        children[child.parent_id].append(child)  # type: ignore[index]
-    contributors: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
-    for contribution in Contribution.objects.filter(to_goal_id__in=affected):
-        contributors[contribution.to_goal_id].append((contribution.weight, contribution.goal_id))
-    outside = {
-        g.pk: g
-        for g in Goal.objects.filter(
-            pk__in={gid for items in contributors.values() for _w, gid in items} - affected
-        ).only(*READ)
-    }
 
     results: Results = {}
 
@@ -318,19 +360,31 @@ def _compute(
     return results, changed_links, goals, series
 
 
-def recalculate(goal_ids: Iterable[int]) -> bool:
+def _save(rows: list[Any], fields: list[str]) -> None:
+    """Write `fields` of the changed `rows`: one plain UPDATE when they all take the same values
+    (as the links of one indicator and unit do), else bulk_update's CASE, a statement a batch."""
+    if not rows:
+        return
+    model = type(rows[0])
+    first = {name: getattr(rows[0], name) for name in fields}
+    if all({name: getattr(row, name) for name in fields} == first for row in rows[1:]):
+        model.objects.filter(pk__in=[row.pk for row in rows]).update(**first)
+    else:
+        model.objects.bulk_update(rows, fields, batch_size=BATCH)
+
+
+def recalculate(goal_ids: Iterable[int], *, walked: list[WalkRow] | None = None) -> bool:
     """Bring the stored progress of `goal_ids`, the goals above them and their units up to date.
     Call it inside the transaction of the write that changed them. True when the stored
     progress, expected progress, light or trend of a goal, or the progress of a unit, moved
-    (what the dashboards show); the indicators' own figures on a goal's page are not counted."""
+    (what the dashboards show); the indicators' own figures on a goal's page are not counted.
+    `walked`: what the walk up the tree reads of `goal_ids` (`WALK`), when already read."""
     ids = set(goal_ids)
     if not ids:
         return False
-    results, links, goals, series = _compute(ids)  # the goals as read inside this transaction
-    if links:
-        GoalIndicator.objects.bulk_update(
-            links, ["progress", "expected", "series"], batch_size=BATCH
-        )
+    # The goals as read inside this transaction.
+    results, links, goals, series = _compute(ids, walked)
+    _save(links, ["progress", "expected", "series"])
     changed = []
     for goal_id, (progress, expected, state) in results.items():
         goal = goals[goal_id]
@@ -343,44 +397,61 @@ def recalculate(goal_ids: Iterable[int]) -> bool:
         ):
             goal.progress, goal.expected, goal.light, goal.series = progress, expected, state, found
             changed.append(goal)
-    if changed:
-        Goal.objects.bulk_update(
-            changed, ["progress", "expected", "light", "series"], batch_size=BATCH
-        )
+    _save(changed, ["progress", "expected", "light", "series"])
     units_moved = recalculate_units({goal.unit_id for goal in goals.values()})
     return bool(changed) or units_moved
 
 
-def unit_reading(unit_ids: set[int]) -> dict[int, Decimal | None]:
-    """Each unit's progress: the weighted mean of the active goals it owns (one query)."""
-    parts: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = defaultdict(list)
-    for goal in Goal.objects.filter(unit_id__in=unit_ids, status=Goal.Status.ACTIVE).only(
-        "unit_id", "weight", "progress", "expected"
-    ):
-        parts[goal.unit_id].append((goal.weight, goal.progress, goal.expected))
-    return {unit_id: _weighted(parts[unit_id]).progress for unit_id in unit_ids}
-
-
 def recalculate_units(unit_ids: set[int]) -> bool:
-    """Bring the stored progress of `unit_ids` up to date; True when one of them moved."""
+    """Bring the stored progress of `unit_ids` up to date: the weighted mean of the active goals
+    each owns (child units are not added again). True when one of them moved."""
     if not unit_ids:
         return False
-    readings = unit_reading(unit_ids)
-    units = OrgUnit.objects.in_bulk(list(unit_ids))
-    changed = [u for uid, u in units.items() if u.progress != readings[uid]]
-    for unit in changed:
-        unit.progress = readings[unit.pk]
-    if changed:
-        OrgUnit.objects.bulk_update(changed, ["progress"], batch_size=BATCH)
+    parts: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = defaultdict(list)
+    stored: dict[int, Decimal | None] = {}
+    # The goals with their unit's stored progress, in one query; a unit that owns no active goal
+    # is read on its own.
+    for unit_id, weight, goal_progress, expected, unit_progress in (
+        Goal.objects.filter(unit_id__in=unit_ids, status=Goal.Status.ACTIVE)
+        .order_by()
+        .values_list("unit_id", "weight", "progress", "expected", "unit__progress")
+    ):
+        parts[unit_id].append((weight, goal_progress, expected))
+        stored[unit_id] = unit_progress
+    if len(stored) < len(unit_ids):
+        stored |= dict(
+            OrgUnit.objects.filter(pk__in=unit_ids - stored.keys())
+            .order_by()
+            .values_list("pk", "progress")
+        )
+    changed = []
+    for unit_id, unit_progress in stored.items():
+        reading = _weighted(parts[unit_id]).progress
+        if unit_progress != reading:
+            changed.append(OrgUnit(pk=unit_id, progress=reading))
+    _save(changed, ["progress"])
     return bool(changed)
+
+
+def _measuring(indicator_id: int, unit_id: int | None) -> QuerySet[GoalIndicator]:
+    links = GoalIndicator.objects.filter(indicator_id=indicator_id).order_by()
+    if unit_id is not None:
+        links = links.filter(goal__unit_id=unit_id)
+    return links
 
 
 def goals_measured_by(indicator_id: int, unit_id: int | None = None) -> list[int]:
     """The goals whose progress a measurement of `indicator_id` (for `unit_id`) moves."""
-    links = GoalIndicator.objects.filter(indicator_id=indicator_id)
-    if unit_id is not None:
-        links = links.filter(goal__unit_id=unit_id)
-    return list(links.values_list("goal_id", flat=True))
+    return list(_measuring(indicator_id, unit_id).values_list("goal_id", flat=True))
+
+
+def recalculate_measured_by(indicator_id: int, unit_id: int | None = None) -> bool:
+    """`recalculate(goals_measured_by(indicator_id, unit_id))`, reading what the walk up the
+    tree needs of those goals in the same query."""
+    walked = list(
+        _measuring(indicator_id, unit_id).values_list(*(f"goal__{name}" for name in WALK))
+    )
+    return recalculate({row[0] for row in walked}, walked=walked)
 
 
 @dataclass(frozen=True)

@@ -548,5 +548,5 @@ def recalculate_for_indicator(
     and everything above them. When that moved a goal's or a unit's stored figures it is
     counted (`Organisation.progress_moved`); a value that moved none leaves the dashboards
     cached (docs/performance.md)."""
-    if progress.recalculate(progress.goals_measured_by(indicator_id, unit_id)):
+    if progress.recalculate_measured_by(indicator_id, unit_id):
         Organisation.progress_moved(require_organisation().pk)

@@ -125,9 +125,16 @@ class TargetForm(forms.Form):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    known: OrgUnit | None = None  # one of the queryset's units, already read by the view
+
     def label_from_instance(self, obj: Any) -> str:
         # Indented by depth, so that the list reads as the tree (screen readers skip the spaces).
         return "\u00a0\u00a0\u00a0" * obj.depth + obj.name
+
+    def to_python(self, value: Any) -> Any:
+        if self.known is not None and value == str(self.known.pk):
+            return self.known  # not read again
+        return super().to_python(value)
 
 
 def entry_units(subtrees: list[OrgUnit] | None) -> QuerySet[OrgUnit]:
@@ -168,9 +175,13 @@ class MeasurementForm(forms.Form):
     )
 
     def __init__(self, *args: Any, indicator: Indicator, units: QuerySet[OrgUnit],
-                 **kwargs: Any) -> None:  # fmt: skip
+                 known: OrgUnit | None = None, **kwargs: Any) -> None:  # fmt: skip
+        """`known`: a unit the caller has read and knows to be one of `units`."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]  # a ModelChoiceField
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, UnitChoiceField)  # noqa: S101  (for mypy)
+        unit_field.queryset = units
+        unit_field.known = known
         self.indicator = indicator
         self.fields["period"].help_text = period_help(indicator.periodicity)
 

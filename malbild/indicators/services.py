@@ -316,9 +316,13 @@ def save_measurement(
             errors.update(e.message_dict)
     if errors or when is None:
         raise ValidationError(errors)
-    measurement = Measurement.objects.filter(
-        indicator=indicator, org_unit=unit, period=when.text, gender=gender
-    ).first()
+    measurement = (
+        Measurement.objects.filter(
+            indicator=indicator, org_unit=unit, period=when.text, gender=gender
+        )
+        .order_by()  # one at most (its key is unique): no need to join for the usual order
+        .first()
+    )
     before = None
     if measurement is None:
         measurement = Measurement(

@@ -32,6 +32,7 @@ from malbild.lib.paging import paginate
 from malbild.tenants.decorators import member_view
 from malbild.tenants.models import OrgUnit
 from malbild.tenants.requests import MemberRequest
+from malbild.tenants.scope import require_organisation
 
 EDITING = "can_edit_indicators"
 ENTERING = "can_enter_measurements"
@@ -43,8 +44,10 @@ GENDERS = [Measurement.Gender.ALL, Measurement.Gender.FEMALE, Measurement.Gender
 
 def _indicator(indicator_id: int) -> Indicator:
     """An indicator of the organisation in scope, or 404 (also for another organisation's id);
-    with its organisation, which the redirects after a write name."""
-    return get_object_or_404(Indicator.objects.select_related("organisation"), pk=indicator_id)
+    with its organisation, which the redirects after a write name: the one in scope, at hand."""
+    indicator = get_object_or_404(Indicator, pk=indicator_id)
+    indicator.organisation = require_organisation()
+    return indicator
 
 
 def _unit_from(value: str | None) -> OrgUnit | None:
@@ -386,6 +389,9 @@ def measurement(request: MemberRequest, indicator_id: int) -> HttpResponse:
         request.POST or None,
         indicator=indicator,
         units=entry_units(access.subtrees(ENTERING)),
+        # require() found it within the subtrees the units are offered from: unless archived,
+        # it is one of them, and the form need not read it again.
+        known=chosen if chosen is not None and chosen.archived_at is None else None,
         initial={"unit": chosen, "gender": Measurement.Gender.ALL},
     )
     if request.method == "POST" and form.is_valid():

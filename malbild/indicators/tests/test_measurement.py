@@ -278,3 +278,19 @@ def test_an_archived_unit_is_not_offered_and_is_refused(client, cast, indicator)
     assert response.context["form"].errors["unit"]
     assert cast.team not in list(response.context["form"].fields["unit"].queryset)
     nothing_saved(indicator)
+
+
+@pytest.mark.django_db
+def test_a_value_replaced_moves_the_goal_in_few_queries(
+    client, cast, indicator, django_assert_max_num_queries
+):
+    goal = make_goal_measured_by(indicator, cast.school)
+    client.force_login(cast.rektor)
+    client.post(entry_url(cast.org, indicator), entry(cast, period="2024", value="60"))
+    # The unit is read once; the goals measured with their parents and contributions; the
+    # goal, its children and contributors in one query; the unit's progress with its goals;
+    # writes to the goal, its link and its unit. (24 before.)
+    with django_assert_max_num_queries(19):
+        client.post(entry_url(cast.org, indicator), entry(cast, period="2024", value="55"))
+    assert fresh(goal).progress == Decimal("25.0")
+    assert fresh(cast.school).progress == Decimal("25.0")
