@@ -6,7 +6,7 @@ through `goals.services`, which audits and recalculates progress in the same tra
 """
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -44,13 +44,7 @@ EDIT = "can_edit_goals"
 Kind = Evidence.Kind
 CHILDREN_SHOWN = 10  # per goal on the chain page; the goal's own page shows them all
 ABOVE_SHOWN = 50  # goals of higher units offered for breaking down on a unit's page
-# The goals a goal breaks down, up to four levels in the one query that loads it.
-PARENT_CHAIN = [
-    "parent__unit",
-    "parent__parent__unit",
-    "parent__parent__parent__unit",
-    "parent__parent__parent__parent__unit",
-]
+CHAIN_READ = 4  # levels of the goals a goal breaks down that come with the query loading it
 EVIDENCE_FORMS: dict[str, type[BaseForm]] = {
     Kind.RESEARCH: ResearchForm,
     Kind.STEERING: SteeringEvidenceForm,
@@ -203,16 +197,47 @@ def unit_goals(request: MemberRequest, unit_id: int) -> HttpResponse:
     )
 
 
-def _chain_up(goal: Goal) -> list[Goal]:
-    """The goals `goal` breaks down, from the top down to its parent. The first four levels
-    come with the goal's own query (PARENT_CHAIN); deeper ones cost a query or two each."""
-    found: list[Goal] = []
+class Above(NamedTuple):
+    """A goal that the shown goal breaks down, as its page names it."""
+
+    pk: int
+    title: str
+    unit_name: str
+
+
+def _chain_columns() -> dict[str, F]:
+    """The first CHAIN_READ levels above a goal as columns of its own query (`upN_id`,
+    `upN_title`, `upN_unit`), and the id of the level after them: a few columns compile and load
+    far faster than as many goals and units through select_related."""
+    columns = {}
+    path = "parent"
+    for level in range(1, CHAIN_READ + 1):
+        columns[f"up{level}_id"] = F(path)
+        columns[f"up{level}_title"] = F(f"{path}__title")
+        columns[f"up{level}_unit"] = F(f"{path}__unit__name")
+        path += "__parent"
+    columns[f"up{CHAIN_READ + 1}_id"] = F(path)
+    return columns
+
+
+def _chain_up(goal: Goal) -> list[Above]:
+    """The goals `goal` breaks down, from the top down to its parent. The first CHAIN_READ
+    levels come with the goal's own query (_chain_columns); deeper ones cost a query each."""
+    found: list[Above] = []
     seen = {goal.pk}
-    current = goal
-    while current.parent_id is not None and current.parent_id not in seen:
-        current = current.parent  # type: ignore[assignment]
-        seen.add(current.pk)
-        found.append(current)
+    row = vars(goal)
+    for level in range(1, CHAIN_READ + 1):
+        pk = row[f"up{level}_id"]
+        if pk is None or pk in seen:
+            return list(reversed(found))
+        seen.add(pk)
+        found.append(Above(pk, row[f"up{level}_title"], row[f"up{level}_unit"]))
+    pk = row[f"up{CHAIN_READ + 1}_id"]
+    while pk is not None and pk not in seen:
+        seen.add(pk)
+        above = Goal.objects.values("title", "unit__name", "parent_id").get(pk=pk)
+        found.append(Above(pk, above["title"], above["unit__name"]))
+        pk = above["parent_id"]
     return list(reversed(found))
 
 
@@ -257,13 +282,8 @@ def _detail_context(request: MemberRequest, goal_id: int) -> dict[str, Any]:
     organisation = request.organisation
     goal = get_object_or_404(
         Goal.objects.select_related(
-            "unit",
-            "focus_area",
-            "owner",
-            "target_vision__decision__made_by",
-            "target_vision__decision__proposed_by",
-            *PARENT_CHAIN,
-        ),
+            "unit", "focus_area", "owner", "target_vision__decision__made_by"
+        ).annotate(**_chain_columns()),
         pk=goal_id,
     )
     target = goal.target_vision

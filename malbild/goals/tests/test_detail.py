@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from malbild.goals import progress
 from malbild.goals.models import Goal
@@ -53,11 +54,35 @@ def test_the_chain_of_trust_shows_the_målbild_its_decision_and_investments(clie
     assert "§ 1" in html  # its reference
     assert "Fortbildning i digital didaktik" in html  # the investment
     assert "800" in html
-    assert response.context["parents"] == [top, middle, school]
+    assert [above.pk for above in response.context["parents"]] == [top.pk, middle.pk, school.pk]
     for goal in (top, middle, school):
         assert url(goal) in html
     for unit in (cast.root, cast.area, cast.school, cast.team):
         assert unit.name in html
+
+
+@pytest.mark.django_db
+def test_a_chain_deeper_than_its_query_reads_is_shown_whole_from_the_top(
+    client, cast, chain, django_assert_max_num_queries
+):
+    *_, team = chain
+    client.force_login(cast.reader)
+    with django_assert_max_num_queries(12) as shallow:
+        client.get(url(team))
+    titles = [f'Steg <{n}> & "{n}"' for n in range(1, 4)]
+    below = team
+    for title in titles:
+        below = make_goal(cast.org, cast.team, title, parent=below)
+    with django_assert_max_num_queries(len(shallow.captured_queries) + 2):
+        response = client.get(url(below))
+    html = response.content.decode()
+    shown = [above.title for above in response.context["parents"]]
+    assert shown == [goal.title for goal in chain[1:]] + titles[:-1]
+    order = [html.index(f'{url(goal)}">{escape(goal.title)}</a>') for goal in chain[1:]]
+    assert order == sorted(order)
+    assert escape(titles[-2]) in html
+    assert titles[-2] not in html
+    assert f"({cast.root.name})" in html
 
 
 @pytest.mark.django_db
