@@ -293,9 +293,13 @@ def _detail_context(request: MemberRequest, goal_id: int) -> dict[str, Any]:
     investments = list(target.investments.all())
     children = paginate(request, goal.children.select_related("unit").order_by("title", "id"))
     may_edit = request.access.can(EDIT, goal.unit)
-    # Both directions of contribution in one query.
-    both = Contribution.objects.filter(Q(goal=goal) | Q(to_goal=goal)).select_related(
-        "goal__unit", "to_goal__unit"
+    # Both directions of contribution in one query, sorted here: the model's ordering would
+    # join and compile both goals' orderings for nothing.
+    both = (
+        Contribution.objects.filter(Q(goal=goal) | Q(to_goal=goal))
+        .select_related("goal__unit", "to_goal__unit")
+        .only("weight", "goal__title", "goal__unit__name", "to_goal__title", "to_goal__unit__name")
+        .order_by()
     )
     contributions = sorted(
         (c for c in both if c.goal_id == goal.pk), key=lambda c: (c.to_goal.title, c.pk)
@@ -303,7 +307,8 @@ def _detail_context(request: MemberRequest, goal_id: int) -> dict[str, Any]:
     contributors = sorted(
         (c for c in both if c.to_goal_id == goal.pk), key=lambda c: (c.goal.title, c.pk)
     )
-    links = list(goal.indicator_links.select_related("indicator"))
+    # The model's ordering (goal, indicator) less the goal, which is the same on every row.
+    links = list(goal.indicator_links.select_related("indicator").order_by("indicator__code"))
     for item in links:
         item.trend = trends.link_trend(item, goal.unit.name)  # type: ignore[attr-defined]
     return {
