@@ -45,6 +45,17 @@ Kind = Evidence.Kind
 CHILDREN_SHOWN = 10  # per goal on the chain page; the goal's own page shows them all
 ABOVE_SHOWN = 50  # goals of higher units offered for breaking down on a unit's page
 CHAIN_READ = 4  # levels of the goals a goal breaks down that come with the query loading it
+# What the goal's page shows of its evidence and of the goals that break it down: the rest of
+# their columns (and of the rows joined to them) would cost compiling and loading for nothing.
+EVIDENCE_SHOWN = [
+    "goal", "kind", "title", "url", "doi", "summary", "reference",
+    "indicator__code", "indicator__name",
+    "steering_change__kind", "steering_change__date", "steering_change__description",
+    "steering_change__document__title",
+]  # fmt: skip
+CHILD_SHOWN = [
+    "parent", "title", "status", "light", "assessed_light", "progress", "weight", "unit__name",
+]  # fmt: skip
 EVIDENCE_FORMS: dict[str, type[BaseForm]] = {
     Kind.RESEARCH: ResearchForm,
     Kind.STEERING: SteeringEvidenceForm,
@@ -242,8 +253,10 @@ def _chain_up(goal: Goal) -> list[Above]:
 
 
 def _evidence_by_kind(goal: Goal) -> list[tuple[str, list[Evidence]]]:
-    items = goal.evidence.select_related("indicator", "steering_change__document").order_by(
-        "added_at", "id"
+    items = (
+        goal.evidence.select_related("indicator", "steering_change__document")
+        .only(*EVIDENCE_SHOWN)
+        .order_by("added_at", "id")
     )
     by_kind: dict[str, list[Evidence]] = defaultdict(list)
     for item in items:
@@ -291,7 +304,10 @@ def _detail_context(request: MemberRequest, goal_id: int) -> dict[str, Any]:
     if in_force is None:
         in_force = target_services.adopted(organisation)
     investments = list(target.investments.all())
-    children = paginate(request, goal.children.select_related("unit").order_by("title", "id"))
+    children = paginate(
+        request,
+        goal.children.select_related("unit").only(*CHILD_SHOWN).order_by("title", "id"),
+    )
     may_edit = request.access.can(EDIT, goal.unit)
     # Both directions of contribution in one query, sorted here: the model's ordering would
     # join and compile both goals' orderings for nothing.
