@@ -39,6 +39,8 @@ ENTERING = "can_enter_measurements"
 UNIT_PARAMETER = "enhet"
 MAX_UNITS = 200  # units offered in the chooser on an indicator's page
 MAX_PERIODS = 120  # periods of a unit's series shown at once (ten years of months)
+# What the page uses of the units to choose from: a unit row has more, loaded for nothing.
+UNIT_SHOWN = ["parent", "path", "name", "archived_at"]
 GENDERS = [Measurement.Gender.ALL, Measurement.Gender.FEMALE, Measurement.Gender.MALE]
 
 
@@ -113,9 +115,9 @@ def _series(indicator: Indicator, unit: OrgUnit) -> tuple[list[Measurement], boo
     (one query)."""
     limit = MAX_PERIODS * len(GENDERS)
     rows = list(
-        Measurement.objects.filter(indicator=indicator, org_unit=unit).order_by(
-            "-position", "gender"
-        )[: limit + 1]
+        Measurement.objects.filter(indicator=indicator, org_unit=unit)
+        .only("period", "position", "gender", "value")
+        .order_by("-position", "gender")[: limit + 1]
     )
     truncated = len(rows) > limit
     if truncated:
@@ -199,16 +201,18 @@ def _chosen_unit(request: HttpRequest, indicator: Indicator) -> tuple[OrgUnit | 
     with_data = list(
         OrgUnit.objects.filter(
             pk__in=Measurement.objects.filter(indicator=indicator).values("org_unit_id")
-        ).order_by("path")[:MAX_UNITS]
+        )
+        .only(*UNIT_SHOWN)
+        .order_by("path")[:MAX_UNITS]
     )
     given = request.GET.get(UNIT_PARAMETER, "").strip()
     if given and not given.isdigit():
         raise Http404
     wanted_id = int(given) if given else None
     found = list(
-        OrgUnit.objects.filter(
-            Q(parent__isnull=True, archived_at__isnull=True) | Q(pk=wanted_id)
-        ).order_by("name", "id")
+        OrgUnit.objects.filter(Q(parent__isnull=True, archived_at__isnull=True) | Q(pk=wanted_id))
+        .only(*UNIT_SHOWN)
+        .order_by("name", "id")
     )
     top = next((u for u in found if u.parent_id is None and u.archived_at is None), None)
     if wanted_id is not None:
