@@ -377,6 +377,7 @@ def context_for_goal(request: MemberRequest, goal: Goal, shown: int) -> dict[str
     activities = list(
         Activity.objects.filter(goals=goal)
         .select_related("unit")
+        .only("title", "starts_on", "ends_on", "progress", "status", "unit__name")
         .order_by("unit__path", "starts_on", "title", "id")[: shown + 1]
     )
     may_plan = goal.status != Goal.Status.CLOSED and _may_plan_somewhere(request.access, goal.unit)
