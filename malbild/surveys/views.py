@@ -5,11 +5,12 @@ picture of a unit or the whole organisation, and which statements measure which 
 Every member reads results; running a survey needs `can_run_surveys` for its unit (`access.py`).
 """
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, FilteredRelation, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -302,33 +303,55 @@ def links(request: MemberRequest) -> HttpResponse:
 # A panel on the goals app's page ------------------------------------------------------------------
 
 
+class Voice(NamedTuple):
+    """A statement that measures one of a goal's indicators, with its latest value for the
+    goal's unit (None when no survey has measured it there)."""
+
+    code: str
+    text: str
+    value: Decimal | None
+    period: str | None
+    position: float | None
+
+
 def pupil_voice_panel(*, request: MemberRequest, goal: Goal, **_signal: Any) -> str:
     """On a goal's page (`goals.signals.measure_panels`): the statements that measure the goal's
     indicators, with the latest value for the goal's unit: "72 % of the pupils agree that …"
     (one query; nothing when no statement measures it)."""
-    latest = Measurement.objects.filter(
-        indicator=OuterRef("indicator"),
-        org_unit_id=goal.unit_id,
-        gender=Measurement.Gender.ALL,
-        value__isnull=False,
-    ).order_by("-position")
-    links = list(
+    # Every value of each statement's indicator for the unit, joined, and the latest picked
+    # here: a join compiles in half the time of the two subqueries that picked it in SQL.
+    rows = (
         IndicatorLink.objects.filter(indicator__goal_links__goal=goal)
-        .select_related("indicator")
         .annotate(
-            value=Subquery(latest.values("value")[:1]),
-            period=Subquery(latest.values("period")[:1]),
+            measured=FilteredRelation(
+                "indicator__measurements",
+                condition=Q(
+                    indicator__measurements__org_unit_id=goal.unit_id,
+                    indicator__measurements__gender=Measurement.Gender.ALL,
+                    indicator__measurements__value__isnull=False,
+                ),
+            )
+        )
+        .values_list(
+            "statement_key",
+            "indicator__code",
+            "measured__value",
+            "measured__period",
+            "measured__position",
         )
         .order_by("statement_key")
     )
     labels = results.statement_labels()
-    statements = [
-        {"link": link, "text": results._label(link.statement_key)[1]}
-        for link in links
-        if link.statement_key in labels
-    ]
+    latest: dict[str, Voice] = {}
+    for key, code, value, period, position in rows:
+        if key not in labels:
+            continue
+        known = latest.get(key)
+        # A statement's rows are one without a value (LEFT JOIN, none measured) or all valued.
+        if known is None or (known.position or 0) < (position or 0):
+            latest[key] = Voice(code, results._label(key)[1], value, period, position)
     return render_to_string(
         "surveys/_goal_voice.html",
-        {"statements": statements, "goal": goal, "slug": request.organisation.slug},
+        {"statements": list(latest.values()), "goal": goal, "slug": request.organisation.slug},
         request,
     )

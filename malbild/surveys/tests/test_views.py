@@ -271,3 +271,34 @@ def test_the_goal_and_the_dashboard_say_what_the_pupils_say(client, cast, englis
     dashboard = client.get(reverse("dashboards:unit", args=["mittkoping", cast.school.pk]))
     assert "What the pupils say" in dashboard.content.decode()
     assert "83.3 %" in dashboard.content.decode()
+
+
+def test_a_goals_page_gives_each_statement_its_latest_value_for_the_goals_unit(
+    client, cast, english
+):
+    from malbild.goals.models import GoalIndicator
+    from malbild.goals.tests.builders import adopt, make_goal, measure
+
+    adopt(cast.org)
+    measured = make_indicator(cast.org)
+    elsewhere = make_indicator(cast.org, code="ELEV-TRYGG")
+    link(cast.org, "A1", measured)
+    link(cast.org, "A2", elsewhere)
+    goal = make_goal(cast.org, cast.school, "Verktygen hjälper eleverna")
+    with scope(cast.org):
+        for indicator in (measured, elsewhere):
+            GoalIndicator.objects.create(organisation=cast.org, goal=goal, indicator=indicator)
+    measure(measured, cast.school, "2024-HT", "61")
+    measure(measured, cast.school, "2025-VT", "72.5")
+    measure(measured, cast.school, "2023-VT", "40")
+    measure(measured, cast.area, "2025-HT", "33.3")  # another unit's
+    measure(elsewhere, cast.area, "2025-HT", "44.4")
+    client.force_login(cast.reader)
+    page = client.get(reverse("goals:detail", args=["mittkoping", goal.pk])).content.decode()
+    assert "<strong>72.5 %</strong> of the pupils at Åsens skola agree" in page
+    assert "(2025-VT)." in page
+    assert page.count("of the pupils at") == 1
+    assert "No survey has measured" in page
+    assert "as the indicator ELEV-TRYGG" in page
+    assert "33.3 %" not in page
+    assert "44.4 %" not in page
